@@ -1,0 +1,35 @@
+/**
+ * Forge function handlers, one per surface (see manifest.yml). The root src/index.ts re-exports these,
+ * because Forge resolves `index.<handler>` under src/ next to the manifest.
+ */
+import { asUser, invokeRemote, route } from '@forge/api';
+import { kvs } from '@forge/kvs';
+import Resolver from '@forge/resolver';
+import { adminHandlers } from './resolvers/admin.js';
+import { defineAll } from './resolvers/define.js';
+import type { ResolverDeps } from './resolvers/deps.js';
+import { epicActionHandlers } from './resolvers/epic-action.js';
+import { issuePanelHandlers } from './resolvers/issue-panel.js';
+import { prdMacroHandlers } from './resolvers/prd-macro.js';
+import { createJiraReader } from './services/jira-reader.js';
+import { createJobStore, createSettingsStore } from './services/job-store.js';
+import { createRunnerClient } from './services/runner-client.js';
+
+function forgeDeps(): ResolverDeps {
+  return {
+    runner: createRunnerClient(invokeRemote),
+    jobs: createJobStore(kvs),
+    settings: createSettingsStore(kvs),
+    jira: createJiraReader((projectKey) =>
+      asUser().requestJira(route`/rest/agile/1.0/board?projectKeyOrId=${projectKey}&maxResults=100`),
+    ),
+    now: () => new Date(),
+  };
+}
+
+const deps = forgeDeps();
+
+export const issuePanelHandler = defineAll(new Resolver(), issuePanelHandlers(deps)).getDefinitions();
+export const epicActionHandler = defineAll(new Resolver(), epicActionHandlers(deps)).getDefinitions();
+export const prdMacroHandler = defineAll(new Resolver(), prdMacroHandlers(deps)).getDefinitions();
+export const adminHandler = defineAll(new Resolver(), adminHandlers(deps)).getDefinitions();

@@ -1,0 +1,88 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { adminHandler } from '../../../src/index.js';
+import { adminContext, callResolver } from '../testing/call-resolver.js';
+import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
+import type { LlmSettings, TeamMember } from '../types.js';
+
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+
+const call = <T>(fn: string, payload: unknown = {}) =>
+  callResolver<T>(adminHandler, fn, payload, adminContext);
+
+beforeEach(() => {
+  resetFakes();
+  vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+
+describe('admin resolvers', () => {
+  it('checks the runner through /health', async () => {
+    const res = await call<{ health: unknown; latencyMs: number }>('checkRunner');
+
+    expect(res).toMatchObject({ ok: true, data: { health: { status: 'ok' } } });
+    expect(fakeRunner.requests[0]).toMatchObject({ method: 'GET', path: '/health' });
+  });
+
+  it('explains a runner that answers with something other than JSON', async () => {
+    fakeRunner.override('GET', /^\/health$/, { status: 200, raw: '<html>tunnel offline</html>' });
+
+    const res = await call('checkRunner');
+
+    expect(res).toMatchObject({ ok: false, error: { code: 'invalid_response' } });
+    if (!res.ok) expect(res.error.message).toMatch(/baseUrl/);
+  });
+
+  it('stores the LLM choice in app storage and clears it back to the runner default', async () => {
+    const saved = await call<LlmSettings>('saveSettings', {
+      provider: 'gemini',
+      model: ' gemini-2.5-flash ',
+    });
+    expect(saved).toEqual({ ok: true, data: { provider: 'gemini', model: 'gemini-2.5-flash' } });
+    expect(await call('getSettings')).toEqual({
+      ok: true,
+      data: { provider: 'gemini', model: 'gemini-2.5-flash' },
+    });
+
+    await call('saveSettings', { provider: null, model: null });
+    expect(fakeKvs.data.has('settings:llm')).toBe(false);
+  });
+
+  it('refuses an unknown LLM provider', async () => {
+    const res = await call('saveSettings', { provider: 'skynet', model: 'x' });
+
+    expect(res).toMatchObject({ ok: false, error: { details: { field: 'provider' } } });
+    expect(fakeKvs.data.size).toBe(0);
+  });
+
+  it('lists, adds, updates and deletes team members with their capacity', async () => {
+    const list = await call<TeamMember[]>('listMembers');
+    expect(list.ok && list.data.map((m) => m.name)).toEqual(['Ada', 'Grace']);
+
+    const added = await call<TeamMember>('saveMember', {
+      member: { name: ' Linus ', role: 'qa', email: '', capacity_days_per_sprint: 5 },
+    });
+    expect(added.ok && added.data).toMatchObject({ name: 'Linus', capacity_days_per_sprint: 5 });
+    expect(fakeRunner.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      body: { name: 'Linus', role: 'qa', capacity_days_per_sprint: 5 },
+    });
+
+    await call('saveMember', { member: { id: 1, name: 'Ada', capacity_days_per_sprint: 9 } });
+    expect(fakeRunner.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/team-members/1' });
+
+    await call('deleteMember', { id: 2 });
+    expect(fakeRunner.members.map((m) => m.name)).toEqual(['Ada', 'Linus']);
+    expect(fakeRunner.members[0]).toMatchObject({ capacity_days_per_sprint: 9 });
+  });
+
+  it('refuses a member without a name or with an impossible capacity', async () => {
+    expect(await call('saveMember', { member: { name: '' } })).toMatchObject({
+      ok: false,
+      error: { details: { field: 'name' } },
+    });
+    expect(await call('saveMember', { member: { name: 'X', capacity_days_per_sprint: -1 } })).toMatchObject({
+      ok: false,
+      error: { details: { field: 'capacity_days_per_sprint' } },
+    });
+  });
+});

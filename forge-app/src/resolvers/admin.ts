@@ -1,0 +1,103 @@
+/** Resolvers of the Jira admin page: runner check, team members and capacities, LLM choice. */
+import type { LlmProviderName } from '@augment/shared';
+import type { z } from 'zod';
+import type { AdminApi, LlmSettings, TeamMember } from '../types.js';
+import { badPayload, type Handlers, ResolverFailure } from './define.js';
+import type { ResolverDeps } from './deps.js';
+
+const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi'];
+const MEMBER_ID = /^[A-Za-z0-9_-]{1,100}$/;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The runner may answer a list or `{ members: [...] }`-style wrappers. */
+function memberList(data: unknown): TeamMember[] {
+  if (Array.isArray(data)) return data.filter(isRecord) as TeamMember[];
+  if (isRecord(data)) {
+    for (const key of ['members', 'team_members', 'items', 'data']) {
+      const list = data[key];
+      if (Array.isArray(list)) return list.filter(isRecord) as TeamMember[];
+    }
+  }
+  return [];
+}
+
+function memberId(value: unknown): string {
+  const id = typeof value === 'number' ? String(value) : value;
+  if (typeof id !== 'string' || !MEMBER_ID.test(id)) throw badPayload('id must be a team member id', 'id');
+  return id;
+}
+
+/** The body for POST/PUT: known fields only, trimmed, empty strings dropped. */
+function memberBody(input: unknown): Record<string, unknown> {
+  if (!isRecord(input)) throw badPayload('member is required', 'member');
+  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  if (name === '') throw badPayload('A team member needs a name', 'name');
+  const body: Record<string, unknown> = { name };
+  for (const field of ['email', 'role', 'team', 'level'] as const) {
+    const v = input[field];
+    if (typeof v === 'string' && v.trim() !== '') body[field] = v.trim();
+  }
+  const capacity = input.capacity_days_per_sprint;
+  if (capacity !== undefined && capacity !== null) {
+    if (typeof capacity !== 'number' || !(capacity >= 0) || capacity > 60) {
+      throw badPayload('Capacity must be 0 to 60 days per sprint', 'capacity_days_per_sprint');
+    }
+    body.capacity_days_per_sprint = capacity;
+  }
+  return body;
+}
+
+export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
+  const runner = deps.runner;
+  async function call<T>(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const res = await runner.request<T>(method, path, body);
+    if (!res.ok) throw new ResolverFailure(res.error);
+    return res.data.data;
+  }
+
+  return {
+    async checkRunner() {
+      const started = deps.now().getTime();
+      const health = await call<unknown>('GET', '/health');
+      return { health, latencyMs: Math.max(0, deps.now().getTime() - started) };
+    },
+
+    listModels: () => call('GET', '/models'),
+
+    getSettings: () => deps.settings.getLlm(),
+
+    async saveSettings(payload) {
+      const provider = payload?.provider ?? null;
+      if (provider !== null && !PROVIDERS.includes(provider)) {
+        throw badPayload(`provider must be one of ${PROVIDERS.join(', ')}`, 'provider');
+      }
+      const rawModel = typeof payload?.model === 'string' ? payload.model.trim() : '';
+      if (rawModel.length > 200) throw badPayload('model name is too long', 'model');
+      const settings: LlmSettings = { provider, model: provider && rawModel !== '' ? rawModel : null };
+      await deps.settings.setLlm(settings);
+      return settings;
+    },
+
+    listMembers: async () => memberList(await call<unknown>('GET', '/team-members')),
+
+    async saveMember(payload) {
+      const member = payload?.member;
+      const body = memberBody(member);
+      const id = member?.id;
+      const saved =
+        id === undefined || id === null || id === ''
+          ? await call<unknown>('POST', '/team-members', body)
+          : await call<unknown>('PUT', `/team-members/${encodeURIComponent(memberId(id))}`, body);
+      return (isRecord(saved) ? { ...body, ...saved } : { ...body, ...(id ? { id } : {}) }) as TeamMember;
+    },
+
+    deleteMember: (payload) => call('DELETE', `/team-members/${encodeURIComponent(memberId(payload?.id))}`),
+  };
+}

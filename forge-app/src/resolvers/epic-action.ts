@@ -1,0 +1,121 @@
+/** Resolvers of the epic action: plan the epic, then sprints and timeline, each previewed before applying. */
+import type { SprintPlanRequest, TimelineRequest } from '@augment/shared';
+import type { z } from 'zod';
+import type { EpicActionApi, JobKind, SprintForm } from '../types.js';
+import { badPayload, type Handlers, ResolverFailure } from './define.js';
+import type { ResolverDeps } from './deps.js';
+import {
+  commonHandlers,
+  issueFromContext,
+  loadTracked,
+  requireBoolean,
+  requireJobId,
+  requireKind,
+  startWork,
+  trackExisting,
+} from './jobs.js';
+
+const EPIC_KINDS: readonly JobKind[] = ['epic_plan', 'sprint_plan', 'timeline'];
+
+interface EpicCompleteRequest {
+  epic_key: string;
+  dry_run: boolean;
+  async_mode: boolean;
+}
+
+function parseSprintForm(payload: Partial<SprintForm> | undefined): SprintForm {
+  const boardId = payload?.boardId;
+  if (typeof boardId !== 'number' || !Number.isInteger(boardId) || boardId < 1) {
+    throw badPayload('Choose the board whose sprints to plan', 'boardId');
+  }
+  const startDate = payload?.startDate;
+  if (
+    typeof startDate !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}$/.test(startDate) ||
+    Number.isNaN(Date.parse(`${startDate}T00:00:00Z`))
+  ) {
+    throw badPayload('startDate must be a date such as 2025-01-15', 'startDate');
+  }
+  const days = payload?.sprintDurationDays;
+  if (typeof days !== 'number' || !Number.isInteger(days) || days < 1 || days > 60) {
+    throw badPayload('Sprint length must be 1 to 60 days', 'sprintDurationDays');
+  }
+  const capacity = payload?.capacityDays;
+  if (capacity !== undefined && (typeof capacity !== 'number' || !(capacity > 0) || capacity > 10_000)) {
+    throw badPayload('Capacity must be a positive number of days', 'capacityDays');
+  }
+  return {
+    boardId,
+    startDate,
+    sprintDurationDays: days,
+    ...(capacity === undefined ? {} : { capacityDays: capacity }),
+  };
+}
+
+export function epicActionHandlers(deps: ResolverDeps): Handlers<EpicActionApi> {
+  return {
+    ...commonHandlers(deps),
+
+    async getEpicState(_payload, context) {
+      const epic = issueFromContext(context);
+      return { issueKey: epic.key, jobs: await loadTracked(deps, epic.key, EPIC_KINDS) };
+    },
+
+    async trackJob(payload, context) {
+      const epic = issueFromContext(context);
+      return trackExisting(
+        deps,
+        epic.key,
+        requireKind(payload?.kind, EPIC_KINDS),
+        requireJobId(payload?.jobId),
+      );
+    },
+
+    async planEpic(payload, context) {
+      const epic = issueFromContext(context);
+      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
+      const body: EpicCompleteRequest = { epic_key: epic.key, dry_run: dryRun, async_mode: true };
+      return startWork(deps, epic.key, 'epic_plan', dryRun, '/plan/epic/complete', body);
+    },
+
+    async listBoards(_payload, context) {
+      const epic = issueFromContext(context);
+      if (!epic.projectKey) return [];
+      const res = await deps.jira.listBoards(epic.projectKey);
+      if (!res.ok) throw new ResolverFailure(res.error);
+      return res.data;
+    },
+
+    async planSprints(payload, context) {
+      const epic = issueFromContext(context);
+      const form = parseSprintForm(payload);
+      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
+      const body: z.input<typeof SprintPlanRequest> = {
+        epic_key: epic.key,
+        board_id: form.boardId,
+        start_date: form.startDate,
+        sprint_duration_days: form.sprintDurationDays,
+        ...(form.capacityDays === undefined ? {} : { sprint_capacity_days: form.capacityDays }),
+        dry_run: dryRun,
+        async_mode: true,
+      };
+      return startWork(deps, epic.key, 'sprint_plan', dryRun, '/sprint/plan/epic', body);
+    },
+
+    async planTimeline(payload, context) {
+      const epic = issueFromContext(context);
+      const form = parseSprintForm(payload);
+      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
+      const body: z.input<typeof TimelineRequest> = {
+        epic_key: epic.key,
+        board_id: form.boardId,
+        start_date: form.startDate,
+        sprint_duration_days: form.sprintDurationDays,
+        ...(form.capacityDays === undefined ? {} : { team_capacity_days: form.capacityDays }),
+        dry_run: dryRun,
+        async_mode: true,
+      };
+      return startWork(deps, epic.key, 'timeline', dryRun, '/sprint/timeline', body);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/** Resolvers of the Confluence macro placed on a PRD page: preview the page's story table, then sync it. */
+import type { PrdSyncRequest } from '@augment/shared';
+import type { z } from 'zod';
+import type { ExistingTicketAction, PrdMacroApi } from '../types.js';
+import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define.js';
+import type { ResolverDeps } from './deps.js';
+import {
+  commonHandlers,
+  llmFields,
+  loadTracked,
+  optionalIssueKey,
+  requireBoolean,
+  requireJobId,
+  requireKind,
+  startWork,
+  trackExisting,
+} from './jobs.js';
+
+const ACTIONS: readonly ExistingTicketAction[] = ['skip', 'update', 'error'];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface PageContext {
+  pageId: string;
+  prdUrl: string;
+  scope: string;
+}
+
+/** The page the macro sits on and the URL the runner reads it from (`/wiki/spaces/KEY/pages/ID`). */
+export function pageFromContext(context: ForgeContext): PageContext {
+  const ext = isRecord(context.extension) ? context.extension : {};
+  const content = isRecord(ext.content) ? ext.content : {};
+  const space = isRecord(ext.space) ? ext.space : {};
+  const pageId = typeof content.id === 'string' || typeof content.id === 'number' ? String(content.id) : '';
+  const siteUrl = typeof context.siteUrl === 'string' ? context.siteUrl.replace(/\/+$/, '') : '';
+  if (!/^\d{1,30}$/.test(pageId) || !/^https:\/\//.test(siteUrl)) {
+    throw new ResolverFailure({
+      code: 'missing_context',
+      message: 'This macro is not on a saved Confluence page yet; publish the page, then open it again.',
+      status: 400,
+    });
+  }
+  const spaceKey = typeof space.key === 'string' && space.key !== '' ? space.key : undefined;
+  const prdUrl = spaceKey
+    ? `${siteUrl}/wiki/spaces/${encodeURIComponent(spaceKey)}/pages/${pageId}`
+    : `${siteUrl}/wiki/pages/viewpage.action?pageId=${pageId}`;
+  return { pageId, prdUrl, scope: `page-${pageId}` };
+}
+
+export function prdMacroHandlers(deps: ResolverDeps): Handlers<PrdMacroApi> {
+  return {
+    ...commonHandlers(deps),
+
+    async getPrdState(_payload, context) {
+      const page = pageFromContext(context);
+      return { issueKey: '', prdUrl: page.prdUrl, jobs: await loadTracked(deps, page.scope, ['prd_sync']) };
+    },
+
+    async trackJob(payload, context) {
+      const page = pageFromContext(context);
+      return trackExisting(
+        deps,
+        page.scope,
+        requireKind(payload?.kind, ['prd_sync']),
+        requireJobId(payload?.jobId),
+      );
+    },
+
+    async syncPrd(payload, context) {
+      const page = pageFromContext(context);
+      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
+      const action = payload?.existingTicketAction ?? 'skip';
+      if (!ACTIONS.includes(action))
+        throw badPayload(`existingTicketAction must be one of ${ACTIONS.join(', ')}`, 'existingTicketAction');
+      const epicKey = optionalIssueKey(payload?.epicKey, 'epicKey');
+      const body: z.input<typeof PrdSyncRequest> = {
+        prd_url: page.prdUrl,
+        ...(epicKey ? { epic_key: epicKey } : {}),
+        existing_ticket_action: action,
+        dry_run: dryRun,
+        async_mode: true,
+        ...llmFields(await deps.settings.getLlm()),
+      };
+      return startWork(deps, page.scope, 'prd_sync', dryRun, '/plan/stories/sync-from-prd', body);
+    },
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * Types shared by the resolvers (Forge functions) and the UI Kit frontends. Type-only: nothing here
+ * is bundled into the frontends at run time.
+ */
+
+/** Every failure that reaches the UI: a code to branch on, a sentence to show, the HTTP status. */
+export interface AppFailure {
+  code: string;
+  message: string;
+  /** HTTP status from the runner; 0 when the request never got an answer. */
+  status: number;
+  details?: Record<string, unknown>;
+}
+
+/** What every resolver returns: data, or a readable failure. Resolvers never throw at the UI. */
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: AppFailure };
+
+export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled' | 'delayed' | 'queued';
+
+/** GET /jobs/{job_id} on the runner. */
+export interface JobSnapshot {
+  job_id: string;
+  job_type?: string;
+  status: JobStatus | string;
+  progress?: { stage?: string; percent?: number } | null;
+  result?: unknown;
+  error?: unknown;
+  ticket_keys?: string[];
+  created_at?: string | number | null;
+  started_at?: string | number | null;
+  finished_at?: string | number | null;
+}
+
+export const TERMINAL_STATUSES: readonly string[] = ['completed', 'failed', 'cancelled'];
+
+/** The things a user can start from Augment's surfaces; one remembered job per (issue or page, kind). */
+export type JobKind =
+  | 'description'
+  | 'tasks'
+  | 'tests'
+  | 'coverage'
+  | 'draft_pr'
+  | 'epic_plan'
+  | 'sprint_plan'
+  | 'timeline'
+  | 'prd_sync';
+
+/** A job as the UI tracks it: which kind, whether it was a preview (dry run), and its last snapshot. */
+export interface TrackedJob {
+  kind: JobKind;
+  job_id: string;
+  dry_run: boolean;
+  started_at: string;
+  snapshot: JobSnapshot | null;
+}
+
+/** Outcome of starting work: a queued job to poll, or (for synchronous routes) the result itself. */
+export type StartOutcome =
+  | { mode: 'job'; job: TrackedJob }
+  | { mode: 'result'; kind: JobKind; result: unknown };
+
+export type IssueAction = 'description' | 'tasks' | 'tests' | 'coverage';
+export type CoverageLevel = 'minimal' | 'basic' | 'standard' | 'comprehensive';
+
+export interface PanelState {
+  issueKey: string;
+  jobs: Partial<Record<JobKind, TrackedJob>>;
+}
+
+/** Draft PR job as reported by GET /draft-pr/jobs/{id}; the runner may add fields. */
+export interface DraftPrJob {
+  job_id: string;
+  status?: string;
+  stage?: string;
+  pr_url?: string | null;
+  error?: unknown;
+  [k: string]: unknown;
+}
+
+export interface DraftPrPlan {
+  version: number;
+  plan_hash: string;
+  [k: string]: unknown;
+}
+
+export interface Board {
+  id: number;
+  name: string;
+}
+
+export interface LlmSettings {
+  provider: 'openai' | 'claude' | 'gemini' | 'kimi' | null;
+  model: string | null;
+}
+
+export interface TeamMember {
+  id?: number | string;
+  name: string;
+  email?: string | null;
+  role?: string | null;
+  team?: string | null;
+  level?: string | null;
+  capacity_days_per_sprint?: number | null;
+  [k: string]: unknown;
+}
+
+/** Payload and data of each resolver, per surface: the frontends' `invoke` calls are checked against these. */
+export interface CommonApi {
+  getJob: { payload: { jobId: string }; data: JobSnapshot };
+  cancelJob: { payload: { jobId: string }; data: unknown };
+}
+
+export interface IssuePanelApi extends CommonApi {
+  getPanelState: { payload: Record<string, never>; data: PanelState };
+  startAction: {
+    payload: { action: IssueAction; dryRun: boolean; coverageLevel?: CoverageLevel };
+    data: StartOutcome;
+  };
+  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
+  draftPrCreate: { payload: { repos: string[]; mode: 'normal' | 'yolo' }; data: TrackedJob };
+  draftPrStatus: { payload: { jobId: string }; data: DraftPrJob };
+  draftPrPlan: { payload: { jobId: string; version?: number }; data: DraftPrPlan };
+  draftPrPlans: { payload: { jobId: string }; data: unknown };
+  draftPrCompare: { payload: { jobId: string; from: number; to: number }; data: unknown };
+  draftPrRevise: { payload: { jobId: string; feedback: string }; data: unknown };
+  draftPrApprove: { payload: { jobId: string; planHash: string }; data: unknown };
+  draftPrProgress: { payload: { jobId: string }; data: unknown };
+}
+
+export interface SprintForm {
+  boardId: number;
+  startDate: string;
+  sprintDurationDays: number;
+  capacityDays?: number;
+}
+
+export interface EpicActionApi extends CommonApi {
+  getEpicState: { payload: Record<string, never>; data: PanelState };
+  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
+  planEpic: { payload: { dryRun: boolean }; data: StartOutcome };
+  listBoards: { payload: Record<string, never>; data: Board[] };
+  planSprints: { payload: SprintForm & { dryRun: boolean }; data: StartOutcome };
+  planTimeline: { payload: SprintForm & { dryRun: boolean }; data: StartOutcome };
+}
+
+export type ExistingTicketAction = 'skip' | 'update' | 'error';
+
+export interface PrdMacroApi extends CommonApi {
+  getPrdState: { payload: Record<string, never>; data: PanelState & { prdUrl: string } };
+  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
+  syncPrd: {
+    payload: { dryRun: boolean; epicKey?: string; existingTicketAction: ExistingTicketAction };
+    data: StartOutcome;
+  };
+}
+
+export interface AdminApi {
+  checkRunner: { payload: Record<string, never>; data: { health: unknown; latencyMs: number } };
+  listModels: { payload: Record<string, never>; data: unknown };
+  getSettings: { payload: Record<string, never>; data: LlmSettings };
+  saveSettings: { payload: LlmSettings; data: LlmSettings };
+  listMembers: { payload: Record<string, never>; data: TeamMember[] };
+  saveMember: { payload: { member: TeamMember }; data: TeamMember };
+  deleteMember: { payload: { id: number | string }; data: unknown };
+}
+
+export type ApiShape = Record<string, { payload: unknown; data: unknown }>;
