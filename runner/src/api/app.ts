@@ -1,0 +1,143 @@
+/**
+ * The HTTP API: parse with the shared schemas, authenticate, enqueue or answer. No business logic here.
+ */
+import { createRequire } from 'node:module';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { swaggerUI } from '@hono/swagger-ui';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import type { Redis } from 'ioredis';
+import { ZodError } from 'zod';
+import type { JobQueue } from '../jobs/queue.js';
+import { scrubSecrets } from '../logger.js';
+import type { Services } from '../services.js';
+import { type AuthConfig, type AuthVariables, createAuthenticator } from './auth.js';
+import { registerBullBoard } from './bull-board.js';
+import { AppError } from './errors.js';
+import { registerGenerationRoutes } from './routes/generation.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerJobRoutes } from './routes/jobs.js';
+import { validationError, validationHook } from './validation.js';
+
+export interface AppDeps {
+  services: Services;
+  queue: JobQueue;
+  redis: Redis;
+  auth: AuthConfig;
+  maxBodyBytes: number;
+  version: string;
+  role: string;
+}
+
+export type AppEnv = { Variables: AuthVariables & { requestId: string } };
+export type App = OpenAPIHono<AppEnv>;
+
+const PUBLIC_PATHS = new Set(['/health']);
+
+export function createApp(deps: AppDeps): App {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const log = deps.services.log.child({ component: 'api' });
+  const authenticate = createAuthenticator(deps.auth);
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    log.info(
+      {
+        request_id: c.get('requestId'),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        duration_ms: Math.round((performance.now() - started) * 100) / 100,
+        principal: c.get('principal')?.id,
+      },
+      'request',
+    );
+  });
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: () => {
+        throw new AppError(
+          413,
+          'payload_too_large',
+          `request body is larger than ${deps.maxBodyBytes} bytes`,
+          {
+            field: 'body',
+            max_bytes: deps.maxBodyBytes,
+          },
+        );
+      },
+    }),
+  );
+  app.use('*', async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
+
+  app.onError((err, c) => {
+    const error = toAppError(err);
+    if (error.status >= 500)
+      log.error(
+        {
+          request_id: c.get('requestId'),
+          err: scrubSecrets(String(err.stack ?? err), deps.services.secrets),
+        },
+        'request failed',
+      );
+    const message = scrubSecrets(error.message, deps.services.secrets);
+    return c.json(
+      { error: { code: error.code, message, ...(error.details ? { details: error.details } : {}) } },
+      error.status,
+    );
+  });
+  app.notFound((c) =>
+    c.json({ error: { code: 'not_found', message: `no route ${c.req.method} ${c.req.path}` } }, 404),
+  );
+
+  registerHealthRoutes(app, deps);
+  registerJobRoutes(app, deps);
+  registerGenerationRoutes(app, deps);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Augment runner',
+      version: deps.version,
+      description: 'Planning, sprint, PRD sync and draft PR jobs for Jira and Confluence.',
+    },
+    security: [{ apiKey: [] }],
+  });
+  const swaggerRoot = createRequire(import.meta.url)('swagger-ui-dist').getAbsoluteFSPath() as string;
+  app.use(
+    '/docs/assets/swagger-ui-dist/*',
+    serveStatic({
+      root: swaggerRoot,
+      rewriteRequestPath: (p) => p.replace('/docs/assets/swagger-ui-dist', ''),
+    }),
+  );
+  app.get('/docs', swaggerUI({ url: '/openapi.json', baseUrl: '/docs/assets', title: 'Augment runner API' }));
+  registerBullBoard(app, deps.queue);
+  return app;
+}
+
+function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return validationError(err);
+  if (err instanceof HTTPException) {
+    if (err.status === 400 && /json/i.test(err.message)) {
+      return new AppError(400, 'malformed_json', 'request body is not valid JSON', { field: 'body' });
+    }
+    const status =
+      ([400, 401, 403, 404, 409, 413, 415, 422, 429] as const).find((s) => s === err.status) ?? 500;
+    return new AppError(status, 'http_error', err.message || 'request failed');
+  }
+  const status = (err as { status?: number })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const s = ([400, 401, 403, 404, 409, 413, 415, 422, 429] as const).find((x) => x === status) ?? 400;
+    return new AppError(s, (err as { code?: string }).code ?? 'bad_request', (err as Error).message);
+  }
+  return new AppError(500, 'internal_error', 'internal error');
+}

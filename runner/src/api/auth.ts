@@ -1,0 +1,137 @@
+/**
+ * Authentication of every route but /health. Three ways in:
+ *  - an API key (`Authorization: Bearer <key>`, or HTTP Basic with the key as password for browsers),
+ *    compared in constant time against the configured keys;
+ *  - a Forge Invocation Token (JWT from Forge Remote), verified against Forge's JWKS, issuer and audience;
+ *  - an HMAC-signed body (`x-augment-timestamp` + `x-augment-signature: sha256=<hex>`) for webhooks.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { AppError } from './errors.js';
+
+export interface AuthConfig {
+  apiKeys: readonly string[];
+  webhookSecret?: string;
+  /** The Forge app id (uuid or `ari:cloud:ecosystem::app/<uuid>`); Forge tokens are refused without it. */
+  forgeAppId?: string;
+  jwksUrl: string;
+  issuer: string;
+  /** Maximum clock skew for signed webhooks, seconds. */
+  webhookToleranceSeconds?: number;
+}
+
+export type Principal =
+  | { kind: 'api_key'; id: string }
+  | { kind: 'hmac'; id: 'webhook' }
+  | {
+      kind: 'forge';
+      id: string;
+      appId: string;
+      installationId?: string;
+      apiBaseUrl?: string;
+      accountId?: string;
+      /** App system token from `x-forge-oauth-system`: used to call Jira/Confluence back. Never logged. */
+      systemToken?: string;
+    };
+
+export type AuthVariables = { principal: Principal };
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/** Constant-time membership test: every key is compared, whatever matches first. */
+export function matchApiKey(candidate: string, keys: readonly string[]): string | undefined {
+  const c = digest(candidate);
+  let found: string | undefined;
+  for (const key of keys) {
+    if (timingSafeEqual(c, digest(key)) && found === undefined) found = key;
+  }
+  return found;
+}
+
+export function normaliseAppAri(appId: string): string {
+  return appId.startsWith('ari:') ? appId : `ari:cloud:ecosystem::app/${appId}`;
+}
+
+export function createAuthenticator(cfg: AuthConfig) {
+  let jwks: JWTVerifyGetKey | undefined;
+  const getJwks = () => {
+    jwks ??= createRemoteJWKSet(new URL(cfg.jwksUrl), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    return jwks;
+  };
+  const tolerance = cfg.webhookToleranceSeconds ?? 300;
+
+  async function verifyForge(token: string, systemToken: string | undefined): Promise<Principal> {
+    if (!cfg.forgeAppId)
+      throw unauthorized('Forge invocation tokens are not accepted: FORGE_APP_ID is not configured');
+    const audience = normaliseAppAri(cfg.forgeAppId);
+    try {
+      const { payload } = await jwtVerify(token, getJwks(), {
+        issuer: cfg.issuer,
+        audience,
+        clockTolerance: 30,
+      });
+      const app = (payload.app ?? {}) as Record<string, unknown>;
+      const principal = (payload.principal ?? undefined) as string | undefined;
+      return {
+        kind: 'forge',
+        id: `forge:${String(app.installationId ?? payload.sub ?? 'unknown')}`,
+        appId: audience,
+        installationId: typeof app.installationId === 'string' ? app.installationId : undefined,
+        apiBaseUrl: typeof app.apiBaseUrl === 'string' ? app.apiBaseUrl : undefined,
+        accountId: typeof principal === 'string' ? principal : undefined,
+        systemToken,
+      };
+    } catch (err) {
+      const reason = (err as { code?: string }).code ?? 'invalid';
+      throw unauthorized(`invalid Forge invocation token (${reason.replace(/^ERR_/, '').toLowerCase()})`);
+    }
+  }
+
+  async function verifyHmac(timestamp: string, signature: string, rawBody: string): Promise<Principal> {
+    if (!cfg.webhookSecret)
+      throw unauthorized('signed requests are not accepted: WEBHOOK_SECRET is not configured');
+    const ts = Number(timestamp);
+    if (!Number.isFinite(ts) || Math.abs(Date.now() / 1000 - ts) > tolerance) {
+      throw unauthorized('signature timestamp is missing or outside the allowed window');
+    }
+    const expected = createHmac('sha256', cfg.webhookSecret).update(`${timestamp}.${rawBody}`).digest();
+    const given = Buffer.from(signature.replace(/^sha256=/, ''), 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw unauthorized('bad signature');
+    return { kind: 'hmac', id: 'webhook' };
+  }
+
+  const middleware: MiddlewareHandler<{ Variables: AuthVariables & { requestId: string } }> = async (
+    c,
+    next,
+  ) => {
+    const header = c.req.header('authorization') ?? '';
+    const signature = c.req.header('x-augment-signature');
+    let principal: Principal | undefined;
+    if (header.startsWith('Bearer ')) {
+      const token = header.slice(7).trim();
+      const key = matchApiKey(token, cfg.apiKeys);
+      if (key) principal = { kind: 'api_key', id: `key:${digest(key).toString('hex').slice(0, 8)}` };
+      else if (token.split('.').length === 3)
+        principal = await verifyForge(token, c.req.header('x-forge-oauth-system'));
+    } else if (header.startsWith('Basic ')) {
+      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+      const key = matchApiKey(decoded.slice(decoded.indexOf(':') + 1), cfg.apiKeys);
+      if (key) principal = { kind: 'api_key', id: `key:${digest(key).toString('hex').slice(0, 8)}` };
+    } else if (signature) {
+      principal = await verifyHmac(c.req.header('x-augment-timestamp') ?? '', signature, await c.req.text());
+    }
+    if (!principal) {
+      c.header('WWW-Authenticate', 'Bearer realm="augment", Basic realm="augment"');
+      throw unauthorized(header || signature ? 'invalid credentials' : 'missing credentials');
+    }
+    c.set('principal', principal);
+    await next();
+  };
+  return middleware;
+}
+
+function unauthorized(message: string) {
+  return new AppError(401, 'unauthorized', message);
+}

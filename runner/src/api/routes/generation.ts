@@ -1,0 +1,142 @@
+/**
+ * The generation endpoints of FEATURES.md "Background Job Processing": each validates its body with the
+ * shared schema, then either answers synchronously or (with `async_mode: true`) enqueues and answers 202.
+ */
+
+import type { JobType } from '@augment/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import { catalog } from '../../jobs/catalog.js';
+import { runInline } from '../../jobs/inline.js';
+import type { App, AppDeps } from '../app.js';
+import type { Principal } from '../auth.js';
+import { ErrorBody, errorResponses, JobAccepted } from './schemas.js';
+
+interface Endpoint {
+  path: string;
+  type: JobType;
+  summary: string;
+  tag: string;
+  alwaysAsync?: boolean;
+}
+
+export const GENERATION_ENDPOINTS: Endpoint[] = [
+  {
+    path: '/generate/single',
+    type: 'single',
+    tag: 'generate',
+    summary: 'Generate the description of one ticket',
+  },
+  {
+    path: '/generate/batch',
+    type: 'batch',
+    tag: 'generate',
+    summary: 'Generate descriptions for many tickets (always async)',
+    alwaysAsync: true,
+  },
+  {
+    path: '/plan/stories/generate',
+    type: 'story_generation',
+    tag: 'plan',
+    summary: 'Generate stories for an epic',
+  },
+  {
+    path: '/plan/stories/sync-from-prd',
+    type: 'prd_story_sync',
+    tag: 'plan',
+    summary: 'Sync stories from a PRD table',
+  },
+  {
+    path: '/plan/tasks/generate',
+    type: 'task_generation',
+    tag: 'plan',
+    summary: 'Generate tasks for stories',
+  },
+  {
+    path: '/plan/tests/comprehensive',
+    type: 'test_generation',
+    tag: 'plan',
+    summary: 'Generate a test suite for an epic',
+  },
+  { path: '/plan/epic/create', type: 'epic_creation', tag: 'plan', summary: 'Plan and create an epic' },
+  {
+    path: '/plan/stories/create',
+    type: 'story_creation',
+    tag: 'plan',
+    summary: 'Create stories for an epic',
+  },
+  { path: '/plan/tasks/create', type: 'task_creation', tag: 'plan', summary: 'Create tasks for stories' },
+  {
+    path: '/sprint/plan/epic',
+    type: 'sprint_planning',
+    tag: 'sprint',
+    summary: 'Plan epic tasks into sprints',
+  },
+  {
+    path: '/sprint/timeline',
+    type: 'timeline_planning',
+    tag: 'sprint',
+    summary: 'Create a timeline for an epic',
+  },
+];
+
+/** The Atlassian credentials a job runs with: the Forge system token when Forge called, else none (config). */
+export function credentialsOf(p: Principal): Record<string, unknown> | undefined {
+  if (p.kind === 'forge' && p.systemToken && p.apiBaseUrl) {
+    return { kind: 'forge', api_base_url: p.apiBaseUrl, system_token: p.systemToken };
+  }
+  return undefined;
+}
+
+export function registerGenerationRoutes(app: App, deps: AppDeps) {
+  for (const ep of GENERATION_ENDPOINTS) {
+    const schema = catalog[ep.type].schema as z.ZodType<Record<string, unknown>>;
+    const route = createRoute({
+      method: 'post',
+      path: ep.path,
+      tags: [ep.tag],
+      summary: ep.summary,
+      description: ep.alwaysAsync
+        ? 'Always runs as a background job.'
+        : 'With `async_mode: true` the work runs as a background job and the answer is 202 with the job id.',
+      request: { body: { required: true, content: { 'application/json': { schema } } } },
+      responses: {
+        200: {
+          description: 'Result (synchronous mode)',
+          content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+        },
+        202: { description: 'Job queued', content: { 'application/json': { schema: JobAccepted } } },
+        409: {
+          description: 'A job of this type is already running for the ticket',
+          content: { 'application/json': { schema: ErrorBody } },
+        },
+        413: { description: 'Body too large', content: { 'application/json': { schema: ErrorBody } } },
+        ...errorResponses,
+      },
+    });
+    app.openapi(route, async (c) => {
+      const body = c.req.valid('json');
+      const principal = c.get('principal');
+      const credentials = credentialsOf(principal);
+      if (ep.alwaysAsync || body.async_mode === true) {
+        const view = await deps.queue.enqueue(ep.type, body, { requestedBy: principal.id, credentials });
+        return c.json(
+          {
+            job_id: view.job_id,
+            status: 'queued' as const,
+            job_type: view.job_type,
+            ticket_keys: view.ticket_keys,
+            status_url: `/jobs/${view.job_id}`,
+            events_url: `/jobs/${view.job_id}/events`,
+          },
+          202,
+        );
+      }
+      const out = await runInline(ep.type, body, {
+        services: deps.services,
+        credentials,
+        signal: c.req.raw.signal,
+      });
+      return c.json(out as Record<string, unknown>, 200);
+    });
+  }
+}

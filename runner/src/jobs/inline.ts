@@ -1,0 +1,38 @@
+/**
+ * Runs a job type's processor in the calling process (for `async_mode: false`), with the same validation,
+ * time limit and result scrubbing as a queued job.
+ */
+import { randomUUID } from 'node:crypto';
+import { scrubSecrets } from '../logger.js';
+import type { Services } from '../services.js';
+import { jobDefinition } from './catalog.js';
+
+export async function runInline(
+  type: string,
+  input: Record<string, unknown>,
+  opts: { services: Services; credentials?: Record<string, unknown>; signal?: AbortSignal },
+): Promise<{ job_type: string; execution_time_ms: number; result: unknown }> {
+  const def = jobDefinition(type);
+  if (!def) throw new Error(`unknown job type ${type}`);
+  const parsed = def.schema.parse(input);
+  const timeout = AbortSignal.timeout(def.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+  const jobId = `inline-${randomUUID()}`;
+  const started = performance.now();
+  const result = await def.processor(parsed, {
+    jobId,
+    attempt: 1,
+    signal,
+    log: opts.services.log.child({ job_id: jobId, job_type: type, inline: true }),
+    services: opts.services,
+    credentials: opts.credentials,
+    progress: async () => signal.throwIfAborted(),
+  });
+  const json = JSON.stringify(result ?? null);
+  const clean = scrubSecrets(json, opts.services.secrets);
+  return {
+    job_type: type,
+    execution_time_ms: Math.round(performance.now() - started),
+    result: JSON.parse(clean),
+  };
+}

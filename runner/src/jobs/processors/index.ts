@@ -1,0 +1,18 @@
+import type { JobType } from '@augment/shared';
+import type { AnyProcessor } from '../types.js';
+import { previewProcessor } from './preview.js';
+
+/** The processor of each job type. Each later capability replaces its entry with its own file. */
+export const processors: Record<JobType, AnyProcessor> = {
+  single: previewProcessor('single'),
+  batch: previewProcessor('batch'),
+  story_generation: previewProcessor('story_generation'),
+  prd_story_sync: previewProcessor('prd_story_sync'),
+  task_generation: previewProcessor('task_generation'),
+  test_generation: previewProcessor('test_generation'),
+  epic_creation: previewProcessor('epic_creation'),
+  story_creation: previewProcessor('story_creation'),
+  task_creation: previewProcessor('task_creation'),
+  sprint_planning: previewProcessor('sprint_planning'),
+  timeline_planning: previewProcessor('timeline_planning'),
+};

@@ -1,0 +1,284 @@
+/**
+ * The API side of the job system: enqueue with duplicate prevention, read status, list, cancel.
+ * Duplicate prevention is one Lua script, so N simultaneous identical requests across any number of runner
+ * processes register exactly one job.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Job, Queue, type QueueOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AppError, notFound } from '../api/errors.js';
+import { jobDefinition } from './catalog.js';
+import { type JobKeys, jobKeys } from './keys.js';
+
+export const CANCELLED_REASON = 'cancelled by request';
+const HISTORY_LIMIT = 50;
+const RETENTION_SECONDS = 7 * 24 * 3600;
+
+/** Data stored with each BullMQ job. Credentials are never in here: they sit under a separate expiring key. */
+export interface JobData {
+  input: Record<string, unknown>;
+  ticket_keys: string[];
+  has_credentials: boolean;
+  requested_by: string;
+}
+
+export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled' | 'delayed';
+
+export interface JobView {
+  job_id: string;
+  job_type: string;
+  status: JobStatus;
+  progress: { stage: string; percent: number; detail?: Record<string, unknown> };
+  result: unknown;
+  error: string | null;
+  ticket_keys: string[];
+  attempts_made: number;
+  max_attempts: number;
+  dry_run: boolean | null;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+// KEYS: registration keys..., history keys...; ARGV: jobId, ttlMs, nowMs, n
+const ACQUIRE = `
+local n = tonumber(ARGV[4])
+for i = 1, n do
+  local existing = redis.call('GET', KEYS[i])
+  if existing then return existing end
+end
+for i = 1, n do
+  redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
+  redis.call('ZADD', KEYS[n + i], ARGV[3], ARGV[1])
+  redis.call('ZREMRANGEBYRANK', KEYS[n + i], 0, -${HISTORY_LIMIT + 1})
+  redis.call('PEXPIRE', KEYS[n + i], ${RETENTION_SECONDS * 1000})
+end
+return false
+`;
+// Deletes registration keys only if they still point at this job (a later job may own them).
+const RELEASE = `
+local released = 0
+for i = 1, #KEYS do
+  if redis.call('GET', KEYS[i]) == ARGV[1] then redis.call('DEL', KEYS[i]); released = released + 1 end
+end
+return released
+`;
+
+export interface EnqueueOptions {
+  requestedBy: string;
+  /** Atlassian credentials for this job (e.g. the Forge system token); kept out of job data and results. */
+  credentials?: Record<string, unknown>;
+}
+
+export class JobQueue {
+  readonly queue: Queue<JobData>;
+  readonly keys: JobKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    readonly prefix: string,
+    connection: QueueOptions['connection'],
+  ) {
+    this.keys = jobKeys(prefix);
+    this.queue = new Queue<JobData>(this.keys.queueName, { connection, prefix });
+  }
+
+  /**
+   * Registers the job's tickets and adds it to the queue; throws a 409 AppError carrying the existing job id
+   * when any ticket already has an active job of this type.
+   */
+  async enqueue(type: string, input: Record<string, unknown>, opts: EnqueueOptions): Promise<JobView> {
+    const def = jobDefinition(type);
+    if (!def) throw new AppError(400, 'unknown_job_type', `unknown job type ${type}`, { field: 'job_type' });
+    const tickets = [...new Set(def.ticketKeys(input))];
+    const jobId = randomUUID();
+    const ttlMs = def.timeoutMs * def.attempts + 10 * 60_000;
+    const regKeys = tickets.map((t) => this.keys.active(type, t));
+    const histKeys = tickets.map((t) => this.keys.ticketHistory(t));
+    const existing = (await this.redis.eval(
+      ACQUIRE,
+      regKeys.length * 2,
+      ...regKeys,
+      ...histKeys,
+      jobId,
+      String(ttlMs),
+      String(Date.now()),
+      String(regKeys.length),
+    )) as string | null;
+    if (existing) {
+      throw new AppError(409, 'duplicate_job', `a ${type} job is already running for ${tickets.join(', ')}`, {
+        existing_job_id: existing,
+        job_type: type,
+        ticket_keys: tickets,
+      });
+    }
+    try {
+      if (opts.credentials) {
+        await this.redis.set(this.keys.credentials(jobId), JSON.stringify(opts.credentials), 'PX', ttlMs);
+      }
+      const job = await this.queue.add(
+        type,
+        {
+          input,
+          ticket_keys: tickets,
+          has_credentials: Boolean(opts.credentials),
+          requested_by: opts.requestedBy,
+        },
+        {
+          jobId,
+          attempts: def.attempts,
+          backoff: def.backoff,
+          removeOnComplete: { age: RETENTION_SECONDS, count: 10_000 },
+          removeOnFail: { age: RETENTION_SECONDS, count: 10_000 },
+        },
+      );
+      return toView(job, 'waiting', false);
+    } catch (err) {
+      await this.release(type, tickets, jobId);
+      await this.redis.del(this.keys.credentials(jobId));
+      throw err;
+    }
+  }
+
+  async release(type: string, tickets: string[], jobId: string): Promise<void> {
+    if (tickets.length === 0) return;
+    await this.redis.eval(RELEASE, tickets.length, ...tickets.map((t) => this.keys.active(type, t)), jobId);
+  }
+
+  async get(jobId: string): Promise<JobView> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) {
+      const removed = await this.redis.get(this.keys.cancelled(jobId));
+      if (removed && removed !== '1') return JSON.parse(removed) as JobView;
+      throw notFound(`job ${jobId}`);
+    }
+    return this.view(job);
+  }
+
+  async view(current: Job<JobData>): Promise<JobView> {
+    let job = current;
+    const state = await job.getState();
+    // The job may have finished between reading its hash and its state: re-read it to get the result.
+    if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+      job = (await this.queue.getJob(String(job.id))) ?? job;
+    }
+    const cancelled = state === 'failed' && job.failedReason === CANCELLED_REASON;
+    return toView(job, state, cancelled);
+  }
+
+  async list(filter: { status?: JobStatus; type?: string; offset: number; limit: number }) {
+    const states =
+      filter.status === 'cancelled' || filter.status === 'failed'
+        ? (['failed'] as const)
+        : filter.status === 'waiting'
+          ? (['waiting', 'prioritized', 'waiting-children'] as const)
+          : filter.status
+            ? ([filter.status] as const)
+            : (['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'] as const);
+    // Type and cancelled filters apply after the fetch; scanning is bounded so a listing stays cheap.
+    const scan =
+      filter.type || filter.status === 'cancelled' || filter.status === 'failed'
+        ? 2_000
+        : filter.offset + filter.limit;
+    const jobs = (await this.queue.getJobs([...states], 0, scan - 1, false)).filter(Boolean);
+    const views: JobView[] = [];
+    for (const job of jobs) {
+      if (filter.type && job.name !== filter.type) continue;
+      const v = await this.view(job);
+      if (filter.status && v.status !== filter.status) continue;
+      views.push(v);
+    }
+    views.sort((a, b) => b.created_at.localeCompare(a.created_at));
+    return { jobs: views.slice(filter.offset, filter.offset + filter.limit), total: views.length };
+  }
+
+  /** The latest jobs that touched a ticket, newest first, with the active ones flagged. */
+  async forTicket(ticket: string): Promise<JobView[]> {
+    const ids = await this.redis.zrevrange(this.keys.ticketHistory(ticket), 0, HISTORY_LIMIT - 1);
+    const views: JobView[] = [];
+    for (const id of ids) {
+      try {
+        views.push(await this.get(id));
+      } catch (err) {
+        if (!(err instanceof AppError && err.status === 404)) throw err;
+      }
+    }
+    return views;
+  }
+
+  /**
+   * Cancels a job. A waiting job is removed at once; an active one is aborted through its AbortSignal by
+   * whichever worker holds it (the request is broadcast to every worker).
+   */
+  async cancel(jobId: string): Promise<JobView> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) throw notFound(`job ${jobId}`);
+    const state = await job.getState();
+    if (state === 'completed' || state === 'failed') {
+      throw new AppError(409, 'job_finished', `job ${jobId} has already finished (${state})`, {
+        status: state,
+      });
+    }
+    if (state !== 'active') {
+      try {
+        const view = {
+          ...toView(job, state, true),
+          status: 'cancelled' as const,
+          finished_at: new Date().toISOString(),
+        };
+        await job.remove();
+        await this.redis.set(this.keys.cancelled(jobId), JSON.stringify(view), 'EX', RETENTION_SECONDS);
+        await this.release(job.name, job.data.ticket_keys, jobId);
+        await this.redis.del(this.keys.credentials(jobId));
+        return view;
+      } catch {
+        // It became active between the state read and the removal: cancel it as an active job.
+      }
+    }
+    await this.redis.set(this.keys.cancelled(jobId), '1', 'EX', RETENTION_SECONDS);
+    await this.redis.publish(this.keys.cancelChannel, jobId);
+    return { ...(await this.view(job)), status: 'active' };
+  }
+
+  async counts() {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+  }
+
+  async close() {
+    await this.queue.close();
+  }
+}
+
+function iso(ms: number | undefined): string | null {
+  return ms ? new Date(ms).toISOString() : null;
+}
+
+export function toView(job: Job<JobData>, state: string, cancelled: boolean): JobView {
+  const p = job.progress;
+  const progress =
+    p && typeof p === 'object' && 'stage' in p
+      ? (p as JobView['progress'])
+      : { stage: typeof p === 'number' ? 'running' : 'queued', percent: typeof p === 'number' ? p : 0 };
+  const status: JobStatus = cancelled
+    ? 'cancelled'
+    : state === 'prioritized' || state === 'waiting-children' || state === 'unknown'
+      ? 'waiting'
+      : (state as JobStatus);
+  const dry = job.data.input?.dry_run;
+  return {
+    job_id: String(job.id),
+    job_type: job.name,
+    status,
+    progress,
+    result: job.returnvalue ?? null,
+    error:
+      status === 'failed' ? (job.failedReason ?? 'failed') : status === 'cancelled' ? CANCELLED_REASON : null,
+    ticket_keys: job.data.ticket_keys ?? [],
+    attempts_made: job.attemptsMade,
+    max_attempts: job.opts.attempts ?? 1,
+    dry_run: typeof dry === 'boolean' ? dry : null,
+    created_at: new Date(job.timestamp).toISOString(),
+    started_at: iso(job.processedOn),
+    finished_at: iso(job.finishedOn),
+  };
+}

@@ -1,0 +1,23 @@
+import type { Logger } from '../logger.js';
+import type { Services } from '../services.js';
+
+/** What a processor gets besides its validated input. */
+export interface JobContext {
+  jobId: string;
+  /** 1-based attempt number (BullMQ attemptsMade + 1). */
+  attempt: number;
+  /** Aborted when the job is cancelled (DELETE /jobs/{id}) or times out, on whichever worker holds it. */
+  signal: AbortSignal;
+  /** Reports a stage and a percentage (0-100); shown by GET /jobs/{id} and the SSE stream. */
+  progress(stage: string, percent: number, detail?: Record<string, unknown>): Promise<void>;
+  log: Logger;
+  services: Services;
+  /** Atlassian credentials handed over by the caller (e.g. the Forge system token), if any. */
+  credentials?: Record<string, unknown>;
+}
+
+export type Processor<I = unknown, O = unknown> = (input: I, ctx: JobContext) => Promise<O>;
+
+/** A processor of some job type; its input is the job type's validated request body. */
+// biome-ignore lint/suspicious/noExplicitAny: each entry narrows its own input; the catalog validates first
+export type AnyProcessor = Processor<any, unknown>;

@@ -1,0 +1,124 @@
+/**
+ * Process composition: Redis connections, logger, services, the API and/or the worker, graceful shutdown.
+ * `role` all (default) runs both; `api` and `worker` run one each, which is how the runner scales out:
+ * any number of either, on any machines, sharing one Redis.
+ */
+import { readFileSync } from 'node:fs';
+import { type ServerType, serve } from '@hono/node-server';
+import { Redis } from 'ioredis';
+import { createApp } from './api/app.js';
+import { type Env, secretValues } from './env.js';
+import { JobQueue } from './jobs/queue.js';
+import { type RunningWorker, startWorker } from './jobs/worker.js';
+import { createLogger, type Logger } from './logger.js';
+import { createServices } from './services.js';
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export interface Runner {
+  port: number;
+  url: string;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  role?: 'all' | 'api' | 'worker';
+  /** Test hook: processors by job type. */
+  processorOverrides?: Parameters<typeof startWorker>[0]['processorOverrides'];
+  logDestination?: Parameters<typeof createLogger>[2];
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+  /** How long a stopping worker waits for its active jobs. */
+  drainMs?: number;
+}
+
+export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Runner> {
+  const role = opts.role ?? env.RUNNER_ROLE;
+  const secrets = secretValues(env);
+  const log = createLogger(env.LOG_LEVEL, secrets, opts.logDestination);
+  const redisOpts = { maxRetriesPerRequest: null, lazyConnect: false } as const;
+  const redis = new Redis(env.REDIS_URL, redisOpts);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const connection = redis.duplicate();
+  const services = createServices(env, log, secrets);
+  const queue = new JobQueue(redis, env.QUEUE_PREFIX, connection);
+
+  let worker: RunningWorker | undefined;
+  if (role === 'all' || role === 'worker') {
+    const subscriber = redis.duplicate();
+    worker = await startWorker({
+      connection: redis.duplicate(),
+      subscriber,
+      redis,
+      prefix: env.QUEUE_PREFIX,
+      concurrency: env.WORKER_CONCURRENCY,
+      services,
+      processorOverrides: opts.processorOverrides,
+      lockDurationMs: opts.lockDurationMs,
+      stalledIntervalMs: opts.stalledIntervalMs,
+    });
+    log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+  }
+
+  let server: ServerType | undefined;
+  let port = 0;
+  if (role === 'all' || role === 'api') {
+    const app = createApp({
+      services,
+      queue,
+      redis,
+      version: VERSION,
+      role,
+      maxBodyBytes: env.MAX_BODY_BYTES,
+      auth: {
+        apiKeys: env.API_KEYS,
+        webhookSecret: env.WEBHOOK_SECRET,
+        forgeAppId: env.FORGE_APP_ID,
+        jwksUrl: env.FORGE_JWKS_URL,
+        issuer: env.FORGE_ISSUER,
+      },
+    });
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+        port = info.port;
+        resolve();
+      });
+    });
+    log.info({ port, role }, 'runner listening');
+  }
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    log,
+    stop() {
+      stopping ??= (async () => {
+        // Stop taking requests first, then let the worker finish what it holds.
+        if (server) await new Promise<void>((r) => server!.close(() => r()));
+        if (worker) await worker.close(opts.drainMs);
+        await queue.close();
+        await connection.quit().catch(() => undefined);
+        await redis.quit().catch(() => undefined);
+        log.info('runner stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Starts the runner and stops it gracefully on SIGTERM/SIGINT (the worker drains its active jobs). */
+export async function runUntilSignal(env: Env, role?: StartOptions['role']): Promise<void> {
+  const runner = await startRunner(env, { role });
+  const shutdown = (signal: string) => {
+    runner.log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 60_000);
+    force.unref();
+    runner.stop().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

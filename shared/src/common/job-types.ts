@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+/** The background job types of the runner (FEATURES.md, "Background Job Processing"). */
+export const JobType = z.enum([
+  'batch',
+  'single',
+  'story_generation',
+  'prd_story_sync',
+  'task_generation',
+  'test_generation',
+  'epic_creation',
+  'story_creation',
+  'task_creation',
+  'sprint_planning',
+  'timeline_planning',
+]);
+export type JobType = z.infer<typeof JobType>;
+
+/** Jira issue keys: project key (letters, digits, underscore; starts with a letter) dash number. */
+export const IssueKey = z
+  .string()
+  .trim()
+  .regex(/^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/, 'must be a Jira issue key such as PROJ-123');
+export type IssueKey = z.infer<typeof IssueKey>;

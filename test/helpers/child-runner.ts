@@ -1,0 +1,25 @@
+/**
+ * A runner in its own process, for the multi-process tests. Environment:
+ *  CHILD_ROLE all|api|worker, CHILD_STUCK=1 makes `single` jobs hang (to be killed mid-job),
+ *  plus the runner's usual variables. Prints `READY <port>` once listening/working.
+ */
+import { loadEnv } from '../../runner/src/env.js';
+import { startRunner } from '../../runner/src/server.js';
+
+const role = (process.env.CHILD_ROLE ?? 'all') as 'all' | 'api' | 'worker';
+const stuck = process.env.CHILD_STUCK === '1';
+const runner = await startRunner(loadEnv(), {
+  role,
+  lockDurationMs: 1_000,
+  stalledIntervalMs: 500,
+  processorOverrides: stuck
+    ? {
+        single: async (_input, ctx) => {
+          await ctx.progress('stuck', 5);
+          await new Promise(() => undefined);
+        },
+      }
+    : undefined,
+});
+process.stdout.write(`READY ${runner.port}\n`);
+process.on('SIGTERM', () => runner.stop().then(() => process.exit(0)));
