@@ -16,7 +16,7 @@ export function testConfig(
 ): LlmConfig {
   const models: Record<ProviderName, string> = {
     openai: 'gpt-5-mini',
-    claude: 'claude-sonnet-4-5',
+    claude: 'claude-sonnet-4-6',
     gemini: 'gemini-2.5-flash',
     kimi: 'moonshot-v1-8k',
   };

@@ -99,7 +99,7 @@ describe('providers through their real SDKs', () => {
     expect(result).toMatchObject({
       engine: 'llm',
       provider: 'claude',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
       data: validStory,
     });
     expect(result.usage).toEqual({ input_tokens: 90, output_tokens: 20 });

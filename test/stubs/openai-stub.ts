@@ -253,6 +253,8 @@ const responses: RouteHandler = async (request, res, next) => {
   if (answer.content !== null) {
     const item = { type: 'message', id: messageId, status: 'in_progress', role: 'assistant', content: [] };
     send('response.output_item.added', { output_index: 0, item });
+    const part = { type: 'output_text', text: '', annotations: [] };
+    send('response.content_part.added', { item_id: messageId, output_index: 0, content_index: 0, part });
     for (const delta of pieces(answer.content)) {
       send('response.output_text.delta', {
         item_id: messageId,
@@ -268,6 +270,12 @@ const responses: RouteHandler = async (request, res, next) => {
       content_index: 0,
       text: answer.content,
       logprobs: [],
+    });
+    send('response.content_part.done', {
+      item_id: messageId,
+      output_index: 0,
+      content_index: 0,
+      part: { ...part, text: answer.content },
     });
     send('response.output_item.done', { output_index: 0, item: output[0] });
   }

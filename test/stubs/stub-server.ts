@@ -44,7 +44,7 @@ export interface RecordedRequest {
   /** Path without the query string, e.g. `/v1/chat/completions`. */
   path: string;
   headers: Record<string, string>;
-  // biome-ignore lint/suspicious/noExplicitAny: recorded JSON is inspected freely by tests.
+  /** Parsed JSON (or the raw text when not JSON); typed loosely so tests can inspect it freely. */
   body: any;
 }
 
