@@ -103,6 +103,7 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
         await queue.close();
         await connection.quit().catch(() => undefined);
         await redis.quit().catch(() => undefined);
+        services.close();
         log.info('runner stopped');
       })();
       return stopping;

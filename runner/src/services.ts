@@ -1,17 +1,35 @@
 /**
- * The adapters and stores a processor may use, built once per process from the Env.
+ * The adapters and stores a processor or route may use, built once per process from the Env.
  * Each room adds its own field here; processors take what they need from `ctx.services`.
  */
+import { join } from 'node:path';
 import type { Env } from './env.js';
 import type { Logger } from './logger.js';
+import { type Database, openDatabase } from './store/db.js';
+import { TeamMemberStore } from './store/team-members.js';
 
 export interface Services {
   env: Env;
   log: Logger;
   /** Literal secret values to scrub from anything leaving the process. */
   secrets: readonly string[];
+  db: Database;
+  teamMembers: TeamMemberStore;
+  close(): void;
+}
+
+export function databasePath(env: Env): string {
+  return env.DATABASE_PATH ?? join(env.DATA_DIR, 'augment.db');
 }
 
 export function createServices(env: Env, log: Logger, secrets: readonly string[]): Services {
-  return { env, log, secrets };
+  const db = openDatabase(databasePath(env));
+  return {
+    env,
+    log,
+    secrets,
+    db,
+    teamMembers: new TeamMemberStore(db),
+    close: () => db.close(),
+  };
 }

@@ -21,6 +21,7 @@ export function testEnv(overrides: Record<string, string> = {}): Env {
     REDIS_URL,
     QUEUE_PREFIX: uniquePrefix(),
     DATA_DIR: `/tmp/augment-test-${randomUUID().slice(0, 8)}`,
+    DATABASE_PATH: ':memory:',
     ...overrides,
   });
 }
