@@ -3,3 +3,4 @@ export * from './api/index.js';
 export * from './common/index.js';
 export * from './draft-pr/index.js';
 export * from './sprint/index.js';
+export * from './team/index.js';
