@@ -226,6 +226,13 @@ describe('rule-based engine', () => {
     expect(openai.requests).toHaveLength(0);
   });
 
+  it('answers with the rules when the caller asks for llm_provider "none"', async () => {
+    const { llm } = llmFor();
+    const result = await llm.generate({ ...base, provider: 'none', fallback: () => ruleStory });
+    expect(result).toMatchObject({ engine: 'rules', data: ruleStory, provider: 'none' });
+    expect(openai.requests).toHaveLength(0);
+  });
+
   it('answers with the rules when the default provider has no key', async () => {
     const { log } = captureLogger();
     const llm = createLlm(testConfig({}, { defaultProvider: 'claude' }), { log });

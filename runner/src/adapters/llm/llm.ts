@@ -194,6 +194,10 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     };
 
     let name: ProviderName;
+    const requested = request.provider?.trim().toLowerCase();
+    if (requested === 'none' || requested === 'rules') {
+      return useRules(request, 'the rule-based engine was requested', started, none);
+    }
     if (request.provider?.trim()) {
       name = parseProviderName(request.provider);
       if (!configured(name)) {
@@ -390,7 +394,9 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     listModels,
     metrics,
     isConfigured(provider?: string) {
-      if (provider?.trim()) return configured(parseProviderName(provider));
+      const p = provider?.trim().toLowerCase();
+      if (p === 'none' || p === 'rules') return false;
+      if (p) return configured(parseProviderName(p));
       return config.defaultProvider !== 'none' && configured(config.defaultProvider);
     },
   };

@@ -74,7 +74,7 @@ export interface GenerateRequest<T> {
   prompt: string;
   /** Free text from the user; cut to the context budget and fenced as data. */
   additionalContext?: string | undefined;
-  /** Per-request choice (`llm_provider`); falls back to the configured default. */
+  /** Per-request choice (`llm_provider`); 'none' / 'rules' asks for the rule-based engine; default: config. */
   provider?: string | undefined;
   /** Per-request model (`llm_model`); falls back to the provider's configured model. */
   model?: string | undefined;
