@@ -4,3 +4,4 @@ export * from './common/index.js';
 export * from './draft-pr/index.js';
 export * from './sprint/index.js';
 export * from './team/index.js';
+export * from './prd/index.js';
