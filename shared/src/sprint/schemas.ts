@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { isoDateToDayNumber } from './working-days.js';
+
+/** An ISO `YYYY-MM-DD` date that exists on the calendar. */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .refine((s) => isoDateToDayNumber(s) !== null, 'not a real calendar date');
+export type IsoDate = z.infer<typeof IsoDate>;
+
+const Days = z.number().finite().min(0);
+
+/** Capacity of one team, in person-days of work it can deliver per sprint. */
+export const SprintTeam = z.object({
+  capacity_days_per_sprint: Days,
+});
+export type SprintTeam = z.infer<typeof SprintTeam>;
+
+/** One task to schedule. `depends_on` lists the keys of its blockers. */
+export const SprintTaskInput = z.object({
+  key: z.string().trim().min(1),
+  summary: z.string().default(''),
+  team: z.string().trim().min(1),
+  estimate_days: Days,
+  depends_on: z.array(z.string().trim().min(1)).default([]),
+});
+export type SprintTaskInput = z.infer<typeof SprintTaskInput>;
+
+/**
+ * The planner's input (the `augment sprint plan FILE` contract, snake_case).
+ *
+ * Rejected here, with the offending field in the issue path: duplicate task keys
+ * (`tasks[i].key`) and a task depending on itself (`tasks[i].depends_on[j]`); both are mistakes in the
+ * file that no plan can meaningfully answer. Not rejected: a dependency on a key that is not in `tasks`
+ * (common when an epic's story is blocked by work elsewhere) and a task whose team is missing from
+ * `teams` or has no capacity: the plan lists those tasks as unscheduled with the reason, so the rest of
+ * the epic is still planned.
+ *
+ * `sprint_capacity_days`, when given, replaces the capacity of every team, including teams only named
+ * by tasks. `max_sprints` caps the plan; tasks that do not fit are reported as unscheduled.
+ */
+export const SprintPlanInput = z
+  .object({
+    epic_key: z.string().trim().min(1),
+    start_date: IsoDate,
+    sprint_duration_days: z.number().int().min(1).max(366).default(14),
+    teams: z.record(z.string(), SprintTeam).default({}),
+    sprint_capacity_days: Days.optional(),
+    max_sprints: z.number().int().min(1).optional(),
+    tasks: z.array(SprintTaskInput),
+  })
+  .superRefine((input, ctx) => {
+    const firstIndex = new Map<string, number>();
+    input.tasks.forEach((task, i) => {
+      const seen = firstIndex.get(task.key);
+      if (seen !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tasks', i, 'key'],
+          message: `duplicate task key ${task.key} (first used by tasks[${seen}])`,
+        });
+      } else {
+        firstIndex.set(task.key, i);
+      }
+      task.depends_on.forEach((dep, j) => {
+        if (dep === task.key) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['tasks', i, 'depends_on', j],
+            message: `task ${task.key} cannot depend on itself`,
+          });
+        }
+      });
+    });
+  });
+/** Parsed planner input (defaults applied). Build it with `SprintPlanInput.parse(json)`. */
+export type SprintPlanInput = z.infer<typeof SprintPlanInput>;
+/** Planner input as written in a file, before defaults are applied. */
+export type SprintPlanInputFile = z.input<typeof SprintPlanInput>;
+
+const PerTeam = z.record(z.string(), z.number());
+
+/** One sprint of the plan. `used` and `utilisation` exceed capacity only for a flagged oversized task. */
+export const PlannedSprint = z.object({
+  name: z.string(),
+  number: z.number().int().min(1),
+  start_date: IsoDate,
+  /** Last calendar day of the sprint (start + duration - 1). */
+  end_date: IsoDate,
+  working_days: z.number().int().min(0),
+  tasks: z.array(z.string()),
+  capacity: PerTeam,
+  used: PerTeam,
+  /** used / capacity per team, 0..1 (above 1 only for a flagged oversized task). */
+  utilisation: PerTeam,
+});
+export type PlannedSprint = z.infer<typeof PlannedSprint>;
+
+/**
+ * When a scheduled task runs. `start`/`end` are the first and last working day it occupies (inclusive);
+ * `start_offset`/`end_offset` are positions in working days from the sprint's first working day (end
+ * exclusive, fractions for part days), which is what "blocker finishes before dependent starts" is
+ * measured on.
+ */
+export const TimelineEntry = z.object({
+  key: z.string(),
+  team: z.string(),
+  sprint: z.string(),
+  sprint_number: z.number().int().min(1),
+  start: IsoDate,
+  end: IsoDate,
+  start_offset: z.number().min(0),
+  end_offset: z.number().min(0),
+  /** Team lanes (people) working on the task in parallel; 1 unless the task is longer than a sprint. */
+  lanes: z.number().int().min(1),
+});
+export type TimelineEntry = z.infer<typeof TimelineEntry>;
+
+export const UnscheduledReasonCode = z.enum([
+  'unknown_team',
+  'no_capacity',
+  'unknown_dependency',
+  'blocked_by_unscheduled',
+  'max_sprints_exceeded',
+]);
+export type UnscheduledReasonCode = z.infer<typeof UnscheduledReasonCode>;
+
+export const UnscheduledTask = z.object({
+  key: z.string(),
+  code: UnscheduledReasonCode,
+  reason: z.string(),
+});
+export type UnscheduledTask = z.infer<typeof UnscheduledTask>;
+
+export const PlanFlagCode = z.enum(['oversized']);
+export type PlanFlagCode = z.infer<typeof PlanFlagCode>;
+
+export const PlanFlag = z.object({
+  key: z.string(),
+  code: PlanFlagCode,
+  reason: z.string(),
+});
+export type PlanFlag = z.infer<typeof PlanFlag>;
+
+export const TeamPlanSummary = z.object({
+  capacity_days_per_sprint: z.number(),
+  estimate_days: z.number(),
+  scheduled_days: z.number(),
+  /** Sprints this team alone needs at least: oversized tasks + ceil(other work / capacity). */
+  lower_bound_sprints: z.number().int().min(0),
+});
+export type TeamPlanSummary = z.infer<typeof TeamPlanSummary>;
+
+export const SprintPlanSummary = z.object({
+  total_tasks: z.number().int(),
+  scheduled_tasks: z.number().int(),
+  unscheduled_tasks: z.number().int(),
+  flagged_tasks: z.number().int(),
+  sprints_used: z.number().int(),
+  total_estimate_days: z.number(),
+  scheduled_estimate_days: z.number(),
+  critical_path_days: z.number(),
+  /** Scheduled work / capacity of the used sprints, over all teams with work. */
+  overall_utilisation: z.number(),
+  start_date: IsoDate,
+  /** Last working day of the last scheduled task, or null when nothing was scheduled. */
+  end_date: IsoDate.nullable(),
+  teams: z.record(z.string(), TeamPlanSummary),
+});
+export type SprintPlanSummary = z.infer<typeof SprintPlanSummary>;
+
+/** The planner's output (the `augment sprint plan FILE --json` contract). */
+export const SprintPlan = z.object({
+  epic_key: z.string(),
+  sprints: z.array(PlannedSprint),
+  timeline: z.array(TimelineEntry),
+  /** Longest estimate-weighted dependency chain among schedulable tasks, blocker first. */
+  critical_path: z.array(z.string()),
+  unscheduled: z.array(UnscheduledTask),
+  flags: z.array(PlanFlag),
+  /** max(per-team sprints needed, sprints the critical path needs); 0 with nothing to schedule. */
+  lower_bound_sprints: z.number().int().min(0),
+  summary: SprintPlanSummary,
+});
+export type SprintPlan = z.infer<typeof SprintPlan>;
