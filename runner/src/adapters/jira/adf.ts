@@ -1,0 +1,102 @@
+/** Markdown to ADF for writes, ADF to text and URLs for reads. */
+import { markdownToAdf as convert } from 'marklassian';
+import type { AdfDocument, AdfNode } from './jira-types.js';
+
+export function markdownToAdf(markdown: string): AdfDocument {
+  const doc = convert(markdown) as AdfDocument;
+  // Jira rejects a doc without content nodes for some fields; an empty paragraph is what its editor saves.
+  if (doc.content.length === 0) doc.content.push({ type: 'paragraph', content: [] });
+  return doc;
+}
+
+export function isAdfDocument(value: unknown): value is AdfDocument {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { type?: unknown }).type === 'doc' &&
+    Array.isArray((value as { content?: unknown }).content)
+  );
+}
+
+const BLOCKS = new Set([
+  'paragraph',
+  'heading',
+  'listItem',
+  'codeBlock',
+  'blockquote',
+  'tableRow',
+  'rule',
+  'mediaSingle',
+  'panel',
+]);
+
+/** Plain text of an ADF tree; block nodes end with a newline, paragraphs are separated by blank lines. */
+export function adfToText(node: AdfNode | AdfDocument | null | undefined): string {
+  if (!node) return '';
+  const out: string[] = [];
+  const walk = (n: AdfNode) => {
+    if (n.type === 'text' && typeof n.text === 'string') out.push(n.text);
+    else if (n.type === 'hardBreak') out.push('\n');
+    else if (n.type === 'inlineCard' || n.type === 'blockCard') {
+      const url = n.attrs?.url;
+      if (typeof url === 'string') out.push(url);
+    } else if (n.type === 'mention') {
+      const t = n.attrs?.text;
+      if (typeof t === 'string') out.push(t);
+    }
+    for (const c of n.content ?? []) walk(c);
+    if (n.type === 'tableCell' || n.type === 'tableHeader') out.push('\t');
+    if (BLOCKS.has(n.type)) out.push(n.type === 'paragraph' || n.type === 'heading' ? '\n\n' : '\n');
+  };
+  for (const c of (node as AdfNode).content ?? []) walk(c);
+  return out
+    .join('')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * A URL held by a field: a plain string, or the first link / smart link in a rich-text (ADF) value.
+ * Rich text without a link yields its text when that text is a URL.
+ */
+export function extractUrl(value: unknown): string | null {
+  if (typeof value === 'string') return value.trim() || null;
+  if (!isAdfDocument(value)) return null;
+  let found: string | null = null;
+  const walk = (n: AdfNode) => {
+    if (found) return;
+    if (
+      (n.type === 'inlineCard' || n.type === 'blockCard' || n.type === 'embedCard') &&
+      typeof n.attrs?.url === 'string'
+    ) {
+      found = n.attrs.url;
+      return;
+    }
+    for (const m of n.marks ?? []) {
+      if (m.type === 'link' && typeof m.attrs?.href === 'string') {
+        found = m.attrs.href;
+        return;
+      }
+    }
+    for (const c of n.content ?? []) walk(c);
+  };
+  for (const c of value.content) walk(c);
+  if (found) return found;
+  const text = adfToText(value);
+  return /^https?:\/\/\S+$/.test(text) ? text : null;
+}
+
+/** A one-paragraph ADF document holding a link (for URL values in rich-text custom fields). */
+export function linkParagraph(url: string): AdfDocument {
+  return {
+    type: 'doc',
+    version: 1,
+    content: [
+      {
+        type: 'paragraph',
+        content: [{ type: 'text', text: url, marks: [{ type: 'link', attrs: { href: url } }] }],
+      },
+    ],
+  };
+}
