@@ -66,7 +66,7 @@ export const Env = z.object({
   OPENAI_MODEL: z.string().default('gpt-5-mini'),
   OPENAI_BASE_URL: optionalString,
   ANTHROPIC_API_KEY: optionalString,
-  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: z.string().default('claude-sonnet-4-6'),
   ANTHROPIC_BASE_URL: optionalString,
   GEMINI_API_KEY: optionalString,
   GEMINI_MODEL: z.string().default('gemini-2.5-flash'),

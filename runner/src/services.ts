@@ -3,6 +3,7 @@
  * Each room adds its own field here; processors take what they need from `ctx.services`.
  */
 import { join } from 'node:path';
+import { createLlm, type Llm, llmConfigFromEnv } from './adapters/llm/index.js';
 import type { Env } from './env.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
@@ -15,6 +16,8 @@ export interface Services {
   secrets: readonly string[];
   db: Database;
   teamMembers: TeamMemberStore;
+  /** The LLM facade (providers, structured output, rules fallback). Jobs use `ctx.llm`, which records usage. */
+  llm: Llm;
   close(): void;
 }
 
@@ -30,6 +33,7 @@ export function createServices(env: Env, log: Logger, secrets: readonly string[]
     secrets,
     db,
     teamMembers: new TeamMemberStore(db),
+    llm: createLlm(llmConfigFromEnv(env), { log }),
     close: () => db.close(),
   };
 }

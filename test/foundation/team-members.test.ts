@@ -66,3 +66,22 @@ describe('team members', () => {
     expect((await c.get('/team-members/abc')).body.error.details.field).toBe('member_id');
   });
 });
+
+describe('system routes', () => {
+  it('lists configured models without keys and serves Prometheus metrics', async () => {
+    const c = api(runner);
+    const models = await c.get('/models');
+    expect(models.status).toBe(200);
+    expect(models.body.fallback_engine).toBe('rules');
+    expect(models.body.providers.map((p: { provider: string }) => p.provider).sort()).toEqual([
+      'claude',
+      'gemini',
+      'kimi',
+      'openai',
+    ]);
+    const metrics = await c.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    expect(metrics.text).toMatch(/^augment_jobs\{state="waiting"\} \d+$/m);
+  });
+});

@@ -3,9 +3,11 @@
  * time limit and result scrubbing as a queued job.
  */
 import { randomUUID } from 'node:crypto';
+import type { UsageRecord } from '../adapters/llm/index.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { jobDefinition } from './catalog.js';
+import { jobLlm, withUsage } from './job-llm.js';
 
 export async function runInline(
   type: string,
@@ -19,16 +21,19 @@ export async function runInline(
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   const jobId = `inline-${randomUUID()}`;
   const started = performance.now();
+  const usage: UsageRecord[] = [];
   const result = await def.processor(parsed, {
     jobId,
     attempt: 1,
     signal,
     log: opts.services.log.child({ job_id: jobId, job_type: type, inline: true }),
     services: opts.services,
+    llm: jobLlm(opts.services.llm, usage),
+    usage,
     credentials: opts.credentials,
     progress: async () => signal.throwIfAborted(),
   });
-  const json = JSON.stringify(result ?? null);
+  const json = JSON.stringify(withUsage(result, usage) ?? null);
   const clean = scrubSecrets(json, opts.services.secrets);
   return {
     job_type: type,

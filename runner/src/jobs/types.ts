@@ -1,3 +1,4 @@
+import type { Llm, UsageRecord } from '../adapters/llm/index.js';
 import type { Logger } from '../logger.js';
 import type { Services } from '../services.js';
 
@@ -12,6 +13,9 @@ export interface JobContext {
   progress(stage: string, percent: number, detail?: Record<string, unknown>): Promise<void>;
   log: Logger;
   services: Services;
+  /** The LLM facade for this job: every call's provider, model, tokens and duration land in `usage`. */
+  llm: Pick<Llm, 'generate' | 'isConfigured'>;
+  usage: UsageRecord[];
   /** Atlassian credentials handed over by the caller (e.g. the Forge system token), if any. */
   credentials?: Record<string, unknown>;
 }

@@ -5,9 +5,11 @@
  */
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { UsageRecord } from '../adapters/llm/index.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { jobDefinition } from './catalog.js';
+import { jobLlm, withUsage } from './job-llm.js';
 import { jobKeys } from './keys.js';
 import { CANCELLED_REASON, type JobData, JobQueue } from './queue.js';
 import type { AnyProcessor } from './types.js';
@@ -65,6 +67,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     const credsRaw = job.data.has_credentials ? await opts.redis.get(keys.credentials(String(job.id))) : null;
     const processor = opts.processorOverrides?.[job.name] ?? def.processor;
+    const usage: UsageRecord[] = [];
     try {
       jobLog.info('job started');
       const result = await processor(parsed.data, {
@@ -73,6 +76,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         signal: combined,
         log: jobLog,
         services: opts.services,
+        llm: jobLlm(opts.services.llm, usage),
+        usage,
         credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
         progress: async (stage, percent, detail) => {
           combined.throwIfAborted();
@@ -85,7 +90,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       });
       await finalise();
       jobLog.info('job completed');
-      return scrubResult(result, opts.services.secrets);
+      return scrubResult(withUsage(result, usage), opts.services.secrets);
     } catch (err) {
       if (signal?.aborted && signal.reason === CANCELLED_REASON) {
         await finalise();

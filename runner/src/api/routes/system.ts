@@ -1,0 +1,57 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { App, AppDeps } from '../app.js';
+import { errorResponses } from './schemas.js';
+
+const Models = z.object({
+  default_provider: z.string(),
+  fallback_engine: z.literal('rules'),
+  providers: z.array(
+    z.object({
+      provider: z.string(),
+      model: z.string(),
+      configured: z.boolean(),
+      default: z.boolean(),
+      max_tokens: z.number(),
+      context_window: z.number(),
+      structured_output: z.string(),
+    }),
+  ),
+});
+
+export function registerSystemRoutes(app: App, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/models',
+      tags: ['system'],
+      summary: 'LLM providers and models configured on this runner (never keys)',
+      responses: {
+        200: { description: 'Models', content: { 'application/json': { schema: Models } } },
+        ...errorResponses,
+      },
+    }),
+    (c) => c.json(deps.services.llm.listModels() as never, 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      tags: ['system'],
+      summary: 'Prometheus metrics: queue depth by state, LLM calls, tokens and durations',
+      responses: { 200: { description: 'text/plain; version=0.0.4' }, ...errorResponses },
+    }),
+    async (c) => {
+      const counts = await deps.queue.counts();
+      const lines = [
+        '# HELP augment_jobs Jobs in the queue by state.',
+        '# TYPE augment_jobs gauge',
+        ...Object.entries(counts).map(([state, n]) => `augment_jobs{state="${state}"} ${n}`),
+        deps.services.llm.metrics.renderPrometheus(),
+      ];
+      return c.body(`${lines.join('\n').trimEnd()}\n`, 200, {
+        'content-type': 'text/plain; version=0.0.4',
+      }) as never;
+    },
+  );
+}
