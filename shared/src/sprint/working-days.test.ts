@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import {
+  addWorkingDays,
+  dayNumberToIsoDate,
+  isoDateToDayNumber,
+  isWorkingDay,
+  workingDaysBetween,
+} from './working-days.js';
+
+describe('working-day arithmetic', () => {
+  it('rejects dates that do not exist instead of rolling them over', () => {
+    expect(isoDateToDayNumber('2025-02-30')).toBeNull();
+    expect(isoDateToDayNumber('2025-13-01')).toBeNull();
+    expect(isoDateToDayNumber('2025-1-5')).toBeNull();
+    expect(isoDateToDayNumber('2024-02-29')).not.toBeNull();
+    expect(isoDateToDayNumber('2023-02-29')).toBeNull();
+  });
+
+  it('round-trips day numbers and ISO dates', () => {
+    expect(isoDateToDayNumber('1970-01-01')).toBe(0);
+    expect(dayNumberToIsoDate(isoDateToDayNumber('2025-12-31')!)).toBe('2025-12-31');
+  });
+
+  it('knows weekends from weekdays', () => {
+    expect(isWorkingDay('2025-01-10')).toBe(true); // Friday
+    expect(isWorkingDay('2025-01-11')).toBe(false); // Saturday
+    expect(isWorkingDay('2025-01-12')).toBe(false); // Sunday
+    expect(isWorkingDay('2025-01-13')).toBe(true); // Monday
+  });
+
+  it('skips weekends when adding working days', () => {
+    expect(addWorkingDays('2025-01-10', 1)).toBe('2025-01-13');
+    expect(addWorkingDays('2025-01-08', 5)).toBe('2025-01-15');
+    expect(addWorkingDays('2025-01-11', 0)).toBe('2025-01-13');
+    expect(addWorkingDays('2025-01-13', -1)).toBe('2025-01-10');
+    expect(addWorkingDays('2024-12-30', 3)).toBe('2025-01-02');
+  });
+
+  it('lists the working days of a range, both ends included', () => {
+    expect(workingDaysBetween('2025-01-09', '2025-01-14')).toEqual([
+      '2025-01-09',
+      '2025-01-10',
+      '2025-01-13',
+      '2025-01-14',
+    ]);
+    expect(workingDaysBetween('2025-01-11', '2025-01-12')).toEqual([]);
+  });
+
+  it('throws on an invalid date rather than guessing', () => {
+    expect(() => addWorkingDays('2025-02-30', 1)).toThrow(RangeError);
+  });
+});
