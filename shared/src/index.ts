@@ -5,3 +5,4 @@ export * from './draft-pr/index.js';
 export * from './sprint/index.js';
 export * from './team/index.js';
 export * from './prd/index.js';
+export * from './planning/index.js';
