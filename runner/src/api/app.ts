@@ -2,6 +2,7 @@
  * The HTTP API: parse with the shared schemas, authenticate, enqueue or answer. No business logic here.
  */
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -114,7 +115,8 @@ export function createApp(deps: AppDeps): App {
     },
     security: [{ apiKey: [] }],
   });
-  const swaggerRoot = createRequire(import.meta.url)('swagger-ui-dist').getAbsoluteFSPath() as string;
+  // Resolve the asset folder without loading swagger-ui-dist's index (it would evaluate the whole UI bundle).
+  const swaggerRoot = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   app.use(
     '/docs/assets/swagger-ui-dist/*',
     serveStatic({

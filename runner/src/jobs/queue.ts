@@ -64,6 +64,22 @@ end
 return released
 `;
 
+interface Scripts {
+  augmentAcquire(numKeys: number, ...args: string[]): Promise<string | null>;
+  augmentRelease(numKeys: number, ...args: string[]): Promise<number>;
+}
+
+/** Registers the scripts once per connection (EVALSHA afterwards, so each call sends only its arguments). */
+function defineScripts(redis: Redis): Scripts {
+  const r = redis as Redis & Partial<Scripts>;
+  if (!r.augmentAcquire) redis.defineCommand('augmentAcquire', { lua: ACQUIRE });
+  if (!r.augmentRelease) redis.defineCommand('augmentRelease', { lua: RELEASE });
+  return {
+    augmentAcquire: (n, ...a) => (redis as unknown as Scripts).augmentAcquire(n, ...a),
+    augmentRelease: (n, ...a) => (redis as unknown as Scripts).augmentRelease(n, ...a),
+  };
+}
+
 export interface EnqueueOptions {
   requestedBy: string;
   /** Atlassian credentials for this job (e.g. the Forge system token); kept out of job data and results. */
@@ -73,6 +89,7 @@ export interface EnqueueOptions {
 export class JobQueue {
   readonly queue: Queue<JobData>;
   readonly keys: JobKeys;
+  private readonly scripts: Scripts;
 
   constructor(
     private readonly redis: Redis,
@@ -80,6 +97,7 @@ export class JobQueue {
     connection: QueueOptions['connection'],
   ) {
     this.keys = jobKeys(prefix);
+    this.scripts = defineScripts(redis);
     this.queue = new Queue<JobData>(this.keys.queueName, { connection, prefix });
   }
 
@@ -95,8 +113,7 @@ export class JobQueue {
     const ttlMs = def.timeoutMs * def.attempts + 10 * 60_000;
     const regKeys = tickets.map((t) => this.keys.active(type, t));
     const histKeys = tickets.map((t) => this.keys.ticketHistory(t));
-    const existing = (await this.redis.eval(
-      ACQUIRE,
+    const existing = await this.scripts.augmentAcquire(
       regKeys.length * 2,
       ...regKeys,
       ...histKeys,
@@ -104,7 +121,7 @@ export class JobQueue {
       String(ttlMs),
       String(Date.now()),
       String(regKeys.length),
-    )) as string | null;
+    );
     if (existing) {
       throw new AppError(409, 'duplicate_job', `a ${type} job is already running for ${tickets.join(', ')}`, {
         existing_job_id: existing,
@@ -142,7 +159,7 @@ export class JobQueue {
 
   async release(type: string, tickets: string[], jobId: string): Promise<void> {
     if (tickets.length === 0) return;
-    await this.redis.eval(RELEASE, tickets.length, ...tickets.map((t) => this.keys.active(type, t)), jobId);
+    await this.scripts.augmentRelease(tickets.length, ...tickets.map((t) => this.keys.active(type, t)), jobId);
   }
 
   async get(jobId: string): Promise<JobView> {
