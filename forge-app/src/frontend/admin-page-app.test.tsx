@@ -1,0 +1,115 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+
+const { adminHandler } = await import('../../../src/index.js');
+const { adminContext } = await import('../testing/call-resolver.js');
+const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
+const { fakeKvs, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
+const { renderForge } = await import('../testing/forge-ui.js');
+const { AdminPageApp } = await import('./admin-page-app.js');
+
+type Rendered = Awaited<ReturnType<typeof renderForge>>;
+let ui: Rendered | undefined;
+let consoleError: ReturnType<typeof vi.spyOn>;
+
+const render = async () => {
+  routeInvokesTo(adminHandler, adminContext);
+  ui = await renderForge(<AdminPageApp />);
+  return ui;
+};
+
+beforeEach(() => {
+  resetFakes();
+  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(async () => {
+  await ui?.unmount();
+  ui = undefined;
+  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
+});
+
+describe('admin page', () => {
+  it('checks the runner on open and again on request', async () => {
+    const page = await render();
+
+    await page.waitForText('Reachable');
+    expect(page.hasText('version 0.1.0')).toBe(true);
+
+    fakeRunner.override('GET', /^\/health$/, {
+      status: 503,
+      body: { error: { code: 'unavailable', message: 'Redis is down' } },
+    });
+    await page.click('Check runner');
+    await page.waitForText('Redis is down');
+    expect(page.hasText('The runner failed')).toBe(true);
+  });
+
+  it('stores the chosen LLM provider and model', async () => {
+    const page = await render();
+    await page.waitFor(
+      () => page.all('Select').some((s) => s.props.name === 'provider'),
+      'the provider select',
+    );
+    await page.waitFor(
+      () => JSON.stringify(page.all('Select')[0]?.props.options).includes('no API key on the runner'),
+      'the model list',
+    );
+
+    await page.choose('provider', 'openai');
+    await page.choose('model', 'gpt-5');
+    await page.click('Save LLM choice');
+
+    await page.waitForText('Saved: openai / gpt-5');
+    expect(fakeKvs.data.get('settings:llm')).toEqual({ provider: 'openai', model: 'gpt-5' });
+  });
+
+  it('adds, edits and removes team members with their capacity', async () => {
+    const page = await render();
+    await page.waitForText('2 team member(s)');
+
+    await page.type('member-name', 'Linus');
+    await page.type('member-role', 'qa');
+    await page.type('member-capacity', '4');
+    await page.click('Add member');
+    await page.waitForText('3 team member(s)');
+    expect(fakeRunner.members.at(-1)).toMatchObject({
+      name: 'Linus',
+      role: 'qa',
+      capacity_days_per_sprint: 4,
+    });
+
+    await page.click('Edit Ada');
+    await page.type('member-capacity', '9');
+    await page.click('Save member');
+    await page.waitFor(() => fakeRunner.members[0]?.capacity_days_per_sprint === 9, 'the update');
+
+    await page.click('Remove Grace');
+    await page.waitForText('2 team member(s)');
+    expect(fakeRunner.members.map((m) => m.name)).toEqual(['Ada', 'Linus']);
+  });
+
+  it('shows a refused team member with the runner message', async () => {
+    const page = await render();
+    await page.waitForText('2 team member(s)');
+    fakeRunner.override('POST', /^\/team-members$/, {
+      status: 400,
+      body: {
+        error: {
+          code: 'validation_error',
+          message: 'role must be backend, frontend or qa',
+          details: { field: 'role' },
+        },
+      },
+    });
+
+    await page.type('member-name', 'Mallory');
+    await page.type('member-role', 'wizard');
+    await page.click('Add member');
+
+    await page.waitForText('role must be backend, frontend or qa');
+    expect(page.hasText('Request refused')).toBe(true);
+  });
+});

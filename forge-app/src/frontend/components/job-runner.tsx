@@ -1,0 +1,113 @@
+/**
+ * One piece of runner work as the user sees it: preview (dry run) first, follow the job, read the
+ * result, then apply it in Jira. A duplicate start offers the job already running.
+ */
+import { Button, Heading, Inline, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
+import { type ReactNode, useState } from 'react';
+import type { AppFailure, Envelope, JobKind, JobSnapshot, StartOutcome, TrackedJob } from '../../types.js';
+import { isTerminal, useJobPolling } from '../lib/use-job-polling.js';
+import { FailureMessage } from './failure-message.js';
+import { JobProgress } from './job-progress.js';
+import { ResultView } from './result-view.js';
+
+export interface JobRunnerProps {
+  kind: JobKind;
+  title: string;
+  help?: string;
+  previewLabel: string;
+  /** Label of the apply step (dry_run false); without it the work is preview-only. */
+  applyLabel?: string;
+  initialJob: TrackedJob | null;
+  pollMs: number;
+  isDisabled?: boolean;
+  start(dryRun: boolean): Promise<Envelope<StartOutcome>>;
+  track(jobId: string): Promise<Envelope<TrackedJob>>;
+  getJob(jobId: string): Promise<Envelope<JobSnapshot>>;
+  cancel(jobId: string): Promise<Envelope<unknown>>;
+  children?: ReactNode;
+}
+
+export function JobRunner(props: JobRunnerProps) {
+  const { kind, pollMs, getJob } = props;
+  const [job, setJob] = useState<TrackedJob | null>(props.initialJob);
+  const [result, setResult] = useState<{ value: unknown } | null>(null);
+  const [failure, setFailure] = useState<AppFailure | null>(null);
+  const [busy, setBusy] = useState(false);
+  const { snapshot, failure: pollFailure, retry } = useJobPolling(job, getJob, pollMs);
+
+  const running = job !== null && !isTerminal(snapshot?.status);
+  const done = job !== null && snapshot?.status === 'completed';
+
+  async function run(dryRun: boolean) {
+    setBusy(true);
+    setFailure(null);
+    const res = await props.start(dryRun);
+    setBusy(false);
+    if (!res.ok) {
+      setFailure(res.error);
+      return;
+    }
+    if (res.data.mode === 'job') {
+      setResult(null);
+      setJob(res.data.job);
+    } else {
+      setJob(null);
+      setResult({ value: res.data.result });
+    }
+  }
+
+  async function viewExisting(jobId: string) {
+    setFailure(null);
+    const res = await props.track(jobId);
+    if (res.ok) {
+      setResult(null);
+      setJob(res.data);
+    } else setFailure(res.error);
+  }
+
+  async function cancel() {
+    if (!job) return;
+    const res = await props.cancel(job.job_id);
+    if (res.ok) retry();
+    else setFailure(res.error);
+  }
+
+  return (
+    <Stack space="space.150">
+      <Heading size="small">{props.title}</Heading>
+      {props.help ? <Text>{props.help}</Text> : null}
+      {props.children}
+      <Inline space="space.100">
+        <LoadingButton
+          appearance={done ? 'default' : 'primary'}
+          isLoading={busy}
+          isDisabled={busy || running || props.isDisabled === true}
+          onClick={() => run(true)}
+        >
+          {props.previewLabel}
+        </LoadingButton>
+      </Inline>
+      {failure ? <FailureMessage failure={failure} onViewExisting={viewExisting} /> : null}
+      {job ? (
+        <Stack space="space.100">
+          <Text>{job.dry_run ? 'Preview (nothing is changed in Jira yet)' : 'Applying in Jira'}</Text>
+          <JobProgress snapshot={snapshot} failure={pollFailure} onRetry={retry} onCancel={cancel} />
+        </Stack>
+      ) : null}
+      {done && snapshot ? <ResultView kind={kind} result={snapshot.result} /> : null}
+      {done && job?.dry_run && props.applyLabel ? (
+        <Inline space="space.100">
+          <Button appearance="primary" isDisabled={busy} onClick={() => run(false)}>
+            {props.applyLabel}
+          </Button>
+        </Inline>
+      ) : null}
+      {done && job && !job.dry_run ? (
+        <SectionMessage appearance="success" title="Done in Jira">
+          <Text>The changes above were applied.</Text>
+        </SectionMessage>
+      ) : null}
+      {result ? <ResultView kind={kind} result={result.value} /> : null}
+    </Stack>
+  );
+}

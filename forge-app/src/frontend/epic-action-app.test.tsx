@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+
+const { epicActionHandler } = await import('../../../src/index.js');
+const { callResolver, epicContext } = await import('../testing/call-resolver.js');
+const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
+const { fakeJira, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
+const { renderForge } = await import('../testing/forge-ui.js');
+const { EpicActionApp } = await import('./epic-action-app.js');
+
+type Rendered = Awaited<ReturnType<typeof renderForge>>;
+let ui: Rendered | undefined;
+let consoleError: ReturnType<typeof vi.spyOn>;
+
+const render = async () => {
+  routeInvokesTo(epicActionHandler, epicContext);
+  ui = await renderForge(<EpicActionApp pollMs={10} />);
+  await ui.waitForText('Plan PROJ-10');
+  return ui;
+};
+
+beforeEach(() => {
+  resetFakes();
+  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(async () => {
+  await ui?.unmount();
+  ui = undefined;
+  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
+});
+
+describe('epic action', () => {
+  it('previews the epic plan and then creates it in Jira', async () => {
+    const action = await render();
+
+    await action.click('Preview epic plan');
+    await action.waitForText('Queued');
+    fakeRunner.complete('job-1', {
+      stories: [
+        {
+          summary: 'Sign in',
+          tasks: [{ summary: 'API' }, { summary: 'Form' }],
+          test_cases: [{ title: 't' }],
+        },
+        { summary: 'Sign out', tasks: [{ summary: 'API' }], test_cases: [] },
+      ],
+    });
+    await action.waitForText('2 stories');
+    expect(action.hasText('Sign out')).toBe(true);
+
+    await action.click('Create in Jira');
+    await action.waitForText('Applying in Jira');
+    fakeRunner.complete('job-2', { stories: [], created_keys: ['PROJ-11', 'PROJ-12'] });
+    await action.waitForText('Created in Jira: PROJ-11, PROJ-12');
+    expect(
+      fakeRunner.requestsTo('/plan/epic/complete').map((r) => (r.body as { dry_run: boolean }).dry_run),
+    ).toEqual([true, false]);
+  });
+
+  it('previews sprints with capacity per sprint and the timeline, then applies them', async () => {
+    const action = await render();
+    await action.waitFor(() => action.all('Select').some((s) => s.props.name === 'board'), 'the board list');
+
+    expect(action.button('Preview sprint plan')?.props.isDisabled).toBe(true);
+    await action.choose('board', '7');
+    await action.pickDate('startDate', '2025-01-15');
+    await action.type('capacity', '10');
+    await action.click('Preview sprint plan');
+    expect(fakeRunner.requestsTo('/sprint/plan/epic')[0]?.body).toEqual({
+      epic_key: 'PROJ-10',
+      board_id: 7,
+      start_date: '2025-01-15',
+      sprint_duration_days: 14,
+      sprint_capacity_days: 10,
+      dry_run: true,
+      async_mode: true,
+    });
+
+    fakeRunner.complete('job-1', {
+      sprints: [
+        {
+          name: 'Sprint 1',
+          start_date: '2025-01-15',
+          end_date: '2025-01-28',
+          tasks: ['PROJ-21', 'PROJ-22'],
+          capacity: { backend: 10, qa: 5 },
+          used: { backend: 8, qa: 2 },
+        },
+      ],
+      timeline: [{ key: 'PROJ-21', sprint: 'Sprint 1', start: '2025-01-15', end: '2025-01-17' }],
+      unscheduled: [{ key: 'PROJ-29', reason: 'estimate exceeds sprint capacity' }],
+    });
+    await action.waitForText('backend 8/10 d, qa 2/5 d');
+    expect(action.hasText('2025-01-15 – 2025-01-28')).toBe(true);
+    expect(action.hasText('Not scheduled: PROJ-29 (estimate exceeds sprint capacity)')).toBe(true);
+    expect(action.hasText('Timeline (1 tasks)')).toBe(true);
+
+    await action.click('Apply sprint plan');
+    expect(fakeRunner.requestsTo('/sprint/plan/epic')[1]?.body).toMatchObject({ dry_run: false });
+
+    await action.click('Preview timeline');
+    fakeRunner.complete('job-3', {
+      timeline: [{ key: 'PROJ-22', sprint: 'Sprint 1', start: '2025-01-20', end: '2025-01-21' }],
+    });
+    await action.waitForText('2025-01-21');
+    await action.click('Save timeline');
+    expect(
+      fakeRunner.requestsTo('/sprint/timeline').map((r) => (r.body as { dry_run: boolean }).dry_run),
+    ).toEqual([true, false]);
+  });
+
+  it('falls back to typing a board id when Jira does not list boards', async () => {
+    fakeJira.status = 403;
+    const action = await render();
+
+    await action.waitForText('type the board id instead');
+    await action.type('board', '42');
+    await action.click('Preview timeline');
+
+    expect(fakeRunner.requestsTo('/sprint/timeline')[0]?.body).toMatchObject({ board_id: 42 });
+  });
+
+  it('shows the running sprint plan again when the action is reopened', async () => {
+    await callResolver(
+      epicActionHandler,
+      'planSprints',
+      { boardId: 7, startDate: '2025-01-15', sprintDurationDays: 14, dryRun: true },
+      epicContext,
+    );
+    fakeRunner.update('job-1', { status: 'active', progress: { stage: 'assigning sprints', percent: 55 } });
+
+    const action = await render();
+
+    await action.waitForText('Stage: assigning sprints');
+    expect(action.hasText('55%')).toBe(true);
+  });
+});

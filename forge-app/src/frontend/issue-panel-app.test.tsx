@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+
+const { issuePanelHandler } = await import('../../../src/index.js');
+const { callResolver, storyContext } = await import('../testing/call-resolver.js');
+const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
+const { fakeKvs, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
+const { renderForge } = await import('../testing/forge-ui.js');
+const { IssuePanelApp } = await import('./issue-panel-app.js');
+
+type Rendered = Awaited<ReturnType<typeof renderForge>>;
+let ui: Rendered | undefined;
+let consoleError: ReturnType<typeof vi.spyOn>;
+
+const render = async (context: Record<string, unknown> = storyContext) => {
+  routeInvokesTo(issuePanelHandler, context);
+  ui = await renderForge(<IssuePanelApp pollMs={10} />);
+  return ui;
+};
+
+beforeEach(() => {
+  resetFakes();
+  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
+});
+afterEach(async () => {
+  await ui?.unmount();
+  ui = undefined;
+  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
+});
+
+describe('issue panel', () => {
+  it('previews a description, follows the job, then creates it in Jira', async () => {
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+
+    await panel.click('Preview description');
+    await panel.waitForText('Preview (nothing is changed in Jira yet)');
+    expect(panel.hasText('Queued')).toBe(true);
+
+    fakeRunner.update('job-1', { status: 'active', progress: { stage: 'writing', percent: 40 } });
+    await panel.waitForText('Stage: writing');
+    expect(panel.hasText('40%')).toBe(true);
+    expect(panel.all('ProgressBar')[0]?.props.value).toBe(0.4);
+
+    fakeRunner.complete('job-1', {
+      description: 'Users sign in with email.\n\nSessions last a day.',
+      acceptance_criteria: ['Given a user, when they sign in, then they see the dashboard'],
+    });
+    await panel.waitForText('Proposed description');
+    expect(panel.hasText('Sessions last a day.')).toBe(true);
+    expect(panel.hasText('Given a user, when they sign in, then they see the dashboard')).toBe(true);
+
+    await panel.click('Create in Jira');
+    await panel.waitForText('Applying in Jira');
+    expect(
+      fakeRunner.requestsTo('/generate/single').map((r) => (r.body as { dry_run: boolean }).dry_run),
+    ).toEqual([true, false]);
+    fakeRunner.complete('job-2', { description: 'Users sign in with email.', updated: true });
+    await panel.waitForText('Done in Jira');
+    expect(panel.button('Create in Jira')).toBeUndefined();
+  });
+
+  it('shows the running job again when the issue is reopened', async () => {
+    await callResolver(issuePanelHandler, 'startAction', { action: 'tasks', dryRun: true }, storyContext);
+    fakeRunner.update('job-1', { status: 'active', progress: { stage: 'splitting by team', percent: 70 } });
+
+    const panel = await render();
+
+    await panel.waitForText('Stage: splitting by team');
+    expect(panel.hasText('Team-based tasks')).toBe(true);
+    expect(panel.button('Preview tasks')?.props.isDisabled).toBe(true);
+    fakeRunner.complete('job-1', {
+      task_details: [
+        { summary: 'Build login API', team: 'backend', estimate_days: 2, depends_on_tasks: [] },
+        { summary: 'Login form', team: 'frontend', estimate_days: 1, depends_on_tasks: ['Build login API'] },
+      ],
+    });
+    await panel.waitForText('Login form');
+    expect(panel.hasText('2 task(s) by team')).toBe(true);
+    expect(panel.hasText('Build login API')).toBe(true);
+  });
+
+  it('offers "Already running — view" on a duplicate start and shows that job', async () => {
+    await callResolver(
+      issuePanelHandler,
+      'startAction',
+      { action: 'description', dryRun: true },
+      storyContext,
+    );
+    fakeKvs.data.clear();
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+
+    await panel.click('Preview description');
+    await panel.waitForText('Already running');
+    expect(panel.hasText('A single job is already running for PROJ-1')).toBe(true);
+
+    await panel.click('Already running — view');
+    await panel.waitForText('Queued');
+    expect(panel.invokes('trackJob').at(-1)?.data).toMatchObject({
+      payload: { kind: 'description', jobId: 'job-1' },
+    });
+    fakeRunner.complete('job-1', { description: 'From the first click.' });
+    await panel.waitForText('From the first click.');
+  });
+
+  it('generates test cases at the chosen coverage level and analyzes coverage', async () => {
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+
+    await panel.click('Test cases');
+    await panel.choose('coverageLevel', 'comprehensive');
+    await panel.click('Generate test cases');
+    await panel.waitForText('Login succeeds with valid credentials');
+    expect(fakeRunner.requestsTo('/plan/tests/story')[0]?.body).toEqual({
+      story_key: 'PROJ-1',
+      coverage_level: 'comprehensive',
+    });
+
+    await panel.click('Coverage');
+    await panel.click('Analyze coverage');
+    await panel.waitForText('Coverage: 62%');
+    expect(panel.hasText('No test for expired sessions')).toBe(true);
+  });
+
+  it('says why a failed job failed', async () => {
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+    await panel.click('Preview description');
+    await panel.waitForText('Queued');
+
+    fakeRunner.update('job-1', { status: 'failed', error: { message: 'Jira refused: issue is closed' } });
+
+    await panel.waitForText('Jira refused: issue is closed');
+    expect(panel.hasText('The job failed')).toBe(true);
+    expect(panel.button('Create in Jira')).toBeUndefined();
+  });
+
+  it('explains an unreachable runner and recovers on retry', async () => {
+    await callResolver(
+      issuePanelHandler,
+      'startAction',
+      { action: 'description', dryRun: true },
+      storyContext,
+    );
+    fakeRunner.failTransport(new Error('connect ETIMEDOUT'));
+    const panel = await render();
+
+    await panel.waitForText('Could not reach Augment');
+    expect(panel.hasText('Could not reach the Augment runner: connect ETIMEDOUT')).toBe(true);
+
+    await panel.click('Try again');
+    await panel.waitForText('Generate the description');
+    expect(panel.hasText('Queued')).toBe(true);
+  });
+
+  it('hides story-only work on tasks', async () => {
+    const taskContext = {
+      ...storyContext,
+      extension: { ...storyContext.extension, issue: { key: 'PROJ-2', type: 'Task' } },
+    };
+    const panel = await render(taskContext);
+    await panel.waitForText('Generate the description');
+
+    expect(panel.button('Description')).toBeDefined();
+    expect(panel.button('Coverage')).toBeDefined();
+    expect(panel.button('Tasks')).toBeUndefined();
+    expect(panel.button('Draft PR')).toBeUndefined();
+  });
+});
+
+describe('draft PR review in the story panel', () => {
+  it('reviews, revises, compares, approves the shown hash and follows the pipeline to the PR', async () => {
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+    await panel.click('Draft PR');
+
+    await panel.type('repos', 'https://bitbucket.org/acme/app.git');
+    await panel.click('Start draft PR');
+    await panel.waitForText('Plan v1');
+    expect(panel.hasText('Plan hash hash-v1-aaaa…')).toBe(true);
+    expect(panel.hasText('Add a login endpoint')).toBe(true);
+    expect(panel.hasText('modified: src/auth/login.ts')).toBe(true);
+
+    await panel.type('feedback', 'add rate limiting');
+    await panel.click('Revise plan');
+    await panel.waitForText('Plan v2');
+    expect(panel.hasText('Add a login endpoint (revised: add rate limiting)')).toBe(true);
+
+    await panel.waitFor(() => panel.button('Compare versions') !== undefined, 'the compare button');
+    await panel.click('Compare versions');
+    await panel.waitForText('Changes between the versions');
+    expect(fakeRunner.requests.some((r) => r.path.endsWith('/plans/compare?from=1&to=2'))).toBe(true);
+
+    await panel.click('Approve plan v2');
+    await panel.waitForText('Approved plan hash-v2-bbbb…');
+    const approve = fakeRunner.requests.find((r) => r.path.endsWith('/approve'));
+    expect(approve?.body).toEqual({ plan_hash: 'hash-v2-bbbbbbbb' });
+
+    fakeRunner.finishDraftPr('dpr-1', 'https://bitbucket.org/acme/app/pull-requests/7');
+    await panel.waitForText('Open the draft pull request');
+    expect(panel.all('Link')[0]?.props.href).toBe('https://bitbucket.org/acme/app/pull-requests/7');
+  });
+
+  it('refuses a stale approval and shows the newer plan', async () => {
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+    await panel.click('Draft PR');
+    await panel.type('repos', 'https://github.com/acme/app.git');
+    await panel.click('Start draft PR');
+    await panel.waitForText('Plan v1');
+
+    // Someone else revises the plan while this panel still shows v1.
+    await callResolver(
+      issuePanelHandler,
+      'draftPrRevise',
+      { jobId: 'dpr-1', feedback: 'split the change' },
+      storyContext,
+    );
+    await panel.click('Approve plan v1');
+
+    await panel.waitForText('The plan changed since it was shown; review the latest version.');
+    await panel.waitForText('Plan v2');
+    expect(fakeRunner.draftPrs.get('dpr-1')?.approved_hash).toBeNull();
+  });
+});
