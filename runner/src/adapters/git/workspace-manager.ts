@@ -1,0 +1,201 @@
+/**
+ * Fresh working copies per job under `<baseDir>/<job_id>` (default `data/workspaces`). A stage that
+ * changes the repository always starts from a new clone, so a crash mid-change never leaves anything
+ * half-applied for the next attempt.
+ */
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { assertSafeBranchName } from '@augment/shared';
+import { simpleGit } from 'simple-git';
+import {
+  credentialSecrets,
+  DEFAULT_GIT_PATH,
+  type GitAuthor,
+  type GitCredentials,
+  gitEnvironment,
+} from './git-env.js';
+import { GitWorkspace, GitWorkspaceError, toWorkspaceError } from './git-workspace.js';
+
+export interface RepoCheckout {
+  /** What git clones: an https URL without credentials (file paths only with allowLocalOrigins). */
+  cloneUrl: string;
+  /** Base branch of the PR; the remote's default branch when absent. */
+  baseBranch?: string;
+  credentials?: GitCredentials;
+}
+
+export interface WorkspaceManagerOptions {
+  /** Parent directory of all workspaces, e.g. `data/workspaces`. */
+  baseDir: string;
+  author?: GitAuthor;
+  /** PATH of git processes. Never pass the runner's whole environment: it holds its secrets. */
+  pathEnv?: string;
+  /** A git command that prints nothing for this long is killed (default 5 minutes). */
+  idleTimeoutMs?: number;
+  /** Test-only: allow file:// URLs, local paths and plain http. */
+  allowLocalOrigins?: boolean;
+  /** Literal values scrubbed from git error messages, besides the credentials of each checkout. */
+  secrets?: readonly string[];
+}
+
+export const DEFAULT_GIT_AUTHOR: GitAuthor = { name: 'Augment', email: 'augment@users.noreply.localhost' };
+
+const JOB_ID = /^[A-Za-z0-9_-]{1,100}$/;
+/** The GIT_* variables gitEnvironment may set: simple-git strips any others. */
+const ALLOWED_ENV = [
+  'GIT_TERMINAL_PROMPT',
+  'GIT_CONFIG_NOSYSTEM',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_ALLOW_PROTOCOL',
+  'GIT_LITERAL_PATHSPECS',
+  'GIT_AUTHOR_NAME',
+  'GIT_AUTHOR_EMAIL',
+  'GIT_COMMITTER_NAME',
+  'GIT_COMMITTER_EMAIL',
+  'GIT_AUTHOR_DATE',
+  'GIT_COMMITTER_DATE',
+  'GIT_CONFIG_COUNT',
+  'GIT_CONFIG_KEY_0',
+  'GIT_CONFIG_VALUE_0',
+];
+
+export class GitWorkspaceManager {
+  readonly baseDir: string;
+  private readonly author: GitAuthor;
+  private readonly pathEnv: string;
+  private readonly idleTimeoutMs: number;
+
+  constructor(private readonly options: WorkspaceManagerOptions) {
+    this.baseDir = resolve(options.baseDir);
+    this.author = options.author ?? DEFAULT_GIT_AUTHOR;
+    this.pathEnv = options.pathEnv ?? DEFAULT_GIT_PATH;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 5 * 60_000;
+  }
+
+  /** `<baseDir>/<jobId>`; the id is checked so it cannot point elsewhere. */
+  workspaceDir(jobId: string): string {
+    if (!JOB_ID.test(jobId)) throw new GitWorkspaceError('unsafe_change', 'invalid job id for a workspace');
+    return join(this.baseDir, jobId);
+  }
+
+  private scratchDir(jobId: string): string {
+    return join(this.baseDir, '.scratch', jobId);
+  }
+
+  private homeDir(): string {
+    return join(this.baseDir, '.git-home');
+  }
+
+  /** Refuses URLs git could misread (options, ext:: helpers) or that would store credentials in .git/config. */
+  checkCloneUrl(url: string): void {
+    const bad = (why: string) => new GitWorkspaceError('clone_failed', `refusing repository URL: ${why}`);
+    if (url.startsWith('-')) throw bad('it starts with "-"');
+    if (/^[a-z][a-z0-9+.-]*::/i.test(url)) throw bad('transport helpers (ext::, fd::) are not allowed');
+    if (/^https:\/\//i.test(url) || (this.options.allowLocalOrigins && /^(http|file):\/\//i.test(url))) {
+      const u = new URL(url);
+      if (u.username || u.password) throw bad('credentials in the URL would be stored in .git/config');
+      return;
+    }
+    if (this.options.allowLocalOrigins && isAbsolute(url)) return;
+    throw bad('only https:// repositories are supported');
+  }
+
+  private runner(dir: string, checkout: RepoCheckout, signal?: AbortSignal) {
+    const env = gitEnvironment({
+      pathEnv: this.pathEnv,
+      homeDir: this.homeDir(),
+      author: this.author,
+      remoteUrl: checkout.cloneUrl,
+      credentials: checkout.credentials,
+      allowLocalOrigins: this.options.allowLocalOrigins,
+    });
+    return (extra?: Record<string, string>) =>
+      simpleGit({
+        baseDir: dir,
+        maxConcurrentProcesses: 1,
+        allowEnvironment: ALLOWED_ENV,
+        unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeConfigPaths: true },
+        timeout: { block: this.idleTimeoutMs },
+        ...(signal ? { abort: signal } : {}),
+      }).env({ ...env, ...extra });
+  }
+
+  private secretsFor(checkout: RepoCheckout): string[] {
+    return [...(this.options.secrets ?? []), ...credentialSecrets(checkout.credentials)];
+  }
+
+  /**
+   * Deletes any previous workspace of the job and clones `checkout` into a fresh one, at its base branch.
+   */
+  async cloneFresh(jobId: string, checkout: RepoCheckout, signal?: AbortSignal): Promise<GitWorkspace> {
+    const dir = this.workspaceDir(jobId);
+    this.checkCloneUrl(checkout.cloneUrl);
+    if (checkout.baseBranch) assertSafeBranchName(checkout.baseBranch);
+    await rm(dir, { recursive: true, force: true });
+    await rm(this.scratchDir(jobId), { recursive: true, force: true });
+    await mkdir(this.baseDir, { recursive: true });
+    await mkdir(this.homeDir(), { recursive: true });
+    const args = ['--no-recurse-submodules', '--no-tags'];
+    if (checkout.baseBranch) args.push('--branch', checkout.baseBranch);
+    try {
+      await this.runner(this.baseDir, checkout, signal)().raw([
+        'clone',
+        '-q',
+        ...args,
+        '--',
+        checkout.cloneUrl,
+        dir,
+      ]);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw toWorkspaceError(err, 'clone_failed', 'git clone', this.secretsFor(checkout));
+    }
+    return this.attach(jobId, checkout, signal);
+  }
+
+  /** The job's existing workspace, or null when there is none (another worker, or it was removed). */
+  async open(jobId: string, checkout: RepoCheckout, signal?: AbortSignal): Promise<GitWorkspace | null> {
+    const dir = this.workspaceDir(jobId);
+    const st = await stat(join(dir, '.git')).catch(() => null);
+    if (!st?.isDirectory()) return null;
+    try {
+      return await this.attach(jobId, checkout, signal);
+    } catch {
+      return null;
+    }
+  }
+
+  private async attach(jobId: string, checkout: RepoCheckout, signal?: AbortSignal): Promise<GitWorkspace> {
+    const dir = this.workspaceDir(jobId);
+    const git = this.runner(dir, checkout, signal);
+    const secrets = this.secretsFor(checkout);
+    const ws = new GitWorkspace(
+      { dir, baseBranch: '', baseSha: '', remoteUrl: checkout.cloneUrl },
+      git,
+      secrets,
+      this.scratchDir(jobId),
+    );
+    const baseBranch =
+      checkout.baseBranch ??
+      (await ws.run(['rev-parse', '--abbrev-ref', 'origin/HEAD'])).trim().replace(/^origin\//, '');
+    const baseSha = (
+      await ws.run([
+        'rev-parse',
+        '--verify',
+        `refs/remotes/origin/${assertSafeBranchName(baseBranch)}^{commit}`,
+      ])
+    ).trim();
+    return new GitWorkspace(
+      { dir, baseBranch, baseSha, remoteUrl: checkout.cloneUrl },
+      git,
+      secrets,
+      this.scratchDir(jobId),
+    );
+  }
+
+  /** Deletes the job's workspace and scratch files. */
+  async remove(jobId: string): Promise<void> {
+    await rm(this.workspaceDir(jobId), { recursive: true, force: true });
+    await rm(this.scratchDir(jobId), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What the Draft PR pipeline needs from a code host: find the open PR of a branch, open a draft PR.
+ * Creating is not idempotent on the hosts, so callers go through `ensureDraftPr` (find, then create).
+ */
+
+export type ScmProviderName = 'github' | 'bitbucket';
+
+export interface PullRequestRef {
+  provider: ScmProviderName;
+  /** GitHub number or Bitbucket id. */
+  number: number;
+  /** Web page of the PR. */
+  url: string;
+  draft: boolean;
+  head: string;
+  base: string;
+}
+
+export interface CreateDraftPrInput {
+  title: string;
+  body: string;
+  /** Source branch (in the same repository). */
+  head: string;
+  /** Target branch. */
+  base: string;
+}
+
+export interface ScmClient {
+  readonly provider: ScmProviderName;
+  /** The open PR whose source is `branch`, or null. */
+  findOpenPr(branch: string, signal?: AbortSignal): Promise<PullRequestRef | null>;
+  createDraftPr(input: CreateDraftPrInput, signal?: AbortSignal): Promise<PullRequestRef>;
+}
+
+export type ScmErrorCode =
+  | 'scm_auth'
+  | 'scm_not_found'
+  | 'scm_conflict'
+  | 'scm_invalid'
+  | 'scm_unavailable'
+  | 'scm_failed';
+
+export class ScmError extends Error {
+  constructor(
+    readonly code: ScmErrorCode,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'ScmError';
+  }
+}
+
+/** Maps an HTTP status to an error code. */
+export function scmErrorCode(status: number | undefined): ScmErrorCode {
+  if (status === 401 || status === 403) return 'scm_auth';
+  if (status === 404) return 'scm_not_found';
+  if (status === 409) return 'scm_conflict';
+  if (status === 400 || status === 422) return 'scm_invalid';
+  if (status === undefined || status === 429 || status >= 500) return 'scm_unavailable';
+  return 'scm_failed';
+}
+
+/**
+ * The open PR for `input.head`, created as a draft when there is none. Reused is true when it existed
+ * (a retried stage, or a PR opened earlier). A create that races another worker is resolved by looking
+ * again.
+ */
+export async function ensureDraftPr(
+  client: ScmClient,
+  input: CreateDraftPrInput,
+  signal?: AbortSignal,
+): Promise<{ pr: PullRequestRef; reused: boolean }> {
+  const existing = await client.findOpenPr(input.head, signal);
+  if (existing) return { pr: existing, reused: true };
+  try {
+    return { pr: await client.createDraftPr(input, signal), reused: false };
+  } catch (err) {
+    if (err instanceof ScmError && (err.code === 'scm_invalid' || err.code === 'scm_conflict')) {
+      const raced = await client.findOpenPr(input.head, signal);
+      if (raced) return { pr: raced, reused: true };
+    }
+    throw err;
+  }
+}
