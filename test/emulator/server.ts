@@ -126,8 +126,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const path = u.pathname.replace(GATEWAY, '');
     const method = (req.method ?? 'GET').toUpperCase();
     const product = path.startsWith('/wiki/') ? 'confluence' : 'jira';
-    const record: RequestRecord = { method, path, status: 0 };
+    const record: RequestRecord = { method, path, rawPath: u.pathname, status: 0 };
     st.requests.push(record);
+    st.load.inFlight++;
+    st.load.maxInFlight = Math.max(st.load.maxInFlight, st.load.inFlight);
+    res.on('close', () => {
+      st.load.inFlight--;
+    });
 
     const applyFault = (fault: Fault): boolean => {
       if (fault.type === 'drop') {
@@ -217,6 +222,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   baseUrl = `http://${host}:${port}`;
   state = buildState(opts.seed, baseUrl);
 
+  let closing: Promise<void> | undefined;
   const cred = (access: 'write' | 'read'): EmulatorCredentials => {
     const u = state!.users.find((x) => x.access === access);
     return { email: u?.email ?? '', apiToken: u?.apiToken ?? '', bearerToken: u?.bearerTokens?.[0] ?? '' };
@@ -228,10 +234,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     state,
     credentials: { admin: cred('write'), reader: cred('read') },
     setFaults: (rules) => plan.set(rules),
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: () => {
+      // Idempotent: a test's cleanup may run after the test closed it itself.
+      closing ??= new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
-      }),
+      });
+      return closing;
+    },
   };
 }

@@ -146,7 +146,10 @@ export interface EmuPage {
 
 export interface RequestRecord {
   method: string;
+  /** Path without the gateway prefix. */
   path: string;
+  /** Path as received (with /ex/jira/<cloudId> when the gateway form was used). */
+  rawPath: string;
   status: number;
   /** The fault that answered instead of the emulator, if any. */
   fault?: string;
@@ -168,6 +171,8 @@ export interface EmulatorState {
   pages: Map<string, EmuPage>;
   /** Every request received, in arrival order. */
   requests: RequestRecord[];
+  /** Requests being handled now, and the most there ever were at once. */
+  load: { inFlight: number; maxInFlight: number };
   counters: {
     issueId: number;
     linkId: number;
@@ -337,6 +342,7 @@ export function emptyState(): EmulatorState {
     spaces: [],
     pages: new Map(),
     requests: [],
+    load: { inFlight: 0, maxInFlight: 0 },
     counters: { issueId: 10000, linkId: 10000, sprintId: 0, commentId: 10000, boardId: 0, seq: 0 },
   };
 }

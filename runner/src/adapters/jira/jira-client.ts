@@ -542,9 +542,7 @@ export class JsJiraClient implements JiraClient {
   }
 
   async linkBlocks(blocker: string, blocked: string): Promise<void> {
-    assertIssueKey(blocker);
-    assertIssueKey(blocked);
-    if (blocker === blocked) throw invalid(`An issue cannot block itself (${blocker})`);
+    this.#checkLink(blocker, blocked);
     await this.#run(
       {
         action: `link ${blocker} blocks ${blocked}`,
@@ -560,10 +558,21 @@ export class JsJiraClient implements JiraClient {
     );
   }
 
+  #checkLink(blocker: string, blocked: string): void {
+    assertIssueKey(blocker);
+    assertIssueKey(blocked);
+    if (blocker.toUpperCase() === blocked.toUpperCase())
+      throw invalid(`An issue cannot block itself (${blocker})`);
+  }
+
   async linkOnce(blocker: string, blocked: string): Promise<{ created: boolean }> {
+    this.#checkLink(blocker, blocked);
     const { created } = await this.#once(
       `link ${blocker} blocks ${blocked}`,
-      async () => ((await this.getBlocksLinks(blocked)).some((l) => l.blocker === blocker) ? true : null),
+      async () =>
+        (await this.getBlocksLinks(blocked)).some((l) => l.blocker.toUpperCase() === blocker.toUpperCase())
+          ? true
+          : null,
       async () => {
         await this.linkBlocks(blocker, blocked);
         return true;
@@ -646,7 +655,7 @@ export class JsJiraClient implements JiraClient {
     } catch (err) {
       if (err instanceof AtlassianError && err.code === 'not_found') {
         // Jira answers 404 both for a missing property and for a missing issue; only the first is "no value".
-        if (/property/i.test(err.message)) return null;
+        if (!/issue does not exist/i.test(err.message)) return null;
         throw new AtlassianError({
           service: 'jira',
           status: 404,
