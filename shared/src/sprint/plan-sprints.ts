@@ -202,8 +202,8 @@ export function planSprints(input: SprintPlanInput): SprintPlan {
     workdays: sprintWorkdays,
     maxSprints,
   };
-  const lowerBound = lowerBoundSprints(problem, chainTime);
   const forward: Successors = { start: dependentStart, targets: dependents };
+  const lowerBound = lowerBoundSprints(problem, order, forward);
   const backward: Successors = { start: graph.blockerStart, targets: graph.blockers };
   let best = scheduleLanes(problem, forward, chainTime);
   let current = best;
@@ -273,15 +273,17 @@ interface LowerBound {
 }
 
 /**
- * Sprints no plan can go below: for each team, one sprint per oversized task plus its other work over
- * its capacity; and enough sprints for the working days of the longest chain (tasks cannot overlap along
- * a chain). Sprints without working days are counted but hold nothing.
+ * Sprints no plan can go below, the larger of two bounds that each ignore one constraint:
+ * - capacity: for each team, one sprint per oversized task plus ceil(its other work / capacity);
+ * - dependencies: the plan with unlimited lanes, where every task starts as early as its blockers and
+ *   the sprint-boundary rule allow (a task that does not fit in the rest of a sprint starts the next
+ *   one), which is optimal when capacity is unlimited.
+ * Sprints without working days are counted but hold nothing.
  */
-function lowerBoundSprints(problem: LaneProblem, chainTime: Float64Array): LowerBound {
+function lowerBoundSprints(problem: LaneProblem, order: Int32Array, successors: Successors): LowerBound {
   const { size: n, teamCount, capacity, teamOf, estimate, shapes, workdays } = problem;
   const work = new Array<number>(teamCount).fill(0);
   const oversized = new Array<number>(teamCount).fill(0);
-  let longest = 0;
   let schedulable = 0;
   for (let i = 0; i < n; i++) {
     const shape = shapes[i];
@@ -289,7 +291,6 @@ function lowerBoundSprints(problem: LaneProblem, chainTime: Float64Array): Lower
     schedulable++;
     if (shape.oversized) oversized[teamOf[i]!]!++;
     else work[teamOf[i]!]! += estimate[i]!;
-    longest = Math.max(longest, chainTime[i]!);
   }
   const sprintsWithWorkdays = (needed: number): number => {
     let s = 0;
@@ -299,8 +300,41 @@ function lowerBoundSprints(problem: LaneProblem, chainTime: Float64Array): Lower
   const perTeam = capacity.map((c, t) =>
     c > 0 ? sprintsWithWorkdays(oversized[t]! + Math.ceil(work[t]! / c)) : 0,
   );
+
+  const readySprint = new Int32Array(n);
+  const readyTick = new Float64Array(n);
   let chainSprints = 0;
-  for (let time = 0; time < longest; chainSprints++) time += workdays(chainSprints) * TICKS_PER_DAY;
+  for (let o = 0; o < n; o++) {
+    const i = order[o]!;
+    const shape = shapes[i];
+    if (!shape) continue;
+    let s = readySprint[i]!;
+    let start = readyTick[i]!;
+    let end: number;
+    if (shape.oversized) {
+      if (start > 0) s++;
+      while (workdays(s) === 0) s++;
+      end = workdays(s) * TICKS_PER_DAY;
+    } else {
+      const need = Math.max(shape.laneTicks, 1);
+      if (start + shape.laneTicks > workdays(s) * TICKS_PER_DAY || workdays(s) === 0) {
+        s++;
+        start = 0;
+        while (workdays(s) * TICKS_PER_DAY < need) s++;
+      }
+      end = start + shape.laneTicks;
+    }
+    chainSprints = Math.max(chainSprints, s + 1);
+    for (let k = successors.start[i]!; k < successors.start[i + 1]!; k++) {
+      const j = successors.targets[k]!;
+      if (s > readySprint[j]!) {
+        readySprint[j] = s;
+        readyTick[j] = end;
+      } else if (s === readySprint[j]! && end > readyTick[j]!) {
+        readyTick[j] = end;
+      }
+    }
+  }
   return { sprints: Math.max(schedulable > 0 ? 1 : 0, chainSprints, ...perTeam), perTeam };
 }
 

@@ -16,6 +16,12 @@ describe('working-day arithmetic', () => {
     expect(isoDateToDayNumber('2023-02-29')).toBeNull();
   });
 
+  it('formats day numbers exactly like the Date API does', () => {
+    for (let day = -719_528; day <= 2_932_896; day += 997) {
+      expect(dayNumberToIsoDate(day)).toBe(new Date(day * 86_400_000).toISOString().slice(0, 10));
+    }
+  });
+
   it('round-trips day numbers and ISO dates', () => {
     expect(isoDateToDayNumber('1970-01-01')).toBe(0);
     expect(dayNumberToIsoDate(isoDateToDayNumber('2025-12-31')!)).toBe('2025-12-31');

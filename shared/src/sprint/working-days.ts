@@ -23,9 +23,22 @@ export function isoDateToDayNumber(iso: string): number | null {
   return Math.round(ms / DAY_MS);
 }
 
-/** Formats a UTC day number as an ISO `YYYY-MM-DD` date. */
+/** Formats a UTC day number as an ISO `YYYY-MM-DD` date (years 0000-9999). */
 export function dayNumberToIsoDate(dayNumber: number): string {
-  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+  // Civil-from-days in integer arithmetic (H. Hinnant's algorithm): plans format tens of thousands of
+  // dates, and Date#toISOString is an order of magnitude slower.
+  const z = dayNumber + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return `${String(year).padStart(4, '0')}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`;
 }
 
 /** True when the UTC day number falls on Monday to Friday. */
