@@ -313,6 +313,12 @@ describe('planSprints input errors', () => {
     expect(() => planSprints(input)).toThrow(DependencyCycleError);
   });
 
+  it('refuses an absurd team capacity that bypassed the schema instead of allocating lanes for it', () => {
+    const input = planInput([{ key: 'A', team: 'backend', estimate_days: 1 }], { backend: 10 });
+    input.teams.backend!.capacity_days_per_sprint = 1e9;
+    expect(() => planSprints(input)).toThrow('teams.backend.capacity_days_per_sprint');
+  });
+
   it('throws SprintInputError for duplicate keys that bypassed the schema', () => {
     const input = planInput([{ key: 'A', team: 'backend', estimate_days: 1 }], { backend: 10 });
     input.tasks.push({ ...input.tasks[0]! });

@@ -9,15 +9,16 @@ import {
   type TaskShape,
   TICKS_PER_DAY,
 } from './lane-scheduler.js';
-import type {
-  PlanFlag,
-  PlannedSprint,
-  SprintPlan,
-  SprintPlanInput,
-  TeamPlanSummary,
-  TimelineEntry,
-  UnscheduledReasonCode,
-  UnscheduledTask,
+import {
+  MAX_TEAM_CAPACITY_DAYS,
+  type PlanFlag,
+  type PlannedSprint,
+  type SprintPlan,
+  type SprintPlanInput,
+  type TeamPlanSummary,
+  type TimelineEntry,
+  type UnscheduledReasonCode,
+  type UnscheduledTask,
 } from './schemas.js';
 import { dayNumberToIsoDate, isoDateToDayNumber, isWorkingDayNumber } from './working-days.js';
 
@@ -68,8 +69,10 @@ const JUSTIFY_ROUNDS = 6;
  * `max_sprints`.
  *
  * **Lower bound.** `lower_bound_sprints` = max(for each team: its oversized tasks + ceil(other work /
- * capacity); the fewest sprints whose working days add up to the critical path's duration). No valid
- * plan under this model can use fewer sprints.
+ * capacity); the sprints the dependency chains need with unlimited lanes, each task as early as its
+ * blockers and the sprint boundaries allow). No valid plan under this model can use fewer sprints.
+ * The lower bound and the critical path cover schedulable tasks only (not those in `unscheduled` for
+ * a structural reason), and ignore `max_sprints`.
  *
  * Runs in O((V + E) log V) per pass for V tasks and E dependencies (a binary heap of ready tasks,
  * adjacency arrays, a segment tree per team over sprints), plus a small factor for lanes per sprint.
@@ -126,6 +129,13 @@ export function planSprints(input: SprintPlanInput): SprintPlan {
   const capacity = teamNames.map((name) =>
     toTicks(override ?? input.teams[name]?.capacity_days_per_sprint ?? 0),
   );
+  capacity.forEach((c, t) => {
+    if (!(c >= 0 && c <= MAX_TEAM_CAPACITY_DAYS * TICKS_PER_DAY)) {
+      const field =
+        override !== undefined ? 'sprint_capacity_days' : `teams.${teamNames[t]}.capacity_days_per_sprint`;
+      throw new SprintInputError(field, `must be between 0 and ${MAX_TEAM_CAPACITY_DAYS} days`);
+    }
+  });
 
   // Per-task facts and structural reasons a task cannot be scheduled, propagated along dependencies.
   const teamOf = new Int32Array(n);

@@ -19,8 +19,14 @@ export function renderTextGantt(plan: SprintPlan, input: SprintPlanInput): strin
     if (list) list.push(entry);
     else bySprint.set(entry.sprint_number, [entry]);
   }
-  const keyWidth = Math.min(24, Math.max(3, ...plan.timeline.map((e) => e.key.length)));
-  const teamWidth = Math.min(16, Math.max(4, ...plan.timeline.map((e) => e.team.length)));
+  let keyWidth = 3;
+  let teamWidth = 4;
+  for (const e of plan.timeline) {
+    keyWidth = Math.max(keyWidth, e.key.length);
+    teamWidth = Math.max(teamWidth, e.team.length);
+  }
+  keyWidth = Math.min(24, keyWidth);
+  teamWidth = Math.min(16, teamWidth);
   const s = plan.summary;
 
   const lines: string[] = [];

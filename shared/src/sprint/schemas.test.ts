@@ -39,6 +39,7 @@ describe('SprintPlanInput', () => {
       'tasks.0.estimate_days',
     ]);
     expect(issuePaths({ ...valid, epic_key: undefined })).toEqual(['epic_key']);
+    expect(issuePaths({ ...valid, sprint_capacity_days: 20_000 })).toEqual(['sprint_capacity_days']);
   });
 
   it('rejects duplicate task keys at the second occurrence', () => {

@@ -9,10 +9,16 @@ export const IsoDate = z
 export type IsoDate = z.infer<typeof IsoDate>;
 
 const Days = z.number().finite().min(0);
+/**
+ * Upper limit on a team's capacity per sprint (about 1,000 people): the planner keeps one lane per
+ * person-sprint, so an absurd figure (a typo) would otherwise cost memory instead of an error.
+ */
+export const MAX_TEAM_CAPACITY_DAYS = 10_000;
+const Capacity = Days.max(MAX_TEAM_CAPACITY_DAYS);
 
 /** Capacity of one team, in person-days of work it can deliver per sprint. */
 export const SprintTeam = z.object({
-  capacity_days_per_sprint: Days,
+  capacity_days_per_sprint: Capacity,
 });
 export type SprintTeam = z.infer<typeof SprintTeam>;
 
@@ -45,7 +51,7 @@ export const SprintPlanInput = z
     start_date: IsoDate,
     sprint_duration_days: z.number().int().min(1).max(366).default(14),
     teams: z.record(z.string(), SprintTeam).default({}),
-    sprint_capacity_days: Days.optional(),
+    sprint_capacity_days: Capacity.optional(),
     max_sprints: z.number().int().min(1).optional(),
     tasks: z.array(SprintTaskInput),
   })
@@ -178,7 +184,10 @@ export const SprintPlan = z.object({
   critical_path: z.array(z.string()),
   unscheduled: z.array(UnscheduledTask),
   flags: z.array(PlanFlag),
-  /** max(per-team sprints needed, sprints the critical path needs); 0 with nothing to schedule. */
+  /**
+   * max(per-team sprints needed, sprints the dependency chains need with unlimited capacity); no plan
+   * can use fewer. 0 with nothing to schedule.
+   */
   lower_bound_sprints: z.number().int().min(0),
   summary: SprintPlanSummary,
 });
