@@ -8,6 +8,7 @@ import {
   siteKey,
 } from './atlassian-auth.js';
 import { networkFailureReason } from './call-runner.js';
+import { configuredAtlassianAuth } from './configured-auth.js';
 
 describe('Atlassian base URLs', () => {
   it('uses the site root for Basic auth, whether or not the URL ends in /wiki', () => {
@@ -67,11 +68,13 @@ describe('credential hygiene', () => {
 
   it('redacts literal secrets and anything shaped like an Authorization value', () => {
     const text =
-      'failed with token s3cr3t-value and header Bearer abcdefghijklmnop and Basic YWJjOmRlZmdoaWo=';
+      'failed with token s3cr3t-value and header Bearer eyJhbGciOiJIUzI1NiJ9.e30 and Basic YWJjOmRlZmdoaWo=';
     const out = redact(text, ['s3cr3t-value']);
     expect(out).not.toContain('s3cr3t-value');
-    expect(out).not.toContain('abcdefghijklmnop');
+    expect(out).not.toContain('eyJhbGciOiJIUzI1NiJ9');
     expect(out).not.toContain('YWJjOmRlZmdoaWo=');
+    const prose = 'Basic authentication with passwords is deprecated';
+    expect(redact(prose, [])).toBe(prose);
   });
 });
 
@@ -89,5 +92,40 @@ describe('networkFailureReason', () => {
     expect(networkFailureReason(new DOMException('aborted', 'TimeoutError'))).toBe('timeout');
     expect(networkFailureReason(new Error('socket hang up'))).toBe('connection dropped');
     expect(networkFailureReason(new Error('nope'))).toBeUndefined();
+  });
+});
+
+describe('configuredAtlassianAuth', () => {
+  const base = {
+    JIRA_SERVER_URL: 'https://acme.atlassian.net',
+    JIRA_USERNAME: 'bot@acme.example',
+    JIRA_API_TOKEN: 'jira-token-1',
+    CONFLUENCE_SERVER_URL: undefined,
+    CONFLUENCE_USERNAME: undefined,
+    CONFLUENCE_API_TOKEN: undefined,
+  };
+
+  it('is undefined until Jira is fully configured', () => {
+    expect(configuredAtlassianAuth({ ...base, JIRA_API_TOKEN: undefined })).toBeUndefined();
+  });
+
+  it('lets Confluence fall back to the Jira values one by one', () => {
+    const both = configuredAtlassianAuth({
+      ...base,
+      CONFLUENCE_SERVER_URL: 'https://acme.atlassian.net/wiki',
+      CONFLUENCE_API_TOKEN: 'conf-token-2',
+    });
+    expect(both?.auth).toEqual({
+      kind: 'basic',
+      siteUrl: base.JIRA_SERVER_URL,
+      email: base.JIRA_USERNAME,
+      apiToken: 'jira-token-1',
+    });
+    expect(both?.confluenceAuth).toEqual({
+      kind: 'basic',
+      siteUrl: 'https://acme.atlassian.net/wiki',
+      email: base.JIRA_USERNAME,
+      apiToken: 'conf-token-2',
+    });
   });
 });

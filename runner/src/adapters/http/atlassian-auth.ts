@@ -78,7 +78,8 @@ export function authSecrets(auth: AtlassianAuth): string[] {
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
-  return out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, '$1 [REDACTED]');
+  // Token-shaped only (has a digit or base64 punctuation), so "Basic authentication" survives.
+  return out.replace(/\b(Bearer|Basic)\s+(?=[A-Za-z._~-]*[0-9+/=])[A-Za-z0-9._~+/=-]{12,}/g, '$1 [REDACTED]');
 }
 
 /**

@@ -160,7 +160,10 @@ export interface JiraClient {
   createIssues(inputs: NewIssue[]): Promise<CreatedIssue[]>;
   /** Finds the issue created earlier with this key, or creates it (once, even across crashes and retries). */
   createIssueOnce(input: NewIssue, idempotencyKey: string): Promise<CreatedOnce>;
-  /** Bulk variant of createIssueOnce; results are in input order. */
+  /**
+   * Bulk variant of createIssueOnce; results are in input order. When Jira rejects some elements it
+   * throws (bad_request, with one detail per element) after creating the others; a retry finds those.
+   */
   createIssuesOnce(items: { input: NewIssue; idempotencyKey: string }[]): Promise<CreatedOnce[]>;
   findByIdempotencyKey(idempotencyKey: string): Promise<CreatedIssue | null>;
   updateIssue(key: string, patch: IssuePatch): Promise<void>;
