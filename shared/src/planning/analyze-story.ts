@@ -3,8 +3,15 @@
  * contexts, entities, actions and the complexity signals that drive estimates.
  */
 import { detectDomains, detectStoryTypes, detectTechnicalContexts } from './detect-signals.js';
-import { type Action, detectActions, extractEntities, type StoryEntities } from './extract-entities.js';
+import {
+  ACTIONS,
+  type Action,
+  detectActions,
+  extractEntities,
+  type StoryEntities,
+} from './extract-entities.js';
 import type { Domain, StoryType, Team, TechnicalContext } from './schemas.js';
+import { pluralize } from './text.js';
 
 /** The parts of a story (or ticket) the planning rules read. */
 export interface StoryLike {
@@ -42,7 +49,16 @@ export interface StoryAnalysis {
   domains: Domain[];
   contexts: TechnicalContext[];
   entities: StoryEntities;
+  /** Every action the text mentions (criteria included): drives calculations, jobs, notifications. */
   actions: Action[];
+  /**
+   * What the actor asks for: actions of the title and the first paragraph (the user story), plus read
+   * actions named in criteria. Drives endpoints and screens, so that a criterion such as "a cancelled
+   * invoice cannot be sent" does not invent a cancel endpoint.
+   */
+  primary_actions: Action[];
+  /** The resource a nested one belongs to, from titles like "Invoice line items" (-> "invoice"). */
+  parent_resource?: string;
   criteria: string[];
   complexity: ComplexityAssessment;
 }
@@ -164,19 +180,68 @@ export function assessComplexity(
   return { factor, level, team_factor, signals };
 }
 
+const TITLE_PREPOSITION = /\s+(?:for|with|to|from|by|in|on|of|per|via|as|into|across|after|before|so)\s+/i;
+
+/**
+ * Puts the title's head noun first: the last resource named before the title's first preposition
+ * ("Create invoice for a customer" -> invoice, "Invoice line items" -> line item).
+ */
+function rankByTitle(title: string, entities: StoryEntities): { resources: string[]; parent?: string } {
+  const head = title.toLowerCase().split(TITLE_PREPOSITION)[0] ?? '';
+  const whole = title.toLowerCase();
+  const candidates = [...new Set([...extractEntities(title).resources, ...entities.resources])];
+  const position = (r: string, text: string) => {
+    const plural = pluralize(r);
+    const i = text.indexOf(plural);
+    return i >= 0 ? i : text.indexOf(r);
+  };
+  const inHead = candidates
+    .filter((r) => position(r, head) >= 0)
+    .sort((a, b) => position(a, head) - position(b, head));
+  const inTitle = candidates
+    .filter((r) => position(r, whole) >= 0)
+    .sort((a, b) => position(a, whole) - position(b, whole));
+  const primary = inHead[inHead.length - 1] ?? inTitle[0];
+  if (!primary) return { resources: entities.resources };
+  const parent = inHead.length > 1 ? inHead[inHead.length - 2] : undefined;
+  const resources = [
+    primary,
+    ...inHead.filter((r) => r !== primary),
+    ...entities.resources.filter((r) => !inHead.includes(r)),
+  ];
+  return parent
+    ? { resources: [...new Set(resources)].slice(0, 6), parent }
+    : { resources: [...new Set(resources)].slice(0, 6) };
+}
+
 function analyzeWithoutComplexity(story: StoryLike): Omit<StoryAnalysis, 'complexity'> {
   const text = storyText(story);
   const t = detectStoryTypes(text);
-  return {
+  const criteria = (story.acceptance_criteria ?? []).map((c) => c.trim()).filter((c) => c.length > 0);
+  const extracted = extractEntities(text);
+  const ranked = rankByTitle(story.title, extracted);
+  const firstParagraph = (story.description ?? '').trim().split(/\n\s*\n/)[0] ?? '';
+  const asked =
+    firstParagraph.length > 400 ? (firstParagraph.split(/(?<=[.!?])\s/)[0] ?? '') : firstParagraph;
+  // The "so that ..." benefit is not work to do ("so that customers pay on time" asks for no payment API).
+  const ask = `${story.title}\n${asked.replace(/\bso(?: that)?\b[^.\n]*/gi, ' ')}`;
+  const reads: Action[] = detectActions(criteria.join('\n')).filter(
+    (x) => x === 'view' || x === 'list' || x === 'search',
+  );
+  const primary = new Set<Action>([...detectActions(ask), ...reads]);
+  const analysis: Omit<StoryAnalysis, 'complexity'> = {
     text,
     types: t.types,
     type_signals: t.signals,
     domains: detectDomains(text).domains,
     contexts: detectTechnicalContexts(text).contexts,
-    entities: extractEntities(text),
+    entities: { ...extracted, resources: ranked.resources },
     actions: detectActions(text),
-    criteria: (story.acceptance_criteria ?? []).map((c) => c.trim()).filter((c) => c.length > 0),
+    primary_actions: ACTIONS.filter((x) => primary.has(x)),
+    criteria,
   };
+  if (ranked.parent) analysis.parent_resource = ranked.parent;
+  return analysis;
 }
 
 /** Everything the generators need to know about a story, computed once. */

@@ -42,6 +42,10 @@ const CATEGORY_RULES: [CriterionCategory, RegExp][] = [
     /\b(?:only (?:the |an? )?(?:\w+ ){0,2}\w+ (?:can|may)|not allowed|forbidden|permissions?|roles?|admins?|authori[sz]\w*|unauthori[sz]\w*|cannot access|access denied|their own)\b/i,
   ],
   [
+    'integration',
+    /\b(?:sync\w*|webhooks?|third[- ]party|external|provider|stripe|paypal|salesforce|quickbooks|xero)\b/i,
+  ],
+  [
     'validation',
     /\b(?:required|mandatory|must be (?:a |an )?(?:valid|positive|unique|between|at least|at most|greater|less|non-?empty|in)|invalid|at least \d|at most \d|maximum|minimum|must not|cannot be|format|reject\w*|validation|validat\w+|positive|negative|between \d|unique|duplicates?|error message)\b/i,
   ],
@@ -56,14 +60,10 @@ const CATEGORY_RULES: [CriterionCategory, RegExp][] = [
   ],
   [
     'state',
-    /\b(?:status|becomes|marked as|transition\w*|moves? to|changes? to|approv\w+|cancel\w*|archiv\w+|void\w*)\b/i,
+    /\b(?:status (?:becomes|changes|is set|moves|goes)|becomes|marked as|transition\w*|moves? to|changes? to|approv\w+|cancel\w*|archiv\w+|void\w*)\b/i,
   ],
   ['export', /\b(?:export\w*|download\w*|csv|pdf|print\w*)\b/i],
   ['search', /\b(?:search\w*|filter\w*|sort\w*|find)\b/i],
-  [
-    'integration',
-    /\b(?:sync\w*|webhooks?|third[- ]party|external|provider|stripe|paypal|salesforce|quickbooks|xero)\b/i,
-  ],
   ['persistence', /\b(?:saved?|stored?|persist\w*|recorded|history|audit\w*|created|updated|deleted)\b/i],
   ['display', /\b(?:shows?|shown|display\w*|sees?|visible|lists?|pages?|views?|highlight\w*|screen)\b/i],
 ];
@@ -125,7 +125,8 @@ export function toGivenWhenThen(criterion: string, actor?: string): string {
   const can = t.match(
     /^(?:an?\s+|the\s+)?([a-z][a-z ]{1,30}?)\s+(?:can|is able to|are able to)\s+(\w+)\s+(.+)$/i,
   );
-  const participle = can ? PARTICIPLES[can[2]!.toLowerCase()] : undefined;
+  // "Only X can ..." is a rule about who may act, not a scenario: keep it as written.
+  const participle = can && !/^only\b/i.test(can[1]!) ? PARTICIPLES[can[2]!.toLowerCase()] : undefined;
   if (can && participle) {
     const object = can[3]!
       .split(/\s+(?:with|for|to|from|by|so|in|on|using|via|as|when|after|before)\s+/i)[0]!

@@ -48,6 +48,16 @@ export interface DedupeResult {
 
 const WORD = /[a-z0-9]+/g;
 
+const TYPE_FAMILY: Record<string, number> = {
+  unit: 0,
+  integration: 0,
+  acceptance: 1,
+  e2e: 1,
+  ui: 2,
+  performance: 3,
+  security: 4,
+};
+
 function caseTokens(tc: TestCase): string[] {
   const text = `${tc.title} ${tc.description} ${tc.steps.join(' ')} ${tc.expected_result}`.toLowerCase();
   const out: string[] = [];
@@ -61,7 +71,7 @@ function caseTokens(tc: TestCase): string[] {
 
 /**
  * Removes cases whose normalised text is at least `threshold`-similar (Jaccard) to an earlier kept
- * case. Earlier cases win, so the result is stable and idempotent: running it again on `kept` removes
+ * case of the same family of types (unit/integration, acceptance/e2e, ui, performance, security). Earlier cases win, so the result is stable and idempotent: running it again on `kept` removes
  * nothing. With `preserve_coverage` (default), a case is never removed while it would be the last one
  * covering its acceptance criterion; with `groups`, while it would be the last one of its group.
  */
@@ -91,6 +101,9 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     for (const id of arr) df[id]!++;
     sets[i] = arr;
   }
+  // A unit test and an acceptance test of the same behaviour are different artefacts with different
+  // owners: only cases of the same family are compared (the family is folded into the index key).
+  const family = cases.map((tc) => TYPE_FAMILY[tc.type] ?? 0);
   // Rank tokens rarest first; sets become sorted arrays of ranks.
   const order = df.map((_, id) => id).sort((a, b) => df[a]! - df[b]! || a - b);
   const rank = new Int32Array(df.length);
@@ -104,6 +117,7 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
   }
 
   const index = new Map<number, number[]>();
+  const stride = df.length + 1;
   const seenAt = new Int32Array(n).fill(-1);
   const covered = new Set<string>();
   const groupsKept = new Set<string>();
@@ -128,14 +142,14 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
       const maxSize = x.length / t + 1e-9;
       if (x.length === 0) {
         // Empty text only matches empty text.
-        const empties = index.get(-1);
+        const empties = index.get(-1 - family[i]!);
         if (empties && empties.length > 0) {
           dup = empties[0]!;
           sim = 1;
         }
       }
       for (let p = 0; p < prefix && p < x.length && dup < 0; p++) {
-        const list = index.get(x[p]!);
+        const list = index.get(family[i]! * stride + x[p]!);
         if (!list) continue;
         for (const j of list) {
           if (seenAt[j] === i) continue;
@@ -159,16 +173,17 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     if (key !== undefined) covered.add(key);
     if (group !== undefined) groupsKept.add(group);
     if (x.length === 0) {
-      const list = index.get(-1);
+      const list = index.get(-1 - family[i]!);
       if (list) list.push(i);
-      else index.set(-1, [i]);
+      else index.set(-1 - family[i]!, [i]);
       continue;
     }
     const prefix = x.length - Math.ceil(t * x.length - 1e-9) + 1;
     for (let p = 0; p < prefix && p < x.length; p++) {
-      const list = index.get(x[p]!);
+      const k = family[i]! * stride + x[p]!;
+      const list = index.get(k);
       if (list) list.push(i);
-      else index.set(x[p]!, [i]);
+      else index.set(k, [i]);
     }
   }
   return { kept: kept.map((i) => cases[i]!), kept_indices: kept, removed };

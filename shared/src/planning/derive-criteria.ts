@@ -4,7 +4,7 @@
  * fields and actor) so reviewers can correct them rather than write them from scratch.
  */
 import type { StoryAnalysis } from './analyze-story.js';
-import { joinList, pluralize } from './text.js';
+import { fixArticles, joinList, pluralize } from './text.js';
 
 /** Up to `max` proposed criteria, most important first. */
 export function deriveAcceptanceCriteria(a: StoryAnalysis, title: string, max = 6): string[] {
@@ -112,5 +112,5 @@ export function deriveAcceptanceCriteria(a: StoryAnalysis, title: string, max = 
       `Given the action fails, when the ${actor} tries again, then they see a clear error and no partial change remains`,
     );
   }
-  return out.slice(0, max);
+  return out.slice(0, max).map(fixArticles);
 }

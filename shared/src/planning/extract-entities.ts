@@ -42,13 +42,14 @@ export type Action = (typeof ACTIONS)[number];
 
 const ACTION_PATTERNS: Record<Action, RegExp> = {
   create:
-    /\b(?:create[sd]?|creating|add(?:s|ed|ing)?|book(?:s|ed|ing)?|reserve[sd]?|place[sd]? an? order|submit(?:s|ted)?|register(?:s|ed)?|issue[sd]?|generat(?:e|es|ed)|record(?:s|ed)?|upload(?:s|ed)?|new)\b/i,
+    /\b(?:create[sd]?|creating|add(?:s|ed|ing)?|book(?:s|ed|ing)? (?:a|an|the|my|their)\b|reserve[sd]?|place[sd]? an? order|submit(?:s|ted)?|register(?:s|ed)?|issue[sd]?|generat(?:e|es|ed)|upload(?:s|ed)?|new)\b/i,
   view: /\b(?:view(?:s|ed|ing)?|see|sees|open(?:s|ed)?|details?|shows?|shown|display(?:s|ed)?|preview)\b/i,
-  list: /\b(?:list(?:s|ed|ing)?|browse|overview|all (?:my |of the |the )?\w+s|history|table)\b/i,
-  update: /\b(?:updat(?:e|es|ed|ing)|edit(?:s|ed|ing)?|chang(?:e|es|ed)|modif(?:y|ies|ied)|rename[sd]?)\b/i,
+  list: /\b(?:list(?:s|ed|ing)?|browse|overview|all (?:my |of the |the )?\w+s)\b/i,
+  update:
+    /\b(?:updat(?:e|es|ed|ing)|edit(?:s|ed|ing)?|chang(?:e|es|ed|ing) (?:the|my|their|its|an?|his|her)\b|modif(?:y|ies|ied)|rename[sd]?)\b/i,
   delete: /\b(?:delet(?:e|es|ed|ing)|remov(?:e|es|ed|ing)|archiv(?:e|es|ed))\b/i,
   search: /\b(?:search(?:es|ed|ing)?|filter(?:s|ed|ing)?|sort(?:s|ed|ing)?|find)\b/i,
-  send: /\b(?:send(?:s|ing)?|sent|email(?:s|ed)?|share[sd]?|deliver(?:s|ed)?)\b/i,
+  send: /\b(?:send(?:s|ing)?|sent|emailed|e-?mail (?:it|them|the|a|an)\b|share[sd]?|deliver(?:s|ed)?)\b/i,
   approve: /\b(?:approv(?:e|es|ed|al)|reject(?:s|ed|ion)?|review(?:s|ed)?|sign[- ]off)\b/i,
   export: /\b(?:export(?:s|ed|ing)?|download(?:s|ed)?|pdf|csv)\b/i,
   import: /\b(?:import(?:s|ed|ing)?|bulk upload)\b/i,
@@ -59,13 +60,18 @@ const ACTION_PATTERNS: Record<Action, RegExp> = {
     /\b(?:calculat(?:e|es|ed|ion|ions)|comput(?:e|es|ed)|totals?|subtotals?|sum|rounding|rounded|tax(?:es)?)\b/i,
   schedule:
     /\b(?:schedul(?:e|es|ed|ing)|nightly|daily|weekly|monthly|recurring|cron|every \d+|after \d+ days?)\b/i,
-  cancel: /\b(?:cancel(?:s|led|ed|ling|lation)?|void(?:s|ed)?|revok(?:e|es|ed))\b/i,
+  cancel: /\b(?:cancel(?:s|ling|lation)?|void|voids|revok(?:e|es|ed))\b/i,
 };
 
 /** The actions a story asks for, in a stable order. */
 export function detectActions(text: string): Action[] {
-  return ACTIONS.filter((a) => ACTION_PATTERNS[a].test(text));
+  // "cannot be edited or deleted" forbids actions; it does not ask for them.
+  const asked = text.replace(NEGATED_CLAUSE, ' ');
+  return ACTIONS.filter((a) => ACTION_PATTERNS[a].test(asked));
 }
+
+const NEGATED_CLAUSE =
+  /\b(?:cannot|can't|can not|must not|mustn't|should not|shouldn't|never|not|no)\b[^.,;\n]*/gi;
 
 const RESOURCE_LEXICON = new Set(
   (
@@ -86,7 +92,7 @@ const FIELD_LEXICON = new Set(
   (
     'amount|currency|due date|issue date|email|email address|first name|last name|full name|name|' +
     'quantity|price|unit price|total|subtotal|tax|vat|vat number|address|billing address|shipping address|' +
-    'phone|phone number|description|title|date of birth|password|note|notes|reference|iban|start date|' +
+    'phone|phone number|description|title|date of birth|password|reference|iban|start date|' +
     'end date|time zone|timezone|language|rating|priority|due amount|balance|discount code|postal code|' +
     'zip code|country|city|username|avatar|dosage|diagnosis|expiry date|expiration date|credit limit|' +
     'payment terms|po number|invoice number|order number|weight|size|color|sku code|tags|url'
@@ -214,8 +220,11 @@ export function extractEntities(text: string): StoryEntities {
     const next = tokens[i + 1];
     const two = next ? `${t} ${next}` : '';
     const twoSingular = next ? `${t} ${singularize(next)}` : '';
-    if (two && FIELD_LEXICON.has(two)) addField(two);
-    else if (FIELD_LEXICON.has(t) && !(next && FIELD_LEXICON.has(`${t} ${next}`))) {
+    if (two && FIELD_LEXICON.has(two)) {
+      addField(two);
+      i++;
+      continue;
+    } else if (FIELD_LEXICON.has(t) && !(next && FIELD_LEXICON.has(`${t} ${next}`))) {
       // "tax rate" is a resource, "tax" alone a field.
       if (!(next && RESOURCE_LEXICON.has(`${t} ${singularize(next)}`))) addField(t);
     }

@@ -119,8 +119,12 @@ function userStoryCandidate(m: RegExpMatchArray, area: string): Candidate {
   const actor = m[1]!.trim().toLowerCase();
   const want = m[2]!.trim().replace(/[,;]+$/, '');
   const why = m[3]?.trim();
-  const description = `As a ${actor}, I want to ${want}${why ? ` so that ${why}` : ''}.${area ? `\n\nArea: ${area}.` : ''}`;
-  return { title: capitalize(truncate(want, 100)), description, criteria: [], actor };
+  const sentence = m[0]
+    .trim()
+    .replace(/^as an? /i, (x) => capitalize(x.toLowerCase()))
+    .replace(/[.\n]*$/, '.');
+  const description = `${sentence}${area ? `\n\nArea: ${area}.` : ''}`;
+  return { title: shortTitle(want), description, criteria: [], actor };
 }
 
 /** Candidates from one section's own lines (children are handled by the caller). */
@@ -186,7 +190,17 @@ function sectionCandidates(section: Section): Candidate[] {
       current.description += `\n\n${l.text}`;
     }
   }
+  // A feature heading over a single user story names the story better than the sentence does.
+  if (area !== '' && out.length === 1 && out[0]!.actor !== undefined)
+    out[0]!.title = titleFrom(section.title);
   return out;
+}
+
+/** "create an invoice for a customer with amount and currency" -> "Create an invoice for a customer" */
+function shortTitle(want: string): string {
+  const cut = want.split(/\s+(?:with|by|via|using|in order to|so that|so)\s+/i)[0]!;
+  const text = cut.split(/\s+/).length >= 3 ? cut : want;
+  return capitalize(truncate(text.replace(/[.;,]+$/, ''), 100));
 }
 
 function collect(section: Section, into: Candidate[]): void {
@@ -201,23 +215,42 @@ function fallbackCandidates(text: string): Candidate[] {
     .map((s) => ({ title: titleFrom(s), description: s, criteria: [] }));
 }
 
-/** RFC lines about a story: those sharing words with it, and endpoints on its resources. */
-function rfcNotes(rfcLines: readonly string[], title: string, resources: readonly string[]): string[] {
-  const want = new Set(contentTokens(`${title} ${resources.join(' ')}`));
-  const paths = resources.map((r) => `/${pluralize(r).replace(/ /g, '-')}`);
-  const scored = rfcLines
-    .map((line) => {
-      const toks = contentTokens(line);
-      const overlap = new Set(toks.filter((t) => want.has(t))).size;
-      const endpoint =
-        /\b(?:GET|POST|PUT|PATCH|DELETE)\s+\//.test(line) && paths.some((p) => line.includes(p));
-      return { line, score: overlap + (endpoint ? 3 : 0) };
-    })
-    .filter((x) => x.score >= 3 || (x.score >= 2 && x.line.length < 200));
-  return scored
-    .sort((a, b) => b.score - a.score)
-    .slice(0, 4)
-    .map((x) => truncate(x.line, 300));
+/**
+ * Gives each RFC line to the one story it is most about. Words are weighted by how rare they are among
+ * the stories (a word every story shares, like the epic's main noun, says little), words of a story's
+ * title count double, and a line that fits two stories equally well goes to neither.
+ */
+function assignRfcLines(rfcLines: readonly string[], stories: readonly Candidate[]): string[][] {
+  const n = stories.length;
+  const bags = stories.map(
+    (c) => new Set(contentTokens(`${c.title} ${c.description} ${c.criteria.join(' ')}`)),
+  );
+  const titles = stories.map((c) => new Set(contentTokens(c.title)));
+  const df = new Map<string, number>();
+  for (const bag of bags) for (const t of bag) df.set(t, (df.get(t) ?? 0) + 1);
+  const out: string[][] = stories.map(() => []);
+  for (const line of rfcLines) {
+    const toks = new Set(contentTokens(line));
+    let best = -1;
+    let bestScore = 0;
+    let second = 0;
+    bags.forEach((bag, i) => {
+      let score = 0;
+      for (const t of toks) {
+        if (!bag.has(t)) continue;
+        const w = Math.log(1 + n / (df.get(t) ?? 1));
+        score += titles[i]!.has(t) ? 2 * w : w;
+      }
+      if (score > bestScore) {
+        second = bestScore;
+        bestScore = score;
+        best = i;
+      } else if (score > second) second = score;
+    });
+    if (best >= 0 && bestScore >= 2 && bestScore > second * 1.15 && out[best]!.length < 4)
+      out[best]!.push(truncate(line, 300));
+  }
+  return out;
 }
 
 const FIBONACCI = [1, 2, 3, 5, 8, 13, 21];
@@ -261,12 +294,15 @@ export function generateStoriesForEpic(input: StorySourceInput): Story[] {
     }
   }
 
+  const kept = merged.slice(0, max);
   const rfcLines = toText(input.rfc_text)
     .split('\n')
     .map((l) => l.replace(/^\s*(?:[-*•+]|\d+[.)]|#{1,6})\s*/, '').trim())
     .filter((l) => l.length > 10);
 
-  return merged.slice(0, max).map((c) => {
+  const rfcByStory = rfcLines.length > 0 ? assignRfcLines(rfcLines, kept) : kept.map(() => []);
+
+  return kept.map((c, i) => {
     const draft = { title: c.title, description: c.description, acceptance_criteria: c.criteria };
     const a = analyzeStory(draft);
     const actor = c.actor ?? a.entities.actors[0];
@@ -274,7 +310,7 @@ export function generateStoriesForEpic(input: StorySourceInput): Story[] {
       c.criteria.length > 0
         ? c.criteria.map((x) => toGivenWhenThen(x, actor))
         : deriveAcceptanceCriteria(a, c.title, 5);
-    const notes = rfcLines.length > 0 ? rfcNotes(rfcLines, c.title, a.entities.resources) : [];
+    const notes = rfcByStory[i]!;
     const description = [
       c.description.trim(),
       notes.length > 0 ? `Technical notes (RFC):\n${notes.map((n) => `- ${n}`).join('\n')}` : '',

@@ -14,6 +14,7 @@ import type { Domain, StoryType, TaskPlan, Team, TeamTask } from './schemas.js';
 import {
   capitalize,
   contentTokens,
+  fixArticles,
   joinList,
   kebab,
   pluralize,
@@ -63,10 +64,12 @@ interface Ctx {
   endpoints: Endpoint[];
   types: Set<StoryType>;
   has: (a: Action) => boolean;
+  /** Actions the actor asks for (title and user story), which get endpoints and screens. */
+  asks: (a: Action) => boolean;
 }
 
 const INFRA_RE =
-  /\b(?:message queue|queues?|kafka|rabbitmq|sqs|sns|redis|cache|caching|s3|buckets?|cdn|cron|scheduler|terraform|kubernetes|k8s|helm|load balancer|feature flags?|secrets? manager|environment variables?|new service|microservices?|monitoring|alerting)\b/gi;
+  /\b(?:message queues?|job queues?|kafka|rabbitmq|sqs|sns|redis|cache|caching|s3|buckets?|cdn|cron|scheduler|terraform|kubernetes|k8s|helm|load balancer|feature flags?|secrets? manager|environment variables?|new service|microservices?|monitoring|alerting)\b/gi;
 
 const INFRA_NAMES: [RegExp, string][] = [
   [/queue|kafka|rabbitmq|sqs|sns/, 'message queue'],
@@ -88,6 +91,7 @@ function fieldPhrase(fields: readonly string[], max = 4): string {
 
 function endpointPurpose(method: string, path: string): Endpoint['purpose'] {
   const last = path.split('/').filter(Boolean).pop() ?? '';
+  if (method === 'GET' && /\.(?:csv|pdf|xlsx?)$/i.test(last)) return 'export';
   const action = /^(send|approve|reject|cancel|export|import|pay|payments|refund|void|archive|search)$/.exec(
     last,
   )?.[1];
@@ -105,26 +109,32 @@ function endpointPurpose(method: string, path: string): Endpoint['purpose'] {
 }
 
 function inferEndpoints(c: Omit<Ctx, 'endpoints'>): Endpoint[] {
-  const base = `/${pluralize(c.R).replace(/ /g, '-')}`;
-  const item = `${base}/{id}`;
+  const own = `/${pluralize(c.R).replace(/ /g, '-')}`;
+  // "Invoice line items" live under their invoice.
+  const parent = c.a.parent_resource;
+  const base = parent ? `/${pluralize(parent).replace(/ /g, '-')}/{id}${own}` : own;
+  const item = parent ? `${base}/{${kebab(c.R).replace(/-/g, '_')}_id}` : `${base}/{id}`;
   const out: Endpoint[] = [];
   const add = (method: string, path: string, purpose: Endpoint['purpose']) => {
     if (!out.some((e) => e.method === method && e.path === path))
       out.push({ method, path, purpose, inferred: true });
   };
-  if (c.has('create') || c.has('import')) add('POST', base, 'create');
-  if (c.has('list') || c.has('search') || c.has('export')) add('GET', base, 'list');
-  if (c.has('view')) add('GET', item, 'view');
-  if (c.has('update')) add('PATCH', item, 'update');
-  if (c.has('delete')) add('DELETE', item, 'delete');
-  if (c.has('send')) add('POST', `${item}/send`, 'send');
-  if (c.has('approve')) add('POST', `${item}/approve`, 'approve');
-  if (c.has('cancel')) add('POST', `${item}/cancel`, 'cancel');
-  if (c.has('pay')) add('POST', `${item}/payments`, 'pay');
-  if (c.has('export')) add('GET', `${base}/export`, 'export');
-  if (c.has('import')) add('POST', `${base}/import`, 'import');
-  if (out.length === 0)
+  if (c.asks('create') || c.asks('import')) add('POST', base, 'create');
+  if (c.asks('list') || c.asks('search') || c.asks('export')) add('GET', base, 'list');
+  if (c.asks('view')) add('GET', item, 'view');
+  if (c.asks('update')) add('PATCH', item, 'update');
+  if (c.asks('delete')) add('DELETE', item, 'delete');
+  // A scheduled job does the sending of time-driven stories.
+  if (c.asks('send') && !c.asks('schedule')) add('POST', `${item}/send`, 'send');
+  if (c.asks('approve')) add('POST', `${item}/approve`, 'approve');
+  if (c.asks('cancel')) add('POST', `${item}/cancel`, 'cancel');
+  if (c.asks('pay')) add('POST', `${item}/payments`, 'pay');
+  if (c.asks('export')) add('GET', `${base}/export`, 'export');
+  if (c.asks('import')) add('POST', `${base}/import`, 'import');
+  // A purely time-driven story ("remind after 30 days") needs a job, not an API.
+  if (out.length === 0 && !c.has('schedule')) {
     add(c.fields.length > 0 ? 'POST' : 'GET', base, c.fields.length > 0 ? 'create' : 'list');
+  }
   return out;
 }
 
@@ -241,7 +251,9 @@ function endpointBlueprints(c: Ctx): Blueprint[] {
         checks.push(`A retried payment with the same key is recorded once`);
         break;
       case 'export':
-        summary = `Implement ${ep} endpoint streaming ${pluralize(R)} as CSV`;
+        summary = /report|statement/.test(c.R)
+          ? `Implement ${ep} endpoint streaming the ${c.R} as CSV`
+          : `Implement ${ep} endpoint streaming ${pluralize(R)} as CSV`;
         days = 1.5;
         scope.push(
           'Stream rows (no full result in memory); same filters as the list endpoint',
@@ -279,6 +291,7 @@ function endpointBlueprints(c: Ctx): Blueprint[] {
 
 function resourceOfPath(path: string): string | undefined {
   const segs = path
+    .replace(/\.[a-z]+$/i, '')
     .split('/')
     .filter(
       (s) =>
@@ -302,11 +315,71 @@ function recipient(c: Ctx): string | undefined {
   );
 }
 
+const REPORT_RE = /\b(?:reports?|reporting|analytics|aggregat\w*|metrics|dashboards?)\b/i;
+
+const LIFECYCLE = [
+  'draft',
+  'pending',
+  'submitted',
+  'scheduled',
+  'open',
+  'sent',
+  'approved',
+  'rejected',
+  'confirmed',
+  'active',
+  'in progress',
+  'shipped',
+  'delivered',
+  'unpaid',
+  'partially paid',
+  'overdue',
+  'paid',
+  'completed',
+  'closed',
+  'refunded',
+  'failed',
+  'cancelled',
+  'canceled',
+  'void',
+  'voided',
+  'expired',
+  'archived',
+  'suspended',
+  'inactive',
+];
+
+/** Position of a status in a typical lifecycle, so transitions read in order (draft -> sent -> paid). */
+function lifecycleRank(status: string): number {
+  const i = LIFECYCLE.indexOf(status);
+  return i < 0 ? LIFECYCLE.length : i;
+}
+
+/** "Implement nightly job sending invoice reminders (30 days after the due date)" */
+function scheduleSummary(c: Ctx, cadence: string): string {
+  const subject = c.a.entities.resources.find(
+    (r) => r !== c.R && !/reminder|notification|alert|email/.test(r),
+  );
+  const condition = c.a.text.match(
+    /\b(\d+ (?:days?|hours?|weeks?) (?:after|before) (?:the )?[a-z ]+?)(?=[.,;\n]| if\b| for\b|$)/i,
+  )?.[1];
+  const relative = cadence.startsWith('after') || cadence.startsWith('every');
+  const when = cadence === 'scheduled' || relative ? 'scheduled' : cadence;
+  const noticeLike = /reminder|notification|alert|email/.test(c.R);
+  const what =
+    noticeLike || c.has('notify')
+      ? `sending ${subject ? `${subject} ` : ''}${pluralize(noticeLike ? c.R : 'reminder')}`
+      : `processing ${pluralize(c.R)}`;
+  const why = condition ? ` (${condition.toLowerCase()})` : relative ? ` (${cadence})` : '';
+  return `Implement ${when} job ${what}${why}`;
+}
+
 function backendBlueprints(c: Ctx): Blueprint[] {
   const out: Blueprint[] = [];
   const { a, R } = c;
   const fields = fieldPhrase(c.fields);
-  const mutates = c.has('create') || c.has('update') || c.has('delete') || c.has('import') || c.has('pay');
+  const mutates =
+    c.asks('create') || c.asks('update') || c.asks('delete') || c.asks('import') || c.asks('pay');
   const financial = a.domains.includes('financial');
   const healthcare = a.domains.includes('healthcare');
   if (mutates || a.contexts.includes('database')) {
@@ -332,14 +405,16 @@ function backendBlueprints(c: Ctx): Blueprint[] {
   }
   out.push(...endpointBlueprints(c));
 
-  if (c.has('calculate')) {
+  // Report figures belong to the data team's aggregation, on its own schedule.
+  const reportByData = c.types.has('data') && REPORT_RE.test(a.text);
+  if (c.has('calculate') && !reportByData) {
     const parts = ['line items', 'tax', 'discount', 'fees', 'interest', 'rounding'].filter((w) =>
       new RegExp(`\\b${w.replace(/s$/, '')}`, 'i').test(a.text),
     );
     out.push({
       team: 'backend',
       summary:
-        `Implement ${R} ${financial ? 'total' : ''} calculation${parts.length ? ` (${joinList(parts)})` : ''}`.replace(
+        `Implement ${a.parent_resource ?? R} ${financial ? 'total' : ''} calculation${parts.length ? ` (${joinList(parts)})` : ''}`.replace(
           /\s+/g,
           ' ',
         ),
@@ -356,8 +431,9 @@ function backendBlueprints(c: Ctx): Blueprint[] {
       hooks: `calculate total sum tax discount round amount ${R}`,
     });
   }
-  const statuses = a.entities.statuses;
-  if (statuses.length >= 2 || c.has('approve') || c.has('cancel')) {
+  const statuses = [...a.entities.statuses].sort((x, y) => lifecycleRank(x) - lifecycleRank(y));
+  const transitions = /\b(?:becomes?|marked as|moves? to|changes? to|transitions?|set to)\b/i.test(a.text);
+  if ((statuses.length >= 2 && transitions) || c.asks('approve') || c.asks('cancel')) {
     out.push({
       team: 'backend',
       summary: `Implement ${R} status transitions${statuses.length >= 2 ? ` (${statuses.join(' → ')})` : ''}`,
@@ -371,14 +447,14 @@ function backendBlueprints(c: Ctx): Blueprint[] {
       hooks: `status becomes marked transition ${statuses.join(' ')} approve cancel`,
     });
   }
-  if (c.has('schedule')) {
+  if (c.has('schedule') && !reportByData) {
     const cadence =
       a.text
         .match(/\b(?:nightly|daily|weekly|monthly|hourly|every \d+ \w+|after \d+ \w+)\b/i)?.[0]
         ?.toLowerCase() ?? 'scheduled';
     out.push({
       team: 'backend',
-      summary: `Implement ${cadence} ${R} job${c.has('notify') ? ' sending reminders' : ''}`,
+      summary: scheduleSummary(c, cadence),
       goal: `Run the time-based part of the story reliably.`,
       scope: [
         'Idempotent job: a re-run or overlap never repeats an effect',
@@ -411,10 +487,15 @@ function backendBlueprints(c: Ctx): Blueprint[] {
   if (vendors.length > 0 || c.types.has('integration')) {
     const names = vendors.length > 0 ? vendors : ['the external provider'];
     for (const v of names.slice(0, 3)) {
-      const purpose = c.has('pay') ? 'payments' : /sync/i.test(a.text) ? 'synchronisation' : `${R} data`;
+      const payer = R === 'payment' ? (a.entities.resources.find((r) => r !== 'payment') ?? '') : R;
+      const purpose = c.has('pay')
+        ? `${payer} payments`.trim()
+        : /sync/i.test(a.text)
+          ? `${R} synchronisation`
+          : `${R} data`;
       out.push({
         team: 'backend',
-        summary: `Integrate ${v} for ${R} ${purpose}: client with timeouts and retries, idempotent webhook handling`,
+        summary: `Integrate ${v} for ${purpose}: client with timeouts and retries, idempotent webhook handling`,
         goal: `Connect the ${R} flow to ${v}.`,
         scope: [
           `${v} client behind an interface, with timeouts, bounded retries and backoff`,
@@ -429,6 +510,21 @@ function backendBlueprints(c: Ctx): Blueprint[] {
         hooks: `${v} integration sync external provider webhook ${purpose}`,
       });
     }
+  }
+  if (/\bpdfs?\b/i.test(a.text) && !c.endpoints.some((e) => /\.pdf$/i.test(e.path))) {
+    const pdfFields = fieldPhrase(c.fields.filter((f) => !/e-?mail|password|username/.test(f)));
+    out.push({
+      team: 'backend',
+      summary: `Generate ${R} PDF${pdfFields ? ` with ${pdfFields}` : ''}`,
+      goal: `Produce the ${R} document customers receive.`,
+      scope: [
+        'Template with company branding; numbers and dates formatted per locale',
+        'Generated once per version and stored',
+      ],
+      checks: ['The PDF shows the same figures as the screen'],
+      base_days: 1.5,
+      hooks: `pdf document attached attachment ${R}`,
+    });
   }
   const authWords = /\b(?:log ?in|sign[- ]in|passwords?|mfa|2fa|two[- ]factor|sso|saml|oauth)\b/i.exec(
     a.text,
@@ -477,7 +573,7 @@ function backendBlueprints(c: Ctx): Blueprint[] {
       base_days: 1.5,
       hooks: 'audit phi hipaa access patient privacy',
     });
-  } else if (financial && (mutates || /\baudit/i.test(a.text))) {
+  } else if (financial && !/audit/.test(R) && mutates) {
     out.push({
       team: 'backend',
       summary: `Record audit trail for ${R} changes (who, when, before/after)`,
@@ -520,7 +616,7 @@ function dataBlueprints(c: Ctx): Blueprint[] {
       ?.toLowerCase();
     out.push({
       team: 'data',
-      summary: `Build ${R} ${metric ?? 'report'} aggregation${by ? ` by ${by.toLowerCase()}` : ''}`,
+      summary: `Build ${metric && !R.includes(metric) ? `${metric} ` : ''}${R}${/report|metric|dashboard/.test(R) ? '' : ' report'} aggregation${by ? ` by ${by.toLowerCase()}` : ''}`,
       goal: `Provide the figures the ${R} report needs.`,
       scope: [
         'Aggregation query or materialised view refreshed on a schedule',
@@ -592,6 +688,13 @@ function infraBlueprints(c: Ctx): Blueprint[] {
   ];
 }
 
+/** The page an action lives on: a payment is made from its invoice's page. */
+function pageOf(c: Ctx): string {
+  if (c.a.parent_resource) return c.a.parent_resource;
+  if (c.R === 'payment') return c.a.entities.resources.find((r) => r !== 'payment') ?? c.R;
+  return c.R;
+}
+
 function frontendBlueprints(c: Ctx): Blueprint[] {
   const { a, R } = c;
   const out: Blueprint[] = [];
@@ -603,8 +706,8 @@ function frontendBlueprints(c: Ctx): Blueprint[] {
       : 'Wire to the backend API; show errors inline';
   };
   const a11y = 'Labels, focus order and error announcements meet WCAG 2.1 AA; works at 320 px width';
-  if (c.has('create') || c.has('update')) {
-    const mode = c.has('create') && c.has('update') ? 'create/edit' : c.has('create') ? 'create' : 'edit';
+  if (c.asks('create') || c.asks('update')) {
+    const mode = c.asks('create') && c.asks('update') ? 'create/edit' : c.asks('create') ? 'create' : 'edit';
     out.push({
       team: 'frontend',
       summary: `Build ${R} ${mode} form${fields ? ` with ${fields} inputs` : ''} and inline validation`,
@@ -622,7 +725,7 @@ function frontendBlueprints(c: Ctx): Blueprint[] {
       hooks: `form input enter submit field create edit ${fields} error message shows`,
     });
   }
-  if (c.has('list') || c.has('search')) {
+  if (c.asks('list') || c.asks('search')) {
     out.push({
       team: 'frontend',
       summary: `Build ${R} list view with ${filterPhrase(c)}, sorting and empty state`,
@@ -634,11 +737,11 @@ function frontendBlueprints(c: Ctx): Blueprint[] {
         a11y,
       ],
       checks: ['Filters survive a page reload'],
-      base_days: 1.5 + (c.has('search') ? 0.5 : 0),
+      base_days: 1.5 + (c.asks('search') ? 0.5 : 0),
       hooks: `list table filter search sort see shows overview ${pluralize(R)}`,
     });
   }
-  if (c.has('view') && !(c.has('list') && !/\bdetails?\b/i.test(a.text))) {
+  if (c.asks('view') && !(c.asks('list') && !/\bdetails?\b/i.test(a.text))) {
     out.push({
       team: 'frontend',
       summary: `Build ${R} detail page${fields ? ` showing ${fields}` : ''}`,
@@ -660,12 +763,14 @@ function frontendBlueprints(c: Ctx): Blueprint[] {
       hooks: 'dashboard chart graph report metrics',
     });
   }
-  const actions = (['send', 'approve', 'cancel', 'delete', 'export', 'pay'] as const).filter((x) => c.has(x));
+  const actions = (['send', 'approve', 'cancel', 'delete', 'export', 'pay'] as const).filter((x) =>
+    c.asks(x),
+  );
   if (actions.length > 0) {
     const labels = actions.map((x) => (x === 'pay' ? 'pay' : x));
     out.push({
       team: 'frontend',
-      summary: `Add ${joinList(labels)} action${labels.length > 1 ? 's' : ''} to the ${R} page with confirmation and error states`,
+      summary: `Add ${joinList(labels)} action${labels.length > 1 ? 's' : ''} to the ${pageOf(c)} page with confirmation and error states`,
       goal: `Let the ${c.actor} act on a ${R} safely.`,
       scope: [
         'Buttons shown only when the status and role allow the action',
@@ -673,7 +778,7 @@ function frontendBlueprints(c: Ctx): Blueprint[] {
         call(actions as unknown as Endpoint['purpose'][]),
       ],
       checks: ['Actions not allowed in the current status are hidden'],
-      base_days: 0.75 + (labels.length - 1) * 0.25 + (c.has('pay') ? 0.75 : 0),
+      base_days: 0.75 + (labels.length - 1) * 0.25 + (c.asks('pay') ? 0.75 : 0),
       hooks: `button action ${labels.join(' ')} confirm`,
     });
   }
@@ -846,8 +951,8 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
     counters[b.team] = (counters[b.team] ?? 0) + 1;
     const task: TeamTask = {
       id: `${prefix}-${b.team}-${counters[b.team]}`,
-      summary: truncate(b.summary, 255),
-      description: describe(b, story, covers[i]!),
+      summary: truncate(fixArticles(b.summary), 255),
+      description: fixArticles(describe(b, story, covers[i]!)),
       team: b.team,
       estimate_days: roundHalfDay(b.base_days * a.complexity.team_factor[b.team]),
       depends_on_tasks: [],
@@ -856,7 +961,7 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
         ? generateTestCases(
             {
               title: b.summary,
-              description: b.goal,
+              description: `${b.goal}\n${b.scope.join('\n')}`,
               acceptance_criteria: covers[i]!,
               team: b.team,
               // QA's "done when" is about the process, not behaviour to test.
@@ -917,10 +1022,20 @@ function draftBlueprints(
   story: StoryLike,
   a: StoryAnalysis,
 ): { blueprints: Blueprint[]; types: StoryType[]; resource: string } {
-  // No signal at all reads as an ordinary full-stack feature.
-  const types = a.types.length > 0 ? a.types : (['api', 'ui'] as StoryType[]);
-  const typeSet = new Set(types);
+  // No signal at all reads as backend work; a screen is added below when a person asks for something.
+  const types = a.types.length > 0 ? [...a.types] : (['api'] as StoryType[]);
   const actions = new Set<Action>(a.actions);
+  const asked = new Set<Action>(a.primary_actions);
+  const actor = a.entities.actors[0] ?? 'user';
+  // A person asking to act on something needs a screen for it, even when the text never says "page".
+  const human =
+    a.entities.actors.length > 0 &&
+    !/\b(?:system|service|api|client|integration|job|scheduler|bot)\b/i.test(actor);
+  const interactive =
+    asked.size === 0 || [...asked].some((x) => x !== 'schedule' && x !== 'notify' && x !== 'calculate');
+  if (!types.includes('ui') && human && interactive && !/\b(?:api[- ]only|headless|no ui)\b/i.test(a.text))
+    types.push('ui');
+  const typeSet = new Set(types);
   const R = a.entities.resources[0] ?? fallbackResource(story.title);
   const base = {
     a,
@@ -929,9 +1044,10 @@ function draftBlueprints(
     Rs: pluralize(R),
     // Computed figures are outputs, not inputs to validate or type in.
     fields: a.entities.fields.filter((f) => !COMPUTED_FIELDS.has(f)),
-    actor: a.entities.actors[0] ?? 'user',
+    actor,
     types: typeSet,
     has: (x: Action) => actions.has(x),
+    asks: (x: Action) => asked.has(x),
   };
   const explicit: Endpoint[] = a.entities.endpoints.map((e) => {
     const [method, path] = e.split(' ') as [string, string];
@@ -941,9 +1057,10 @@ function draftBlueprints(
     typeSet.has('api') ||
     typeSet.has('integration') ||
     explicit.length > 0 ||
+    actions.has('schedule') ||
     (typeSet.has('ui') &&
       !/\b(?:existing|current) (?:api|endpoints?)\b|\bno backend\b/i.test(a.text) &&
-      [...actions].some((x) => x !== 'view'));
+      [...asked].some((x) => x !== 'view'));
   const endpoints =
     explicit.length > 0
       ? explicit

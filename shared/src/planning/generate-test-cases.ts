@@ -13,6 +13,7 @@ import type { Domain, Team, TechnicalContext, TestCase, TestPriority, TestType }
 import {
   capitalize,
   contentTokens,
+  fixArticles,
   joinList,
   lowerFirst,
   pluralize,
@@ -103,11 +104,11 @@ function mk(
   priority: TestPriority,
 ): TestCase {
   return {
-    title: truncate(title, 200),
+    title: truncate(fixArticles(title), 200),
     type,
-    description,
-    steps,
-    expected_result: expected,
+    description: fixArticles(description),
+    steps: steps.map(fixArticles),
+    expected_result: fixArticles(expected),
     covers_criterion: covers,
     priority,
   };
@@ -132,7 +133,7 @@ function typeFor(ctx: Ctx, flavour: 'main' | 'negative' | 'logic'): TestType {
 
 function invalidExample(f: CriterionFacts, ctx: Ctx): { input: string; field: string } {
   const t = f.text.toLowerCase();
-  const field = ctx.fields.find((x) => t.includes(x)) ?? ctx.fields[0] ?? 'the affected field';
+  const field = ctx.fields.find((x) => t.includes(x)) ?? ctx.fields[0] ?? 'value';
   const max = t.match(/\b(?:at most|up to|max(?:imum)?(?: of)?|no more than)\s+(\d+)/);
   if (max) return { input: `${field} set to ${Number(max[1]) + 1} (one over the maximum)`, field };
   const min = t.match(/\b(?:at least|min(?:imum)?(?: of)?)\s+(\d+)/);
@@ -149,13 +150,49 @@ function invalidExample(f: CriterionFacts, ctx: Ctx): { input: string; field: st
   return { input: `a missing or malformed ${field}`, field };
 }
 
+/** The action that exercises a criterion written without a "when" clause, by category. */
+function defaultAction(f: CriterionFacts, ctx: Ctx): string {
+  const R = ctx.resource;
+  const Rs = ctx.resources;
+  switch (f.category) {
+    case 'validation':
+      return `the ${ctx.actor} submits a ${R}${ctx.endpoint ? ` (${ctx.endpoint})` : ''}`;
+    case 'permission': {
+      const act = f.text.match(/\b(?:can|may)\s+(.+?)[.]?$/i)?.[1];
+      return `the user attempts to ${act ?? `act on a ${R}`}`;
+    }
+    case 'calculation':
+      return `the ${R} figures are computed`;
+    case 'notification':
+      return `the event that sends the message happens for a ${R}`;
+    case 'schedule':
+      return 'the scheduled job runs';
+    case 'state':
+      return `the ${ctx.actor} changes the status of the ${R}`;
+    case 'export':
+      return `the ${ctx.actor} exports the ${Rs}`;
+    case 'search':
+      return `the ${ctx.actor} applies the filter or search on the ${R} list`;
+    case 'integration':
+      return `the external system exchanges ${R} data with us (request or callback)`;
+    case 'persistence':
+      return `the ${ctx.actor} saves a ${R} and reloads it`;
+    case 'display':
+      return `the ${ctx.actor} opens the screen showing the ${Rs}`;
+    case 'performance':
+      return `the ${R} scenario runs at the stated volume`;
+    default:
+      return `the ${ctx.actor} does what the criterion describes ("${truncate(f.text, 100)}")`;
+  }
+}
+
 /** Cases designed for one criterion: the main check and the ways it goes wrong or reaches its limits. */
 function criterionCases(f: CriterionFacts, ctx: Ctx, first: boolean): Candidate[] {
   const c = f.text;
   const R = ctx.resource;
   const out: Candidate[] = [];
   const given = f.given ?? `a signed-in ${ctx.actor} and an existing ${R}`;
-  const when = f.when ?? `the ${ctx.actor} performs the action described: "${truncate(c, 120)}"`;
+  const when = f.when ?? defaultAction(f, ctx);
   const then = f.outcome ?? c.replace(/\.$/, '');
   const arrange = `Arrange: ${given}`;
   const primaryPriority: TestPriority = first ? 'critical' : 'high';
@@ -583,6 +620,7 @@ function criterionCases(f: CriterionFacts, ctx: Ctx, first: boolean): Candidate[
     // The screen's side of a server-side rule: what the user sees when the server says no or fails.
     for (let i = 0; i < out.length; i++) {
       const cand = out[i]!;
+      if (cand.tc.type === 'performance' || cand.tc.type === 'security') continue;
       if (cand.kind === 'primary') {
         out[i] = { kind: cand.kind, tc: { ...cand.tc, type: 'ui' } };
       } else if (cand.tc.type !== 'ui' && f.category !== 'validation') {
@@ -1214,8 +1252,8 @@ export function generateTestCases(item: TestSubject, opts: TestGenerationOptions
 function annotate(tc: TestCase, opts: TestGenerationOptions): TestCase {
   if (!opts.rfc_context || tc.type === 'ui') return tc;
   const codes = [...new Set(opts.rfc_context.match(/\b(?:4\d\d|5\d\d)\b/g) ?? [])].slice(0, 4);
-  if (codes.length === 0 || !/status|error|refus|reject|invalid/i.test(tc.expected_result + tc.title))
-    return tc;
+  const errorCase = /status|error|refus|reject|invalid/i.test(tc.expected_result + tc.title);
+  if (codes.length === 0 || tc.type !== 'integration' || !errorCase) return tc;
   return { ...tc, description: `${tc.description} The RFC documents status codes ${joinList(codes)}.` };
 }
 

@@ -160,3 +160,10 @@ export function stripListMarker(line: string): string {
 export function roundHalfDay(days: number): number {
   return Math.max(0.5, Math.round(days * 2) / 2);
 }
+
+/** "a invoice" -> "an invoice" in generated text ("a user", "a unit price" stay). */
+export function fixArticles(text: string): string {
+  return text.replace(/\b([Aa]) ([aeiouAEIOU][\w-]*)/g, (m, a: string, word: string) =>
+    /^(?:u[sn]i|use|usu|uti|eu|one|once|ur)/i.test(word) ? m : `${a}n ${word}`,
+  );
+}
