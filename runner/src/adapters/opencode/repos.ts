@@ -138,6 +138,9 @@ export function validateRepoUrl(url: string, policy: RepoPolicy, index = 0): Par
     throw bad(`repos[${index}]: the URL contains whitespace or control characters`, index);
   if (url.startsWith('-')) throw bad(`repos[${index}]: the URL must not start with "-"`, index);
   if (url.includes('::')) throw bad(`repos[${index}]: git transport helpers ("::") are not allowed`, index);
+  // URL parsing would silently resolve these; git would not.
+  if (/[/:]\.\.?(\/|$)/.test(url))
+    throw bad(`repos[${index}]: "." and ".." path segments are not allowed`, index);
 
   if (
     policy.unsafeAllowLocalOrigins &&
