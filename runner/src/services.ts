@@ -3,7 +3,15 @@
  * Each room adds its own field here; processors take what they need from `ctx.services`.
  */
 import { join } from 'node:path';
+import {
+  type AtlassianClients,
+  configuredAtlassianAuth,
+  configuredFieldNames,
+  createAtlassianClients,
+  SiteLimiters,
+} from './adapters/http/index.js';
 import { createLlm, type Llm, llmConfigFromEnv } from './adapters/llm/index.js';
+import { AppError } from './api/errors.js';
 import type { Env } from './env.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
@@ -18,6 +26,11 @@ export interface Services {
   teamMembers: TeamMemberStore;
   /** The LLM facade (providers, structured output, rules fallback). Jobs use `ctx.llm`, which records usage. */
   llm: Llm;
+  /**
+   * Jira and Confluence clients for one job: the Forge app system token the caller handed over, else the
+   * site configured in the environment. Throws a 400 naming the missing configuration when there is neither.
+   */
+  atlassian(credentials?: Record<string, unknown>): AtlassianClients;
   close(): void;
 }
 
@@ -34,6 +47,40 @@ export function createServices(env: Env, log: Logger, secrets: readonly string[]
     db,
     teamMembers: new TeamMemberStore(db),
     llm: createLlm(llmConfigFromEnv(env), { log }),
+    atlassian: atlassianFactory(env, log),
     close: () => db.close(),
+  };
+}
+
+function atlassianFactory(env: Env, log: Logger): Services['atlassian'] {
+  const limiters = new SiteLimiters();
+  const base = {
+    fieldNames: configuredFieldNames(env),
+    maxConcurrency: env.JIRA_MAX_CONCURRENCY,
+    limiters,
+    log,
+  };
+  const configured = configuredAtlassianAuth(env);
+  const configuredClients = configured
+    ? createAtlassianClients(configured.auth, { ...base, confluenceAuth: configured.confluenceAuth })
+    : undefined;
+  return (credentials) => {
+    if (credentials?.kind === 'forge' && typeof credentials.api_base_url === 'string') {
+      return createAtlassianClients(
+        {
+          kind: 'forge',
+          apiBaseUrl: credentials.api_base_url,
+          systemToken: String(credentials.system_token),
+        },
+        base,
+      );
+    }
+    if (configuredClients) return configuredClients;
+    throw new AppError(
+      400,
+      'atlassian_not_configured',
+      'no Jira site to talk to: call from the Forge app, or set JIRA_SERVER_URL, JIRA_USERNAME and JIRA_API_TOKEN',
+      { field: 'JIRA_SERVER_URL' },
+    );
   };
 }

@@ -140,10 +140,25 @@ function toAppError(err: unknown): AppError {
       ([400, 401, 403, 404, 409, 413, 415, 422, 429] as const).find((s) => s === err.status) ?? 500;
     return new AppError(status, 'http_error', err.message || 'request failed');
   }
-  const status = (err as { status?: number })?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    const s = ([400, 401, 403, 404, 409, 413, 415, 422, 429] as const).find((x) => x === status) ?? 400;
-    return new AppError(s, (err as { code?: string }).code ?? 'bad_request', (err as Error).message);
+  // Adapter errors (Atlassian, LLM) carry an HTTP-like status and a stable code.
+  const e = err as {
+    status?: unknown;
+    httpStatus?: unknown;
+    code?: unknown;
+    field?: unknown;
+    message?: unknown;
+  };
+  const status = typeof e?.httpStatus === 'number' ? e.httpStatus : e?.status;
+  if (typeof status === 'number' && status >= 400 && status < 600 && typeof e.code === 'string') {
+    const known = ([400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503, 504] as const).find(
+      (x) => x === status,
+    );
+    return new AppError(
+      known ?? (status >= 500 ? 502 : 400),
+      e.code,
+      String(e.message),
+      typeof e.field === 'string' ? { field: e.field } : undefined,
+    );
   }
   return new AppError(500, 'internal_error', 'internal error');
 }

@@ -161,3 +161,14 @@ function scrubResult(result: unknown, secrets: readonly string[]): unknown {
   const clean = scrubSecrets(json, secrets);
   return clean === json ? result : JSON.parse(clean);
 }
+
+/**
+ * A retry cannot fix bad input, a missing issue or a refused permission (4xx other than 429); it can fix
+ * rate limits, outages and lost connections.
+ */
+export function isRetryable(err: unknown): boolean {
+  const e = err as { retryable?: unknown; httpStatus?: unknown; status?: unknown };
+  if (typeof e?.retryable === 'boolean') return e.retryable;
+  const status = typeof e?.httpStatus === 'number' ? e.httpStatus : e?.status;
+  return !(typeof status === 'number' && status >= 400 && status < 500 && status !== 429);
+}
