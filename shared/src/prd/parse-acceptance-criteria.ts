@@ -8,6 +8,7 @@ import { cleanText, loadXhtml, renderLines, type TextLine } from './xhtml-dom.js
 
 const BULLET =
   /^(?:[-*+\u2022\u25e6\u25aa\u25ab\u2023\u2013\u2014]\s+|\d{1,3}[.)]\s+|[a-zA-Z]\)\s+|\(\w{1,3}\)\s+)/;
+const ANY_KEYWORD = /\b(?:given|when|then)\b/i;
 const HAS_COLON_KEYWORD = /\b(?:given|when|then)\s*:/i;
 const COLON_KEYWORD = /\b(given|when|then|and|but)\s*:\s*/gi;
 const LEADING_KEYWORD = /^(given|when|then|and|but)\b\s*:?\s*/i;
@@ -43,11 +44,11 @@ function splitAt(text: string, pattern: RegExp): Segment[] {
 }
 
 function splitClauses(text: string): Segment[] {
-  if (HAS_COLON_KEYWORD.test(text)) return splitAt(text, new RegExp(COLON_KEYWORD.source, 'gi'));
+  if (HAS_COLON_KEYWORD.test(text)) return splitAt(text, COLON_KEYWORD);
   const lead = LEADING_KEYWORD.exec(text);
   if (!lead) return [{ keyword: null, text }];
   const rest = text.slice(lead[0].length);
-  const tail = splitAt(` ${rest}`, new RegExp(INLINE_KEYWORD.source, 'g'));
+  const tail = splitAt(` ${rest}`, INLINE_KEYWORD);
   const first = tail[0];
   if (first && first.keyword === null) first.keyword = keyword(lead[1]!);
   else tail.unshift({ keyword: keyword(lead[1]!), text: '' });
@@ -125,7 +126,9 @@ export function acceptanceCriteriaFromLines(lines: TextLine[]): PrdAcceptanceCri
     .filter((l) => l.text !== '');
   if (prepared.length === 0) return { format: 'text', items: [] };
 
-  const gwt = asGwt(prepared.flatMap((l) => segmentLine(l.text)));
+  const gwt = prepared.some((l) => ANY_KEYWORD.test(l.text))
+    ? asGwt(prepared.flatMap((l) => segmentLine(l.text)))
+    : null;
   if (gwt) return gwt;
 
   const marked = prepared.filter((l) => l.marked).length;

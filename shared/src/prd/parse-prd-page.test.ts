@@ -67,6 +67,25 @@ describe('finding the story table', () => {
     },
   );
 
+  it('reads a heading that carries an emoji or an anchor macro', () => {
+    const emoji = '<h2><ac:emoticon ac:name="clipboard" ac:emoji-fallback="&#128203;" /> Story List</h2>';
+    expect(parsePrdPage(page(table, emoji)).section).toBe('\u{1F4CB} Story List');
+    const anchor =
+      '<h2><ac:structured-macro ac:name="anchor"><ac:parameter ac:name="">stories</ac:parameter></ac:structured-macro>User Stories</h2>';
+    expect(parsePrdPage(page(table, anchor)).section).toBe('User Stories');
+  });
+
+  it('finds the table inside an expand macro titled as the story section, within a page layout', () => {
+    const xhtml =
+      '<ac:layout><ac:layout-section ac:type="two_equal"><ac:layout-cell><p>Left</p></ac:layout-cell><ac:layout-cell>' +
+      `<ac:structured-macro ac:name="expand"><ac:parameter ac:name="title">Story Tickets</ac:parameter><ac:rich-text-body>${table}</ac:rich-text-body></ac:structured-macro>` +
+      '</ac:layout-cell></ac:layout-section></ac:layout>';
+    expect(parsePrdPage(xhtml)).toMatchObject({
+      section: 'Story Tickets',
+      stories: [{ title: 'Export CSV' }],
+    });
+  });
+
   it('recognises a heading by its id when the text says something else', () => {
     const result = parsePrdPage(page(table, '<h2 id="Checkout-StoryList">What we build</h2>'));
     expect(result.section).toBe('What we build');

@@ -7,6 +7,13 @@ import { inlineText, loadXhtml, renderLines, type TextLine } from './xhtml-dom.j
 
 /** Lower-case letters and digits only: how titles are compared when a row has no marker to match by. */
 export function normaliseTitle(title: string): string {
+  // ASCII titles (the common case) skip Unicode normalisation, which is comparatively slow.
+  if (/^[\x20-\x7e]*$/.test(title)) {
+    return title
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+  }
   return title
     .normalize('NFKC')
     .toLowerCase()
@@ -19,6 +26,15 @@ function describe(lines: TextLine[]): string {
     .map((l) => (l.list ? `${'  '.repeat(l.list.depth)}${l.list.ordered ? '1.' : '-'} ${l.text}` : l.text))
     .join('\n');
 }
+
+const EMPTY_STORY: PrdStory = {
+  title: '',
+  description: '',
+  acceptance_criteria: { format: 'text', items: [] },
+  jira_key: null,
+  temp_id: null,
+  row_index: 0,
+};
 
 export type RowReading =
   | { kind: 'story'; story: PrdStory; keyForm: 'macro' | 'link' | 'text' | null }
@@ -42,8 +58,11 @@ function repeatsHeader(table: StoryTable, row: TableRow): boolean {
   });
 }
 
-/** Reads one data row of a located story table. */
-export function readStoryRow(table: StoryTable, row: TableRow): RowReading {
+/**
+ * Reads one data row of a located story table. With `titleOnly` (write-back, which only matches rows)
+ * the description and criteria are checked for content but not parsed, and come back empty.
+ */
+export function readStoryRow(table: StoryTable, row: TableRow, titleOnly = false): RowReading {
   const { columns } = table;
   if (row.cells.length === 0) return { kind: 'skip', reason: 'empty' };
   const only = row.cells.length === 1 ? row.cells[0]! : null;
@@ -51,9 +70,12 @@ export function readStoryRow(table: StoryTable, row: TableRow): RowReading {
 
   const titleCell = ownCell(row, columns.title);
   const title = titleCell ? inlineText(titleCell.el) : '';
+  const header = table.columnNames.title;
+  // Length first: normalising every title just to compare it with a one-word header would be wasted work.
   if (
     titleCell &&
-    normaliseTitle(title) === normaliseTitle(table.columnNames.title) &&
+    title.length <= header.length + 8 &&
+    normaliseTitle(title) === normaliseTitle(header) &&
     repeatsHeader(table, row)
   ) {
     return { kind: 'skip', reason: 'repeated_header' };
@@ -61,13 +83,27 @@ export function readStoryRow(table: StoryTable, row: TableRow): RowReading {
   // Description and criteria may be merged across rows on purpose (shared by several stories).
   const descCell = columns.description === null ? null : row.grid[columns.description];
   const acCell = columns.acceptance === null ? null : row.grid[columns.acceptance];
-  const description = descCell ? describe(renderLines(descCell.el)) : '';
-  const acceptance = acceptanceCriteriaFromLines(acCell ? renderLines(acCell.el) : []);
   const ticket = readTicketCell(ownCell(row, columns.ticket)?.el ?? null);
-
-  if (!title && !description && acceptance.items.length === 0 && !ticket.jiraKey && !ticket.tempId) {
+  if (titleOnly && (title || ticket.jiraKey || ticket.tempId)) {
+    return {
+      kind: 'story',
+      keyForm: ticket.keyForm,
+      story: {
+        ...EMPTY_STORY,
+        title,
+        jira_key: ticket.jiraKey,
+        temp_id: ticket.tempId,
+        row_index: row.index,
+      },
+    };
+  }
+  const descLines = descCell ? renderLines(descCell.el) : [];
+  const acLines = acCell ? renderLines(acCell.el) : [];
+  if (!title && descLines.length === 0 && acLines.length === 0 && !ticket.jiraKey && !ticket.tempId) {
     return { kind: 'skip', reason: 'empty' };
   }
+  const description = describe(descLines);
+  const acceptance = acceptanceCriteriaFromLines(acLines);
   return {
     kind: 'story',
     keyForm: ticket.keyForm,

@@ -17,7 +17,7 @@ import type {
 import { JIRA_KEY, placeholderMarker, TEMP_ID } from './ticket-cell.js';
 import { attr, childElements, elementSpan, loadXhtml, tagName, type XElement } from './xhtml-dom.js';
 
-export interface WriteBackOptions {
+export interface PrdWriteBackOptions {
   /** Jira site base URL for links, e.g. `https://acme.atlassian.net` (needed unless every link edit has a url). */
   siteUrl?: string;
   /** Header of the ticket column when it has to be added; default "JIRA Ticket". */
@@ -33,7 +33,7 @@ interface RowInfo {
 
 type Target = { info: RowInfo; by: NonNullable<PrdWriteBackRowReport['matched_by']> };
 
-function validate(edits: PrdWriteBackEdit[], options: WriteBackOptions): void {
+function validate(edits: PrdWriteBackEdit[], options: PrdWriteBackOptions): void {
   edits.forEach((edit, i) => {
     if (edit.temp_id != null && !TEMP_ID.test(edit.temp_id)) {
       throw new PrdError('invalid_edit', `Edit ${i}: temp_id "${edit.temp_id}" is not a UUID.`, {
@@ -81,15 +81,50 @@ function compatible(info: RowInfo, edit: PrdWriteBackEdit): boolean {
   return temp === null || temp === (edit.temp_id ?? '').toLowerCase();
 }
 
+/** Lookups over the story rows, so that matching thousands of edits stays linear. */
+class RowIndex {
+  private readonly byTemp = new Map<string, RowInfo>();
+  private readonly byKey = new Map<string, RowInfo[]>();
+  private readonly byRow = new Map<number, RowInfo>();
+  private readonly byTitle = new Map<string, RowInfo[]>();
+
+  constructor(rows: RowInfo[]) {
+    for (const info of rows) {
+      const { temp_id: temp, jira_key: key } = info.story;
+      if (temp && !this.byTemp.has(temp)) this.byTemp.set(temp, info);
+      if (key) this.byKey.set(key, [...(this.byKey.get(key) ?? []), info]);
+      this.byRow.set(info.row.index, info);
+      if (info.title) {
+        const list = this.byTitle.get(info.title);
+        if (list) list.push(info);
+        else this.byTitle.set(info.title, [info]);
+      }
+    }
+  }
+
+  temp(id: string) {
+    return this.byTemp.get(id);
+  }
+  key(key: string) {
+    return this.byKey.get(key) ?? [];
+  }
+  row(index: number) {
+    return this.byRow.get(index);
+  }
+  title(title: string) {
+    return this.byTitle.get(title) ?? [];
+  }
+}
+
 function resolve(
   edit: PrdWriteBackEdit,
-  rows: RowInfo[],
+  index: RowIndex,
   taken: Set<RowInfo>,
 ): { target: Target | null; conflict: string | null } {
   const free = (info: RowInfo) => !taken.has(info);
   const editTemp = edit.temp_id?.toLowerCase() ?? null;
   if (editTemp) {
-    const info = rows.find((r) => r.story.temp_id === editTemp);
+    const info = index.temp(editTemp);
     if (info) {
       if (!free(info))
         return { target: null, conflict: `Row ${info.row.index} was already edited by another edit.` };
@@ -97,12 +132,12 @@ function resolve(
     }
   }
   if (edit.kind === 'link') {
-    const info = rows.find((r) => r.story.jira_key === edit.jira_key && free(r));
+    const info = index.key(edit.jira_key).find(free);
     if (info) return { target: { info, by: 'jira_key' }, conflict: null };
   }
   const wantedTitle = edit.title === undefined ? null : normaliseTitle(edit.title);
   if (edit.row_index !== undefined) {
-    const info = rows.find((r) => r.row.index === edit.row_index);
+    const info = index.row(edit.row_index);
     if (
       info &&
       free(info) &&
@@ -113,10 +148,10 @@ function resolve(
     }
   }
   if (wantedTitle) {
-    const candidates = rows.filter((r) => r.title === wantedTitle);
+    const candidates = index.title(wantedTitle);
     const info = candidates.find((r) => free(r) && compatible(r, edit));
     if (info) return { target: { info, by: 'title' }, conflict: null };
-    const blocked = candidates.find((r) => free(r));
+    const blocked = candidates.find(free);
     if (blocked) {
       const holds = blocked.story.jira_key ?? `marker TEMP-${blocked.story.temp_id}`;
       return {
@@ -135,7 +170,7 @@ interface Decision {
   content?: { html: string; replaceMarker: string | null };
 }
 
-function decide(edit: PrdWriteBackEdit, info: RowInfo, options: WriteBackOptions): Decision {
+function decide(edit: PrdWriteBackEdit, info: RowInfo, options: PrdWriteBackOptions): Decision {
   const { jira_key: key, temp_id: temp } = info.story;
   const linked: Decision = {
     status: 'conflict',
@@ -181,13 +216,13 @@ function decide(edit: PrdWriteBackEdit, info: RowInfo, options: WriteBackOptions
 export function writeBackPrdTable(
   xhtml: string,
   edits: PrdWriteBackEdit[],
-  options: WriteBackOptions = {},
+  options: PrdWriteBackOptions = {},
 ): PrdWriteBackResult {
   validate(edits, options);
   const table = locateStoryTable(loadXhtml(xhtml));
   const rows: RowInfo[] = [];
   for (const row of table.rows.slice(table.headerRow + 1)) {
-    const reading = readStoryRow(table, row);
+    const reading = readStoryRow(table, row, true);
     if (reading.kind === 'story') {
       rows.push({
         row,
@@ -198,11 +233,12 @@ export function writeBackPrdTable(
     }
   }
 
+  const index = new RowIndex(rows);
   const taken = new Set<RowInfo>();
   const reports: PrdWriteBackRowReport[] = [];
   const contents = new Map<number, NonNullable<Decision['content']>>();
   edits.forEach((edit, i) => {
-    const { target, conflict } = resolve(edit, rows, taken);
+    const { target, conflict } = resolve(edit, index, taken);
     if (!target) {
       reports.push({
         edit_index: i,

@@ -36,20 +36,21 @@ export function isElement(node: XNode): node is XElement {
   return node.type === 'tag' || node.type === 'script' || node.type === 'style';
 }
 
-/** Lower-cased element name (`ac:structured-macro`, `td` ...). */
+const LOWER = Symbol('lowerName');
+
+/** Lower-cased element name (`ac:structured-macro`, `td` ...), computed once per element. */
 export function tagName(el: XElement): string {
-  return el.name.toLowerCase();
+  const cached = (el as XElement & { [LOWER]?: string })[LOWER];
+  if (cached !== undefined) return cached;
+  const lower = el.name.toLowerCase();
+  (el as XElement & { [LOWER]?: string })[LOWER] = lower;
+  return lower;
 }
 
-/** An attribute value with entities decoded, looked up case-insensitively. */
+/** An attribute value with entities decoded (names as Confluence writes them: lower case). */
 export function attr(el: XElement, name: string): string | undefined {
-  const direct = el.attribs[name];
-  if (direct !== undefined) return decodeEntities(direct);
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(el.attribs)) {
-    if (key.toLowerCase() === wanted) return decodeEntities(value);
-  }
-  return undefined;
+  const value = el.attribs[name];
+  return value === undefined ? undefined : decodeEntities(value);
 }
 
 export function childElements(el: XParent): XElement[] {
@@ -67,18 +68,26 @@ export interface WalkVisitor {
  * elements, which must not overflow the stack.
  */
 export function walk(root: XNode, visitor: WalkVisitor): void {
-  const stack: Array<{ node: XNode; exiting: boolean }> = [{ node: root, exiting: false }];
-  while (stack.length > 0) {
-    const top = stack.pop()!;
-    if (top.exiting) {
-      visitor.exit?.(top.node);
+  // Two parallel stacks instead of one object per visit: walks run over every node of large pages.
+  const nodes: XNode[] = [root];
+  const exiting: boolean[] = [false];
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    if (exiting.pop()) {
+      visitor.exit?.(node);
       continue;
     }
-    const descend = visitor.enter(top.node);
-    stack.push({ node: top.node, exiting: true });
-    if (descend && 'children' in top.node) {
-      const children = (top.node as XParent).children;
-      for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, exiting: false });
+    const descend = visitor.enter(node);
+    if (visitor.exit) {
+      nodes.push(node);
+      exiting.push(true);
+    }
+    const children = descend ? (node as Partial<XParent>).children : undefined;
+    if (children) {
+      for (let i = children.length - 1; i >= 0; i--) {
+        nodes.push(children[i]!);
+        exiting.push(false);
+      }
     }
   }
 }
@@ -141,8 +150,14 @@ export interface TextLine {
 const INVISIBLE = /[\u200b\u2060\ufeff]/g;
 
 /** Collapses whitespace (including no-break spaces) and drops zero-width characters. */
+const INVISIBLE_ANY = /[\u200b\u2060\ufeff]/;
+// Whitespace that is not a single plain space between words: only then does the text need rewriting.
+const UNTIDY_SPACE = /\s\s|[^\S ]/;
+
 export function cleanText(text: string): string {
-  return text.replace(INVISIBLE, '').replace(/\s+/g, ' ').trim();
+  if (text === '') return text;
+  const visible = INVISIBLE_ANY.test(text) ? text.replace(INVISIBLE, '') : text;
+  return (UNTIDY_SPACE.test(visible) ? visible.replace(/\s+/g, ' ') : visible).trim();
 }
 
 const BLOCKS = new Set([
@@ -213,6 +228,7 @@ class LineBuilder {
   }
 
   lineBreak(): void {
+    if (this.buffer === '') return;
     const text = cleanText(this.buffer);
     this.buffer = '';
     // A list item's first paragraph is the item: keep the list mark until some text is emitted.
@@ -279,99 +295,99 @@ function linkLabel(link: XElement): string {
  */
 export function renderLines(root: XNode): TextLine[] {
   const out = new LineBuilder();
-  const lists: boolean[] = [];
-  walk(root, {
-    enter(node) {
-      if (node.type === 'text') {
-        out.append(decodeEntities((node as XData).data));
-        return false;
-      }
-      if (node.type === 'cdata') {
-        out.append(rawText(node));
-        return false;
-      }
-      if (!isElement(node)) return node === root;
-      const name = tagName(node);
-      if (node !== root && (SILENT.has(name) || name.startsWith('ri:'))) return false;
-      if (name === 'br') {
-        out.lineBreak();
-        return false;
-      }
-      if (name === 'ul' || name === 'ol' || name === 'ac:task-list') {
-        out.lineBreak();
-        lists.push(name === 'ol');
-        return true;
-      }
-      if (name === 'li' || name === 'ac:task') {
-        out.startItem({ ordered: lists[lists.length - 1] ?? false, depth: Math.max(0, lists.length - 1) });
-        return true;
-      }
-      if (name === 'ac:emoticon') {
-        // The fallback is the Unicode emoji; older pages only carry a name, which reads as noise.
-        const fallback = attr(node, 'ac:emoji-fallback');
-        if (fallback && !fallback.startsWith(':')) out.append(fallback);
-        return false;
-      }
-      if (name === 'ac:link') {
-        out.append(linkLabel(node));
-        return false;
-      }
-      if (name === 'time') {
-        out.append(attr(node, 'datetime') ?? '');
-        return false;
-      }
-      if (name === 'ac:plain-text-body') {
-        out.appendPreformatted(rawText(node));
-        return false;
-      }
-      if (name === 'table' && node !== root) {
-        out.lineBreak();
-        for (const cells of tableRows(node)) {
-          out.append(cells.map(inlineText).join(' | '));
-          out.lineBreak();
-        }
-        return false;
-      }
-      const macro = macroName(node);
-      if (macro !== null) return enterMacro(node, macro, out);
-      if (BLOCKS.has(name)) out.lineBreak();
-      return true;
-    },
-    exit(node) {
-      if (!isElement(node)) return;
-      const name = tagName(node);
-      if (name === 'ul' || name === 'ol' || name === 'ac:task-list') {
-        lists.pop();
-        out.lineBreak();
-      } else if (name === 'li' || name === 'ac:task' || BLOCKS.has(name) || isBlockMacro(macroName(node))) {
-        out.lineBreak();
-      }
-    },
-  });
+  renderNode(root, root, out, [], 0);
   out.lineBreak();
   return out.lines;
 }
 
-// Macros that render inline with the surrounding text (everything else is a block or invisible).
-const INLINE_MACROS = new Set(['jira', 'status']);
+// Beyond this nesting (only reached by pages with thousands of unclosed tags) the rest of a subtree is
+// read as plain text, iteratively, instead of recursing further.
+const MAX_DEPTH = 400;
 
-function isBlockMacro(name: string | null): boolean {
-  return name !== null && !INLINE_MACROS.has(name) && !SILENT_MACROS.has(name);
+function renderChildren(node: XNode, root: XNode, out: LineBuilder, lists: boolean[], depth: number): void {
+  const children = (node as Partial<XParent>).children;
+  if (!children) return;
+  if (depth >= MAX_DEPTH) {
+    out.append(decodeEntities(rawText(node)));
+    return;
+  }
+  for (const child of children) renderNode(child, root, out, lists, depth + 1);
 }
 
-function enterMacro(macro: XElement, name: string, out: LineBuilder): boolean {
-  if (name === 'jira') {
-    out.append(macroParameter(macro, 'key') ?? '');
-    return false;
+function renderNode(node: XNode, root: XNode, out: LineBuilder, lists: boolean[], depth: number): void {
+  if (node.type === 'text') {
+    out.append(decodeEntities((node as XData).data));
+    return;
   }
-  if (name === 'status') {
-    out.append(macroParameter(macro, 'title') ?? '');
-    return false;
+  if (node.type === 'cdata') {
+    out.append(rawText(node));
+    return;
   }
-  if (SILENT_MACROS.has(name)) return false;
-  // Panels, expands, code blocks and unknown macros: only their bodies are content (parameters are SILENT).
-  out.lineBreak();
-  return true;
+  if (!isElement(node)) {
+    if (node === root) renderChildren(node, root, out, lists, depth);
+    return;
+  }
+  const name = tagName(node);
+  if (node !== root && (SILENT.has(name) || name.startsWith('ri:'))) return;
+  switch (name) {
+    case 'br':
+      out.lineBreak();
+      return;
+    case 'ul':
+    case 'ol':
+    case 'ac:task-list':
+      out.lineBreak();
+      lists.push(name === 'ol');
+      renderChildren(node, root, out, lists, depth);
+      lists.pop();
+      out.lineBreak();
+      return;
+    case 'li':
+    case 'ac:task':
+      out.startItem({ ordered: lists[lists.length - 1] ?? false, depth: Math.max(0, lists.length - 1) });
+      renderChildren(node, root, out, lists, depth);
+      out.lineBreak();
+      return;
+    case 'ac:emoticon': {
+      // The fallback is the Unicode emoji; older pages only carry a name, which reads as noise.
+      const fallback = attr(node, 'ac:emoji-fallback');
+      if (fallback && !fallback.startsWith(':')) out.append(fallback);
+      return;
+    }
+    case 'ac:link':
+      out.append(linkLabel(node));
+      return;
+    case 'time':
+      out.append(attr(node, 'datetime') ?? '');
+      return;
+    case 'ac:plain-text-body':
+      out.appendPreformatted(rawText(node));
+      return;
+  }
+  if (name === 'table' && node !== root) {
+    out.lineBreak();
+    for (const cells of tableRows(node)) {
+      out.append(cells.map(inlineText).join(' | '));
+      out.lineBreak();
+    }
+    return;
+  }
+  const macro = macroName(node);
+  if (macro !== null) {
+    if (macro === 'jira') out.append(macroParameter(node, 'key') ?? '');
+    else if (macro === 'status') out.append(macroParameter(node, 'title') ?? '');
+    else if (!SILENT_MACROS.has(macro)) {
+      // Panels, expands, code blocks and unknown macros: only their bodies are content (parameters are SILENT).
+      out.lineBreak();
+      renderChildren(node, root, out, lists, depth);
+      out.lineBreak();
+    }
+    return;
+  }
+  const block = BLOCKS.has(name);
+  if (block) out.lineBreak();
+  renderChildren(node, root, out, lists, depth);
+  if (block) out.lineBreak();
 }
 
 /** A table nested in a cell reads best as one line per row, cells separated by " | ". */
