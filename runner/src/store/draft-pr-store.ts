@@ -43,6 +43,9 @@ export interface DraftPrJobResult {
   commit_sha?: string;
   /** True when APPLY found this plan's commit already on the remote branch and did not commit again. */
   commit_reused?: boolean;
+  /** Author/committer date and message of the commit, so another worker can rebuild the same sha. */
+  commit_date?: string;
+  commit_message?: string;
   diff_stats?: { files: number; additions: number; deletions: number };
   yolo?: YoloEvaluation & { approved: boolean };
   verification?: { passed: boolean; results: Omit<VerificationResult, 'output'>[] };

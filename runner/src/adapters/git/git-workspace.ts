@@ -45,10 +45,8 @@ export interface CommitInfo {
   message: string;
 }
 
-export interface GitRunner {
-  /** A simple-git instance for this workspace, with optional extra environment for one command. */
-  (extraEnv?: Record<string, string>): SimpleGit;
-}
+/** A simple-git instance for this workspace, with optional extra environment for one command. */
+export type GitRunner = (extraEnv?: Record<string, string>) => SimpleGit;
 
 export interface WorkspaceInfo {
   dir: string;

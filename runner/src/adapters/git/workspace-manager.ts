@@ -193,6 +193,32 @@ export class GitWorkspaceManager {
     );
   }
 
+  /**
+   * Checks that the repository is reachable with the credentials and names its default branch, without
+   * cloning (`POST /validate/repo`). Never throws for an unreachable repository: it reports why.
+   */
+  async probe(
+    checkout: RepoCheckout,
+    signal?: AbortSignal,
+  ): Promise<{ reachable: true; default_branch: string | null } | { reachable: false; error: string }> {
+    try {
+      this.checkCloneUrl(checkout.cloneUrl);
+      await mkdir(this.homeDir(), { recursive: true });
+      const out = await this.runner(this.baseDir, checkout, signal)().raw([
+        'ls-remote',
+        '--symref',
+        '--',
+        checkout.cloneUrl,
+        'HEAD',
+      ]);
+      const head = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out)?.[1] ?? null;
+      return { reachable: true, default_branch: head };
+    } catch (err) {
+      const e = toWorkspaceError(err, 'clone_failed', 'git ls-remote', this.secretsFor(checkout));
+      return { reachable: false, error: e.message };
+    }
+  }
+
   /** Deletes the job's workspace and scratch files. */
   async remove(jobId: string): Promise<void> {
     await rm(this.workspaceDir(jobId), { recursive: true, force: true });

@@ -1,0 +1,3 @@
+export * from './engine.js';
+export * from './planner.js';
+export * from './verify-commands.js';
