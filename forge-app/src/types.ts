@@ -93,14 +93,19 @@ export interface LlmSettings {
   model: string | null;
 }
 
+export type TeamRole = 'backend' | 'frontend' | 'qa' | 'infrastructure' | 'data' | 'fullstack' | 'design';
+export type TeamLevel = 'junior' | 'mid' | 'senior' | 'staff' | 'principal';
+
+/** A team member as the runner stores it (GET /team-members); `id` is absent for a new one. */
 export interface TeamMember {
-  id?: number | string;
+  id?: number;
   name: string;
-  email?: string | null;
-  role?: string | null;
-  team?: string | null;
-  level?: string | null;
-  capacity_days_per_sprint?: number | null;
+  email: string;
+  role: TeamRole;
+  level?: TeamLevel;
+  team_id?: number | null;
+  capacity_days_per_sprint?: number;
+  active?: boolean;
   [k: string]: unknown;
 }
 
@@ -161,7 +166,7 @@ export interface AdminApi {
   saveSettings: { payload: LlmSettings; data: LlmSettings };
   listMembers: { payload: Record<string, never>; data: TeamMember[] };
   saveMember: { payload: { member: TeamMember }; data: TeamMember };
-  deleteMember: { payload: { id: number | string }; data: unknown };
+  deleteMember: { payload: { id: number }; data: unknown };
 }
 
 export type ApiShape = Record<string, { payload: unknown; data: unknown }>;

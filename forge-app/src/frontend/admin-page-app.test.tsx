@@ -71,20 +71,31 @@ describe('admin page', () => {
     await page.waitForText('2 team member(s)');
 
     await page.type('member-name', 'Linus');
-    await page.type('member-role', 'qa');
+    expect(page.hasText('Email is required.')).toBe(true);
+    expect(page.button('Add member')?.props.isDisabled).toBe(true);
+    await page.type('member-email', 'linus@example.com');
+    await page.choose('member-role', 'qa');
+    await page.choose('member-level', 'junior');
     await page.type('member-capacity', '4');
     await page.click('Add member');
     await page.waitForText('3 team member(s)');
     expect(fakeRunner.members.at(-1)).toMatchObject({
       name: 'Linus',
+      email: 'linus@example.com',
       role: 'qa',
+      level: 'junior',
       capacity_days_per_sprint: 4,
     });
 
     await page.click('Edit Ada');
+    expect(page.hasText('Edit Ada')).toBe(true);
     await page.type('member-capacity', '9');
     await page.click('Save member');
     await page.waitFor(() => fakeRunner.members[0]?.capacity_days_per_sprint === 9, 'the update');
+    expect(fakeRunner.requests.find((r) => r.method === 'PUT')).toMatchObject({
+      path: '/team-members/1',
+      body: { name: 'Ada', email: 'ada@example.com', role: 'backend', level: 'senior', team_id: 1 },
+    });
 
     await page.click('Remove Grace');
     await page.waitForText('2 team member(s)');
@@ -95,21 +106,22 @@ describe('admin page', () => {
     const page = await render();
     await page.waitForText('2 team member(s)');
     fakeRunner.override('POST', /^\/team-members$/, {
-      status: 400,
+      status: 409,
       body: {
         error: {
-          code: 'validation_error',
-          message: 'role must be backend, frontend or qa',
-          details: { field: 'role' },
+          code: 'conflict',
+          message: 'A member with this email already exists',
+          details: { field: 'email' },
         },
       },
     });
 
-    await page.type('member-name', 'Mallory');
-    await page.type('member-role', 'wizard');
+    await page.type('member-name', 'Ada Again');
+    await page.type('member-email', 'ada@example.com');
+    await page.choose('member-role', 'backend');
     await page.click('Add member');
 
-    await page.waitForText('role must be backend, frontend or qa');
+    await page.waitForText('A member with this email already exists');
     expect(page.hasText('Request refused')).toBe(true);
   });
 });

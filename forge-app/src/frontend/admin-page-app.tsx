@@ -14,7 +14,7 @@ import {
   Textfield,
 } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AdminApi, AppFailure, LlmSettings, TeamMember } from '../types.js';
+import type { AdminApi, AppFailure, LlmSettings, TeamLevel, TeamMember, TeamRole } from '../types.js';
 import { FailureMessage } from './components/failure-message.js';
 import { createCaller } from './lib/call.js';
 import { isRecord, text } from './lib/format.js';
@@ -25,31 +25,59 @@ type Provider = NonNullable<LlmSettings['provider']>;
 const PROVIDERS: Provider[] = ['openai', 'claude', 'gemini', 'kimi'];
 const DEFAULT = '__runner_default__';
 
-/** Models per provider from GET /models, whichever of the usual shapes the runner uses. */
+/** Models per provider from GET /models (`providers: [{ provider, model, configured }]`, or lists). */
 function modelsByProvider(data: unknown): Map<string, { models: string[]; configured?: boolean }> {
   const out = new Map<string, { models: string[]; configured?: boolean }>();
+  const add = (name: string, models: string[], configured?: boolean) => {
+    if (!name) return;
+    const entry = out.get(name) ?? { models: [] };
+    for (const m of models) if (m && !entry.models.includes(m)) entry.models.push(m);
+    if (configured !== undefined) entry.configured = (entry.configured ?? false) || configured;
+    out.set(name, entry);
+  };
   const names = (v: unknown) =>
     Array.isArray(v) ? v.map((m) => (isRecord(m) ? text(m.id ?? m.name) : text(m))) : [];
   const list = isRecord(data) ? data.providers : data;
   if (Array.isArray(list)) {
     for (const p of list) {
       if (!isRecord(p)) continue;
-      const name = text(p.name ?? p.provider ?? p.id);
-      if (name)
-        out.set(name, {
-          models: names(p.models),
-          configured: typeof p.configured === 'boolean' ? p.configured : undefined,
-        });
+      const models = [...names(p.models), ...(typeof p.model === 'string' ? [p.model] : [])];
+      add(
+        text(p.provider ?? p.name ?? p.id),
+        models,
+        typeof p.configured === 'boolean' ? p.configured : undefined,
+      );
     }
   } else if (isRecord(list)) {
-    for (const [name, v] of Object.entries(list)) {
-      out.set(name, { models: names(isRecord(v) ? v.models : v) });
-    }
+    for (const [name, v] of Object.entries(list)) add(name, names(isRecord(v) ? v.models : v));
   }
   return out;
 }
 
-const emptyMember = { id: '', name: '', role: '', team: '', capacity: '' };
+const ROLES: TeamRole[] = ['backend', 'frontend', 'qa', 'infrastructure', 'data', 'fullstack', 'design'];
+const LEVELS: TeamLevel[] = ['junior', 'mid', 'senior', 'staff', 'principal'];
+const emptyMember = { id: '', name: '', email: '', role: '', level: '', teamId: '', capacity: '' };
+type MemberForm = typeof emptyMember;
+
+/** The member to send, or what is missing. */
+function readMember(form: MemberForm): TeamMember | string {
+  if (form.name.trim() === '') return 'Name is required.';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) return 'Email is required.';
+  if (!ROLES.includes(form.role as TeamRole)) return 'Choose a role.';
+  const teamId = form.teamId.trim() === '' ? null : Number(form.teamId);
+  if (teamId !== null && !(Number.isInteger(teamId) && teamId > 0)) return 'Team id is a whole number.';
+  const capacity = form.capacity.trim() === '' ? undefined : Number(form.capacity);
+  if (capacity !== undefined && !(capacity >= 0 && capacity <= 60)) return 'Days per sprint is 0 to 60.';
+  return {
+    ...(form.id ? { id: Number(form.id) } : {}),
+    name: form.name.trim(),
+    email: form.email.trim(),
+    role: form.role as TeamRole,
+    ...(LEVELS.includes(form.level as TeamLevel) ? { level: form.level as TeamLevel } : {}),
+    ...(teamId === null ? {} : { team_id: teamId }),
+    ...(capacity === undefined ? {} : { capacity_days_per_sprint: capacity }),
+  };
+}
 
 function RunnerCheck() {
   const [result, setResult] = useState<{ health: unknown; latencyMs: number } | null>(null);
@@ -204,18 +232,12 @@ function TeamMembers() {
     void load();
   }, [load]);
 
+  const member = readMember(form);
+
   async function save() {
+    if (typeof member === 'string') return;
     setBusy(true);
-    const capacity = form.capacity.trim() === '' ? undefined : Number(form.capacity);
-    const res = await call('saveMember', {
-      member: {
-        ...(form.id ? { id: form.id } : {}),
-        name: form.name,
-        role: form.role,
-        team: form.team,
-        ...(capacity === undefined ? {} : { capacity_days_per_sprint: capacity }),
-      },
-    });
+    const res = await call('saveMember', { member });
     setBusy(false);
     if (!res.ok) {
       setFailure(res.error);
@@ -226,7 +248,7 @@ function TeamMembers() {
     await load();
   }
 
-  async function remove(id: number | string) {
+  async function remove(id: number) {
     const res = await call('deleteMember', { id });
     if (!res.ok) {
       setFailure(res.error);
@@ -236,7 +258,22 @@ function TeamMembers() {
     await load();
   }
 
-  const field = (key: keyof typeof emptyMember, label: string, type?: 'number') => (
+  const choice = (key: 'role' | 'level', label: string, values: readonly string[]) => {
+    const options = values.map((v) => ({ label: v, value: v }));
+    return (
+      <Stack space="space.050">
+        <Label labelFor={`member-${key}`}>{label}</Label>
+        <Select
+          id={`member-${key}`}
+          name={`member-${key}`}
+          options={options}
+          value={options.find((o) => o.value === form[key]) ?? null}
+          onChange={(o: { value: string } | null) => setForm((f) => ({ ...f, [key]: o?.value ?? '' }))}
+        />
+      </Stack>
+    );
+  };
+  const field = (key: 'name' | 'email' | 'teamId' | 'capacity', label: string, type?: 'number') => (
     <Stack space="space.050">
       <Label labelFor={`member-${key}`}>{label}</Label>
       <Textfield
@@ -258,7 +295,7 @@ function TeamMembers() {
         <DynamicTable
           caption={`${members.length} team member(s)`}
           head={{
-            cells: ['Name', 'Role', 'Team', 'Days per sprint', ''].map((c, i) => ({
+            cells: ['Name', 'Role', 'Level', 'Team', 'Days per sprint', ''].map((c, i) => ({
               key: `h${i}`,
               content: c,
             })),
@@ -268,7 +305,8 @@ function TeamMembers() {
             cells: [
               { key: 'n', content: text(m.name) },
               { key: 'r', content: text(m.role) },
-              { key: 't', content: text(m.team) },
+              { key: 'l', content: text(m.level) },
+              { key: 't', content: text(m.team_id) },
               { key: 'c', content: text(m.capacity_days_per_sprint) },
               {
                 key: 'a',
@@ -283,15 +321,17 @@ function TeamMembers() {
                           setForm({
                             id: text(m.id),
                             name: text(m.name),
+                            email: text(m.email),
                             role: text(m.role),
-                            team: text(m.team),
+                            level: text(m.level),
+                            teamId: text(m.team_id),
                             capacity: text(m.capacity_days_per_sprint),
                           })
                         }
                       >
                         {`Edit ${text(m.name)}`}
                       </Button>
-                      <Button appearance="subtle" onClick={() => remove(m.id as number | string)}>
+                      <Button appearance="subtle" onClick={() => remove(m.id as number)}>
                         {`Remove ${text(m.name)}`}
                       </Button>
                     </Inline>
@@ -303,15 +343,18 @@ function TeamMembers() {
       ) : null}
       <Heading size="xsmall">{form.id ? `Edit ${form.name}` : 'Add a team member'}</Heading>
       {field('name', 'Name')}
-      {field('role', 'Role (backend, frontend, qa, …)')}
-      {field('team', 'Team')}
-      {field('capacity', 'Days per sprint', 'number')}
+      {field('email', 'Email')}
+      {choice('role', 'Role', ROLES)}
+      {choice('level', 'Level (sets the default capacity)', LEVELS)}
+      {field('teamId', 'Team id (optional)', 'number')}
+      {field('capacity', 'Days per sprint (optional: default by level)', 'number')}
+      {typeof member === 'string' && form.name !== '' ? <Text>{member}</Text> : null}
       {failure ? <FailureMessage failure={failure} /> : null}
       <Inline space="space.100">
         <LoadingButton
           appearance="primary"
           isLoading={busy}
-          isDisabled={form.name.trim() === ''}
+          isDisabled={typeof member === 'string'}
           onClick={save}
         >
           {form.id ? 'Save member' : 'Add member'}

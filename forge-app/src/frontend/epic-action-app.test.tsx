@@ -39,17 +39,21 @@ describe('epic action', () => {
     await action.click('Preview epic plan');
     await action.waitForText('Queued');
     fakeRunner.complete('job-1', {
+      summary: 'Accounts',
       stories: [
         {
-          summary: 'Sign in',
-          tasks: [{ summary: 'API' }, { summary: 'Form' }],
+          story: { title: 'Sign in', acceptance_criteria: [] },
+          task_ids: ['t1', 't2'],
           test_cases: [{ title: 't' }],
         },
-        { summary: 'Sign out', tasks: [{ summary: 'API' }], test_cases: [] },
+        { story: { title: 'Sign out', acceptance_criteria: [] }, task_ids: ['t3'], test_cases: [] },
       ],
+      tasks: [],
     });
     await action.waitForText('2 stories');
     expect(action.hasText('Sign out')).toBe(true);
+    const signIn = action.all('Row').find((r) => JSON.stringify(r).includes('Sign in'));
+    expect(JSON.stringify(signIn)).toContain('"text":"2"');
 
     await action.click('Create in Jira');
     await action.waitForText('Applying in Jira');
@@ -92,8 +96,10 @@ describe('epic action', () => {
       ],
       timeline: [{ key: 'PROJ-21', sprint: 'Sprint 1', start: '2025-01-15', end: '2025-01-17' }],
       unscheduled: [{ key: 'PROJ-29', reason: 'estimate exceeds sprint capacity' }],
+      summary: { scheduled_tasks: 2, total_tasks: 3, sprints_used: 1, end_date: '2025-01-28' },
     });
     await action.waitForText('backend 8/10 d, qa 2/5 d');
+    expect(action.hasText('2 of 3 tasks in 1 sprint(s), done by 2025-01-28')).toBe(true);
     expect(action.hasText('2025-01-15 – 2025-01-28')).toBe(true);
     expect(action.hasText('Not scheduled: PROJ-29 (estimate exceeds sprint capacity)')).toBe(true);
     expect(action.hasText('Timeline (1 tasks)')).toBe(true);

@@ -7,7 +7,7 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).fo
 const { issuePanelHandler } = await import('../../../src/index.js');
 const { callResolver, storyContext } = await import('../testing/call-resolver.js');
 const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
-const { fakeKvs, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
+const { fakeKvs, fakePlanHash, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
 const { renderForge } = await import('../testing/forge-ui.js');
 const { IssuePanelApp } = await import('./issue-panel-app.js');
 
@@ -73,14 +73,18 @@ describe('issue panel', () => {
     expect(panel.hasText('Team-based tasks')).toBe(true);
     expect(panel.button('Preview tasks')?.props.isDisabled).toBe(true);
     fakeRunner.complete('job-1', {
-      task_details: [
-        { summary: 'Build login API', team: 'backend', estimate_days: 2, depends_on_tasks: [] },
-        { summary: 'Login form', team: 'frontend', estimate_days: 1, depends_on_tasks: ['Build login API'] },
+      story_types: ['api', 'ui'],
+      tasks: [
+        { id: 't1', summary: 'Build login API', team: 'backend', estimate_days: 2, depends_on_tasks: [] },
+        { id: 't2', summary: 'Login form', team: 'frontend', estimate_days: 1, depends_on_tasks: ['t1'] },
       ],
     });
     await panel.waitForText('Login form');
     expect(panel.hasText('2 task(s) by team')).toBe(true);
     expect(panel.hasText('Build login API')).toBe(true);
+    // The dependency is shown by its summary, not its id.
+    const loginFormRow = panel.all('Row').find((r) => JSON.stringify(r).includes('Login form'));
+    expect(JSON.stringify(loginFormRow)).toContain('"text":"Build login API"');
   });
 
   it('offers "Already running — view" on a duplicate start and shows that job', async () => {
@@ -122,8 +126,13 @@ describe('issue panel', () => {
 
     await panel.click('Coverage');
     await panel.click('Analyze coverage');
-    await panel.waitForText('Coverage: 62%');
-    expect(panel.hasText('No test for expired sessions')).toBe(true);
+    await panel.waitForText('Coverage: 50%');
+    expect(
+      panel.hasText(
+        'Expired sessions are refused — missing task and test — suggested: Refuse expired sessions',
+      ),
+    ).toBe(true);
+    expect(panel.hasText('Acceptance criteria')).toBe(true);
   });
 
   it('says why a failed job failed', async () => {
@@ -181,9 +190,12 @@ describe('draft PR review in the story panel', () => {
     await panel.type('repos', 'https://bitbucket.org/acme/app.git');
     await panel.click('Start draft PR');
     await panel.waitForText('Plan v1');
-    expect(panel.hasText('Plan hash hash-v1-aaaa…')).toBe(true);
+    expect(panel.hasText(`Plan hash ${fakePlanHash(1).slice(0, 12)}…`)).toBe(true);
     expect(panel.hasText('Add a login endpoint')).toBe(true);
     expect(panel.hasText('modified: src/auth/login.ts')).toBe(true);
+    expect(panel.hasText('Bad password: Sign-in fails (mitigation: Clear error message)')).toBe(true);
+    expect(panel.hasText('login succeeds (unit)')).toBe(true);
+    expect(panel.hasText('awaiting approval')).toBe(true);
 
     await panel.type('feedback', 'add rate limiting');
     await panel.click('Revise plan');
@@ -193,12 +205,20 @@ describe('draft PR review in the story panel', () => {
     await panel.waitFor(() => panel.button('Compare versions') !== undefined, 'the compare button');
     await panel.click('Compare versions');
     await panel.waitForText('Changes between the versions');
+    expect(panel.hasText('Add a login endpoint → Add a login endpoint (revised: add rate limiting)')).toBe(
+      true,
+    );
     expect(fakeRunner.requests.some((r) => r.path.endsWith('/plans/compare?from=1&to=2'))).toBe(true);
 
     await panel.click('Approve plan v2');
-    await panel.waitForText('Approved plan hash-v2-bbbb…');
+    await panel.waitForText(`Approved plan ${fakePlanHash(2).slice(0, 12)}…`);
     const approve = fakeRunner.requests.find((r) => r.path.endsWith('/approve'));
-    expect(approve?.body).toEqual({ plan_hash: 'hash-v2-bbbbbbbb' });
+    expect(approve?.body).toEqual({ plan_hash: fakePlanHash(2) });
+    expect(panel.button('Revise plan')).toBeUndefined();
+
+    fakeRunner.advanceDraftPr('dpr-1', 'VERIFY', 70);
+    await panel.waitForText('Stage: VERIFY');
+    expect(panel.hasText('70%')).toBe(true);
 
     fakeRunner.finishDraftPr('dpr-1', 'https://bitbucket.org/acme/app/pull-requests/7');
     await panel.waitForText('Open the draft pull request');

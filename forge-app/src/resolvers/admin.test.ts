@@ -59,15 +59,29 @@ describe('admin resolvers', () => {
     expect(list.ok && list.data.map((m) => m.name)).toEqual(['Ada', 'Grace']);
 
     const added = await call<TeamMember>('saveMember', {
-      member: { name: ' Linus ', role: 'qa', email: '', capacity_days_per_sprint: 5 },
+      member: {
+        name: ' Linus ',
+        role: 'qa',
+        email: 'linus@example.com',
+        level: '',
+        capacity_days_per_sprint: 5,
+      },
     });
-    expect(added.ok && added.data).toMatchObject({ name: 'Linus', capacity_days_per_sprint: 5 });
-    expect(fakeRunner.requests.at(-1)).toMatchObject({
+    expect(added.ok && added.data).toMatchObject({
+      id: 101,
+      name: 'Linus',
+      level: 'mid',
+      capacity_days_per_sprint: 5,
+    });
+    expect(fakeRunner.requests.at(-1)).toEqual({
       method: 'POST',
-      body: { name: 'Linus', role: 'qa', capacity_days_per_sprint: 5 },
+      path: '/team-members',
+      body: { name: 'Linus', email: 'linus@example.com', role: 'qa', capacity_days_per_sprint: 5 },
     });
 
-    await call('saveMember', { member: { id: 1, name: 'Ada', capacity_days_per_sprint: 9 } });
+    await call('saveMember', {
+      member: { id: 1, name: 'Ada', email: 'ada@example.com', role: 'backend', capacity_days_per_sprint: 9 },
+    });
     expect(fakeRunner.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/team-members/1' });
 
     await call('deleteMember', { id: 2 });
@@ -75,14 +89,35 @@ describe('admin resolvers', () => {
     expect(fakeRunner.members[0]).toMatchObject({ capacity_days_per_sprint: 9 });
   });
 
-  it('refuses a member without a name or with an impossible capacity', async () => {
-    expect(await call('saveMember', { member: { name: '' } })).toMatchObject({
-      ok: false,
-      error: { details: { field: 'name' } },
+  it('refuses a member without a name, email or known role, or with an impossible capacity', async () => {
+    const valid = { name: 'X', email: 'x@example.com', role: 'qa' };
+    const refused = async (member: Record<string, unknown>, field: string) =>
+      expect(await call('saveMember', { member })).toMatchObject({
+        ok: false,
+        error: { details: { field } },
+      });
+
+    await refused({ ...valid, name: '' }, 'name');
+    await refused({ ...valid, email: 'x' }, 'email');
+    await refused({ ...valid, role: 'wizard' }, 'role');
+    await refused({ ...valid, capacity_days_per_sprint: -1 }, 'capacity_days_per_sprint');
+    expect(fakeRunner.requests).toHaveLength(0);
+  });
+
+  it('names the field the runner rejects', async () => {
+    fakeRunner.override('POST', /^\/team-members$/, {
+      status: 400,
+      body: {
+        error: {
+          code: 'validation_error',
+          message: 'Invalid request body',
+          details: { issues: [{ path: ['email'] }] },
+        },
+      },
     });
-    expect(await call('saveMember', { member: { name: 'X', capacity_days_per_sprint: -1 } })).toMatchObject({
-      ok: false,
-      error: { details: { field: 'capacity_days_per_sprint' } },
-    });
+
+    const res = await call('saveMember', { member: { name: 'X', email: 'x@example.com', role: 'qa' } });
+
+    expect(res).toMatchObject({ ok: false, error: { message: 'Invalid request body Fields: email.' } });
   });
 });

@@ -1,12 +1,21 @@
 /** Resolvers of the Jira admin page: runner check, team members and capacities, LLM choice. */
-import type { LlmProviderName } from '@augment/shared';
+import type { LlmProviderName, TeamLevel, TeamMemberInput, TeamRole } from '@augment/shared';
 import type { z } from 'zod';
 import type { AdminApi, LlmSettings, TeamMember } from '../types.js';
 import { badPayload, type Handlers, ResolverFailure } from './define.js';
 import type { ResolverDeps } from './deps.js';
 
 const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi'];
-const MEMBER_ID = /^[A-Za-z0-9_-]{1,100}$/;
+const ROLES: readonly z.infer<typeof TeamRole>[] = [
+  'backend',
+  'frontend',
+  'qa',
+  'infrastructure',
+  'data',
+  'fullstack',
+  'design',
+];
+const LEVELS: readonly z.infer<typeof TeamLevel>[] = ['junior', 'mid', 'senior', 'staff', 'principal'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,21 +33,37 @@ function memberList(data: unknown): TeamMember[] {
   return [];
 }
 
-function memberId(value: unknown): string {
-  const id = typeof value === 'number' ? String(value) : value;
-  if (typeof id !== 'string' || !MEMBER_ID.test(id)) throw badPayload('id must be a team member id', 'id');
+function memberId(value: unknown): number {
+  const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 1)
+    throw badPayload('id must be a team member id', 'id');
   return id;
 }
 
-/** The body for POST/PUT: known fields only, trimmed, empty strings dropped. */
-function memberBody(input: unknown): Record<string, unknown> {
+/** The body for POST/PUT /team-members, checked here so the admin sees which field to fix. */
+function memberBody(input: unknown): z.input<typeof TeamMemberInput> {
   if (!isRecord(input)) throw badPayload('member is required', 'member');
   const name = typeof input.name === 'string' ? input.name.trim() : '';
   if (name === '') throw badPayload('A team member needs a name', 'name');
-  const body: Record<string, unknown> = { name };
-  for (const field of ['email', 'role', 'team', 'level'] as const) {
-    const v = input[field];
-    if (typeof v === 'string' && v.trim() !== '') body[field] = v.trim();
+  const email = typeof input.email === 'string' ? input.email.trim() : '';
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw badPayload('A team member needs an email address', 'email');
+  const role = input.role;
+  if (!ROLES.includes(role as z.infer<typeof TeamRole>))
+    throw badPayload(`role must be one of ${ROLES.join(', ')}`, 'role');
+  const body: z.input<typeof TeamMemberInput> = { name, email, role: role as z.infer<typeof TeamRole> };
+  if (input.level !== undefined && input.level !== null && input.level !== '') {
+    if (!LEVELS.includes(input.level as z.infer<typeof TeamLevel>)) {
+      throw badPayload(`level must be one of ${LEVELS.join(', ')}`, 'level');
+    }
+    body.level = input.level as z.infer<typeof TeamLevel>;
+  }
+  if (input.team_id !== undefined && input.team_id !== null) {
+    const teamId = input.team_id;
+    if (typeof teamId !== 'number' || !Number.isInteger(teamId) || teamId < 1) {
+      throw badPayload('team id must be a positive whole number', 'team_id');
+    }
+    body.team_id = teamId;
   }
   const capacity = input.capacity_days_per_sprint;
   if (capacity !== undefined && capacity !== null) {
@@ -92,12 +117,12 @@ export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
       const body = memberBody(member);
       const id = member?.id;
       const saved =
-        id === undefined || id === null || id === ''
+        id === undefined || id === null
           ? await call<unknown>('POST', '/team-members', body)
-          : await call<unknown>('PUT', `/team-members/${encodeURIComponent(memberId(id))}`, body);
+          : await call<unknown>('PUT', `/team-members/${memberId(id)}`, body);
       return (isRecord(saved) ? { ...body, ...saved } : { ...body, ...(id ? { id } : {}) }) as TeamMember;
     },
 
-    deleteMember: (payload) => call('DELETE', `/team-members/${encodeURIComponent(memberId(payload?.id))}`),
+    deleteMember: (payload) => call('DELETE', `/team-members/${memberId(payload?.id)}`),
   };
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { issuePanelHandler } from '../../../src/index.js';
 import { callResolver, storyContext } from '../testing/call-resolver.js';
-import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
+import { fakeKvs, fakePlanHash, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
 import type { DraftPrPlan, JobSnapshot, PanelState, StartOutcome, TrackedJob } from '../types.js';
 
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
@@ -55,7 +55,7 @@ describe('issue panel resolvers', () => {
 
   it('creates in Jira with dry_run false after a preview', async () => {
     await call('startAction', { action: 'tasks', dryRun: true });
-    fakeRunner.complete('job-1', { task_details: [] });
+    fakeRunner.complete('job-1', { story_types: ['api'], tasks: [], relationships: [] });
 
     const res = await call<StartOutcome>('startAction', { action: 'tasks', dryRun: false });
 
@@ -107,7 +107,7 @@ describe('issue panel resolvers', () => {
     });
     expect(coverage).toMatchObject({
       ok: true,
-      data: { mode: 'result', result: { coverage_percentage: 62 } },
+      data: { mode: 'result', result: { coverage_percent: 50 } },
     });
   });
 
@@ -200,26 +200,51 @@ describe('draft PR review resolvers', () => {
     });
 
     const v1 = await call<DraftPrPlan>('draftPrPlan', { jobId });
-    expect(v1).toMatchObject({ ok: true, data: { version: 1, plan_hash: 'hash-v1-aaaaaaaa' } });
+    expect(v1).toMatchObject({ ok: true, data: { version: 1, plan_hash: fakePlanHash(1) } });
 
     expect((await call('draftPrRevise', { jobId, feedback: 'also add rate limiting' })).ok).toBe(true);
     const compare = await call('draftPrCompare', { jobId, from: 1, to: 2 });
     expect(fakeRunner.requests.at(-1)?.path).toBe(`/draft-pr/jobs/${jobId}/plans/compare?from=1&to=2`);
-    expect(compare).toMatchObject({ ok: true, data: { changes: [{ field: 'summary' }] } });
+    expect(compare).toMatchObject({ ok: true, data: { changed: true, fields: [{ field: 'summary' }] } });
 
-    const stale = await call('draftPrApprove', { jobId, planHash: 'hash-v1-aaaaaaaa' });
+    const stale = await call('draftPrApprove', { jobId, planHash: fakePlanHash(1) });
     expect(stale).toMatchObject({ ok: false, error: { code: 'plan_changed', status: 409 } });
 
-    const approved = await call('draftPrApprove', { jobId, planHash: 'hash-v2-bbbbbbbb' });
+    const approved = await call('draftPrApprove', { jobId, planHash: fakePlanHash(2) });
     expect(approved.ok).toBe(true);
-    expect(fakeRunner.requests.at(-1)?.body).toEqual({ plan_hash: 'hash-v2-bbbbbbbb' });
+    expect(fakeRunner.requests.at(-1)?.body).toEqual({ plan_hash: fakePlanHash(2) });
+    expect(await call('draftPrProgress', { jobId })).toMatchObject({ ok: true, data: { stage: 'APPLY' } });
 
     fakeRunner.finishDraftPr(jobId, 'https://bitbucket.org/acme/app/pull-requests/5');
-    const progress = await call('draftPrProgress', { jobId });
-    expect(progress).toMatchObject({
+    const status = await call('draftPrStatus', { jobId });
+    expect(status).toMatchObject({
       ok: true,
-      data: { pr_url: 'https://bitbucket.org/acme/app/pull-requests/5' },
+      data: {
+        job_id: jobId,
+        status: 'done',
+        result: { pr: { url: 'https://bitbucket.org/acme/app/pull-requests/5' } },
+      },
     });
+  });
+
+  it('reads the plan hash the runner names `hash` as the plan_hash to approve', async () => {
+    await call('draftPrCreate', { repos: ['https://github.com/acme/app.git'], mode: 'normal' });
+
+    const plan = await call<DraftPrPlan>('draftPrPlan', { jobId: 'dpr-1', version: 1 });
+
+    expect(plan).toMatchObject({
+      ok: true,
+      data: { version: 1, plan_hash: fakePlanHash(1), hash: fakePlanHash(1) },
+    });
+    expect(fakeRunner.requests.at(-1)?.path).toBe('/draft-pr/jobs/dpr-1/plans/1');
+  });
+
+  it('refuses a plan without a hash, since it could not be approved', async () => {
+    fakeRunner.override('GET', /\/plan$/, { status: 200, body: { version: 1, plan: { summary: 'x' } } });
+
+    const plan = await call('draftPrPlan', { jobId: 'dpr-1' });
+
+    expect(plan).toMatchObject({ ok: false, error: { code: 'invalid_response' } });
   });
 
   it('remembers the draft PR job so the story panel shows it again', async () => {

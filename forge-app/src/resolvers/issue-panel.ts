@@ -172,15 +172,18 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
       const jobId = requireJobId(payload?.jobId);
       const suffix =
         payload?.version === undefined ? '/plan' : `/plans/${requireVersion(payload.version, 'version')}`;
-      const plan = await get<DraftPrPlan>(draftPath(jobId, suffix));
-      if (!isRecord(plan) || typeof plan.plan_hash !== 'string') {
+      const plan = await get<Record<string, unknown>>(draftPath(jobId, suffix));
+      // The runner's plan versions carry their hash as `hash`; the UI approves by `plan_hash`.
+      const hash = isRecord(plan) ? (plan.plan_hash ?? plan.hash) : undefined;
+      const version = isRecord(plan) ? Number(plan.version) : Number.NaN;
+      if (typeof hash !== 'string' || hash === '' || !Number.isInteger(version)) {
         throw new ResolverFailure({
           code: 'invalid_response',
-          message: 'The runner returned a plan without a plan hash; it cannot be approved.',
+          message: 'The runner returned a plan without a version and hash; it cannot be approved.',
           status: 200,
         });
       }
-      return plan;
+      return { ...plan, version, plan_hash: hash } as DraftPrPlan;
     },
 
     draftPrPlans: (payload) => get(draftPath(requireJobId(payload?.jobId), '/plans')),

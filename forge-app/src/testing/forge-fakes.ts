@@ -24,21 +24,30 @@ interface FakeJob {
   finished_at: string | null;
 }
 
-interface FakeDraftPr {
+interface FakePlanVersion {
   job_id: string;
+  version: number;
+  hash: string;
+  plan: Record<string, unknown>;
+  feedback: { text: string } | null;
+  created_at: string;
+}
+
+/** Shaped like the runner's draft PR store records. */
+interface FakeDraftPr {
+  id: string;
   story_key: string;
   status: string;
   stage: string;
-  pr_url: string | null;
-  plans: {
-    version: number;
-    plan_hash: string;
-    summary: string;
-    scope: { modified: string[] };
-    feedback?: string;
-  }[];
+  error: { code: string; message: string } | null;
+  result: { pr?: { provider: string; number: number; url: string; reused: boolean } };
+  progress: number;
+  plans: FakePlanVersion[];
   approved_hash: string | null;
 }
+
+/** A SHA-256-looking hex hash per version, as the runner computes over the canonical plan. */
+export const fakePlanHash = (version: number) => `${String(version).repeat(8)}${'ab'.repeat(28)}`;
 
 type Reply = { status: number; body?: unknown; raw?: string };
 type Override = { method: string; path: RegExp; reply: Reply | (() => Reply); once: boolean };
@@ -56,6 +65,29 @@ const ASYNC_ROUTES: Record<string, { jobType: string; ticket: (b: Record<string,
 };
 
 const ACTIVE = new Set(['waiting', 'active', 'delayed', 'queued']);
+const ROLES = ['backend', 'frontend', 'qa', 'infrastructure', 'data', 'fullstack', 'design'];
+
+/** The runner's strict team member schema, reduced to what the tests exercise. */
+function memberProblem(body: Record<string, unknown>): Reply | undefined {
+  const allowed = ['name', 'email', 'role', 'level', 'team_id', 'capacity_days_per_sprint', 'active'];
+  const unknown = Object.keys(body).find((k) => !allowed.includes(k));
+  const field =
+    unknown ??
+    (typeof body.name !== 'string' || body.name === '' ? 'name' : undefined) ??
+    (typeof body.email !== 'string' || !body.email.includes('@') ? 'email' : undefined) ??
+    (!ROLES.includes(String(body.role)) ? 'role' : undefined);
+  if (!field) return undefined;
+  return {
+    status: 400,
+    body: {
+      error: {
+        code: 'validation_error',
+        message: 'Invalid request body',
+        details: { issues: [{ path: [field] }] },
+      },
+    },
+  };
+}
 
 export class FakeRunner {
   requests: RecordedRequest[] = [];
@@ -72,10 +104,17 @@ export class FakeRunner {
     this.requests = [];
     this.jobs.clear();
     this.draftPrs.clear();
-    this.members = [
-      { id: 1, name: 'Ada', role: 'backend', team: 'core', capacity_days_per_sprint: 8 },
-      { id: 2, name: 'Grace', role: 'frontend', team: 'core', capacity_days_per_sprint: 6 },
-    ];
+    const member = (id: number, name: string, role: string, capacity: number) => ({
+      id,
+      name,
+      email: `${name.toLowerCase()}@example.com`,
+      role,
+      level: 'senior',
+      team_id: 1,
+      capacity_days_per_sprint: capacity,
+      active: true,
+    });
+    this.members = [member(1, 'Ada', 'backend', 8), member(2, 'Grace', 'frontend', 6)];
     this.overrides = [];
     this.seq = 0;
     this.throwNext = null;
@@ -88,8 +127,21 @@ export class FakeRunner {
       },
       '/analyze/story-coverage': {
         story_key: 'PROJ-1',
-        coverage_percentage: 62,
-        gaps: [{ description: 'No test for expired sessions' }],
+        criteria: [
+          { criterion: 'Users sign in with email', status: 'covered', tasks: ['t1'], tests: ['tc1'] },
+          { criterion: 'Expired sessions are refused', status: 'missing', tasks: [], tests: [] },
+        ],
+        coverage_percent: 50,
+        covered: 1,
+        partial: 0,
+        missing: 1,
+        gaps: [
+          {
+            criterion: 'Expired sessions are refused',
+            missing: ['task', 'test'],
+            suggestion: { action: 'create_task', team: 'backend', summary: 'Refuse expired sessions' },
+          },
+        ],
       },
     };
   }
@@ -223,22 +275,40 @@ export class FakeRunner {
     if (method === 'POST' && path === '/draft-pr/create') {
       const id = `dpr-${++this.seq}`;
       this.draftPrs.set(id, {
-        job_id: id,
+        id,
         story_key: String(body.story_key),
         status: 'awaiting_approval',
-        stage: 'PLAN',
-        pr_url: null,
+        stage: 'APPROVAL',
+        error: null,
+        result: {},
+        progress: 20,
         plans: [
           {
+            job_id: id,
             version: 1,
-            plan_hash: 'hash-v1-aaaaaaaa',
-            summary: 'Add a login endpoint',
-            scope: { modified: ['src/auth/login.ts'] },
+            hash: fakePlanHash(1),
+            plan: {
+              summary: 'Add a login endpoint',
+              scope: { added: [], modified: ['src/auth/login.ts'], deleted: [], renamed: [] },
+              happy_paths: ['A valid user signs in'],
+              edge_cases: [],
+              failure_modes: [
+                { trigger: 'Bad password', impact: 'Sign-in fails', mitigation: 'Clear error message' },
+              ],
+              assumptions: [],
+              unknowns: [],
+              tests: [{ name: 'login succeeds', type: 'unit' }],
+              rollback: ['Revert the commit'],
+              cross_repo_impacts: [],
+              changes: [],
+            },
+            feedback: null,
+            created_at: new Date(0).toISOString(),
           },
         ],
         approved_hash: null,
       });
-      return { status: 202, body: { job_id: id, status: 'queued' } };
+      return { status: 202, body: { job_id: id, status: 'pending', stage: 'PLAN' } };
     }
     m = /^\/draft-pr\/jobs\/([^/]+)(\/.*)?$/.exec(path);
     if (m) {
@@ -247,26 +317,33 @@ export class FakeRunner {
       const rest = m[2] ?? '';
       const latest = dpr.plans[dpr.plans.length - 1]!;
       if (method === 'GET' && rest === '') {
-        const { plans: _p, ...status } = dpr;
-        return { status: 200, body: { ...status, plan_version: latest.version } };
+        const { plans: _p, approved_hash: _a, ...job } = dpr;
+        return { status: 200, body: job };
       }
       if (method === 'GET' && rest === '/plan') return { status: 200, body: latest };
       if (method === 'GET' && rest === '/plans') {
         return {
           status: 200,
-          body: { plans: dpr.plans.map((p) => ({ version: p.version, plan_hash: p.plan_hash })) },
+          body: {
+            job_id: dpr.id,
+            plans: dpr.plans.map(({ plan, ...v }) => ({ ...v, summary: plan.summary, files: 1 })),
+          },
         };
       }
       if (method === 'GET' && rest === '/plans/compare') {
         const from = dpr.plans.find((p) => p.version === Number(params.get('from')));
         const to = dpr.plans.find((p) => p.version === Number(params.get('to')));
         if (!from || !to) return notFound('plan version');
+        const same = from.plan.summary === to.plan.summary;
         return {
           status: 200,
           body: {
             from: from.version,
             to: to.version,
-            changes: [{ field: 'summary', before: from.summary, after: to.summary }],
+            changed: !same,
+            fields: same
+              ? []
+              : [{ field: 'summary', kind: 'scalar', before: from.plan.summary, after: to.plan.summary }],
           },
         };
       }
@@ -278,57 +355,77 @@ export class FakeRunner {
       if (method === 'POST' && rest === '/revise-plan') {
         const version = latest.version + 1;
         dpr.plans.push({
+          ...latest,
           version,
-          plan_hash: `hash-v${version}-bbbbbbbb`,
-          summary: `${latest.summary} (revised: ${String(body.feedback)})`,
-          scope: latest.scope,
-          feedback: String(body.feedback),
+          hash: fakePlanHash(version),
+          plan: {
+            ...latest.plan,
+            summary: `${String(latest.plan.summary)} (revised: ${String(body.feedback)})`,
+          },
+          feedback: { text: String(body.feedback) },
         });
         dpr.approved_hash = null;
-        return { status: 202, body: { job_id: dpr.job_id, version } };
+        return { status: 200, body: { job_id: dpr.id, version, hash: fakePlanHash(version) } };
       }
       if (method === 'POST' && rest === '/approve') {
-        if (body.plan_hash !== latest.plan_hash) {
+        if (body.plan_hash !== latest.hash) {
           return {
             status: 409,
             body: {
               error: {
                 code: 'plan_changed',
                 message: 'The plan changed since it was shown; review the latest version.',
-                details: { field: 'plan_hash' },
+                details: { field: 'plan_hash', latest_version: latest.version },
               },
             },
           };
         }
-        dpr.approved_hash = latest.plan_hash;
+        dpr.approved_hash = latest.hash;
         dpr.status = 'running';
         dpr.stage = 'APPLY';
-        return { status: 200, body: { job_id: dpr.job_id, approved: true, plan_hash: latest.plan_hash } };
-      }
-      if (method === 'GET' && rest === '/progress') {
+        dpr.progress = 40;
         return {
           status: 200,
-          body: { stage: dpr.stage, percent: dpr.pr_url ? 100 : 50, pr_url: dpr.pr_url },
+          body: { job_id: dpr.id, plan_version: latest.version, plan_hash: latest.hash },
         };
+      }
+      if (method === 'GET' && rest === '/progress') {
+        return { status: 200, body: { stage: dpr.stage, status: dpr.status, percent: dpr.progress } };
       }
     }
 
     if (method === 'GET' && path === '/health')
       return { status: 200, body: { status: 'ok', version: '0.1.0' } };
     if (method === 'GET' && path === '/models') {
+      const entry = (provider: string, model: string, configured: boolean, isDefault: boolean) => ({
+        provider,
+        model,
+        configured,
+        default: isDefault,
+        max_tokens: 8000,
+        context_window: 128000,
+        structured_output: 'json_schema',
+      });
       return {
         status: 200,
         body: {
+          default_provider: 'openai',
+          fallback_engine: 'rules',
           providers: [
-            { name: 'openai', configured: true, models: ['gpt-5-mini', 'gpt-5'] },
-            { name: 'claude', configured: false, models: ['claude-sonnet-4-5'] },
+            entry('openai', 'gpt-5-mini', true, true),
+            entry('openai', 'gpt-5', true, false),
+            entry('claude', 'claude-sonnet-4-5', false, false),
           ],
         },
       };
     }
-    if (path === '/team-members' && method === 'GET') return { status: 200, body: this.members };
+    if (path === '/team-members' && method === 'GET') {
+      return { status: 200, body: { members: this.members, total: this.members.length } };
+    }
     if (path === '/team-members' && method === 'POST') {
-      const member = { ...body, id: 100 + ++this.seq };
+      const problem = memberProblem(body);
+      if (problem) return problem;
+      const member = { level: 'mid', team_id: null, active: true, ...body, id: 100 + ++this.seq };
       this.members.push(member);
       return { status: 201, body: member };
     }
@@ -348,11 +445,23 @@ export class FakeRunner {
     return notFound(`route ${method} ${path}`);
   }
 
+  /** Move a draft PR job to a pipeline stage. */
+  advanceDraftPr(jobId: string, stage: string, progress: number): void {
+    const dpr = this.draftPrs.get(jobId);
+    if (!dpr) throw new Error(`fake runner has no draft PR ${jobId}`);
+    Object.assign(dpr, { stage, progress, status: 'running' });
+  }
+
   /** Finish a draft PR pipeline with a PR link. */
   finishDraftPr(jobId: string, prUrl: string): void {
     const dpr = this.draftPrs.get(jobId);
     if (!dpr) throw new Error(`fake runner has no draft PR ${jobId}`);
-    Object.assign(dpr, { status: 'completed', stage: 'DRAFT_PR', pr_url: prUrl });
+    Object.assign(dpr, {
+      status: 'done',
+      stage: 'DRAFT_PR',
+      progress: 100,
+      result: { pr: { provider: 'bitbucket', number: 7, url: prUrl, reused: false } },
+    });
   }
 }
 

@@ -43,11 +43,46 @@ const PLAN_LISTS: [string, string][] = [
   ['cross_repo_impacts', 'Cross-repo impacts'],
 ];
 
+/** The PR link, wherever this runner version reports it. */
+function prUrlOf(job: DraftPrJob | null): string | null {
+  if (!job) return null;
+  const result = isRecord(job.result) ? job.result : {};
+  const pr = isRecord(result.pr) ? result.pr : {};
+  const pipeline = isRecord(job.pipeline) ? job.pipeline : {};
+  for (const candidate of [job.pr_url, pr.url, pipeline.pr_url]) {
+    if (typeof candidate === 'string' && /^https?:\/\//.test(candidate)) return candidate;
+  }
+  return null;
+}
+
 function isFinished(job: DraftPrJob | null): boolean {
   if (!job) return false;
   return (
-    Boolean(job.pr_url) || ['completed', 'failed', 'cancelled'].includes(String(job.status).toLowerCase())
+    prUrlOf(job) !== null ||
+    ['done', 'completed', 'failed', 'cancelled'].includes(String(job.status).toLowerCase())
   );
+}
+
+/** Percent done: the job's numeric `progress`, or the progress route's `percent`. */
+function percentOf(job: DraftPrJob | null): number {
+  if (!job) return Number.NaN;
+  if (typeof job.progress === 'number') return job.progress;
+  const pipeline = isRecord(job.pipeline) ? job.pipeline : isRecord(job.progress) ? job.progress : {};
+  return Number(pipeline.percent ?? pipeline.progress ?? Number.NaN);
+}
+
+/** One line for a plan list item (strings, tests, failure modes, impacts, renames). */
+function itemText(item: unknown): string {
+  if (!isRecord(item)) return text(item);
+  if (item.trigger !== undefined) {
+    return `${text(item.trigger)}: ${text(item.impact)}${item.mitigation ? ` (mitigation: ${text(item.mitigation)})` : ''}`;
+  }
+  if (item.repo !== undefined) return `${text(item.repo)}: ${text(item.impact)}`;
+  if (item.from !== undefined && item.to !== undefined) return `${text(item.from)} → ${text(item.to)}`;
+  if (item.name !== undefined) {
+    return `${text(item.name)}${item.type ? ` (${text(item.type)})` : ''}${item.command ? `: ${text(item.command)}` : ''}`;
+  }
+  return text(item);
 }
 
 function planBody(plan: DraftPrPlan): Record<string, unknown> {
@@ -78,7 +113,7 @@ function PlanView({ plan }: { plan: DraftPrPlan }) {
   const scopeLines: string[] = [];
   if (isRecord(scope)) {
     for (const [change, files] of Object.entries(scope)) {
-      const list = Array.isArray(files) ? files.map(text).filter(Boolean) : [];
+      const list = Array.isArray(files) ? files.map(itemText).filter(Boolean) : [];
       if (list.length > 0) scopeLines.push(`${change}: ${list.join(', ')}`);
     }
   } else if (Array.isArray(scope)) {
@@ -86,7 +121,7 @@ function PlanView({ plan }: { plan: DraftPrPlan }) {
   }
   const lists = PLAN_LISTS.map(([key, label]) => {
     const v = body[key];
-    const items = Array.isArray(v) ? v.map(text).filter(Boolean) : typeof v === 'string' && v ? [v] : [];
+    const items = Array.isArray(v) ? v.map(itemText).filter(Boolean) : typeof v === 'string' && v ? [v] : [];
     return { key, label, items };
   }).filter((l) => l.items.length > 0);
   const known = summary !== undefined || scopeLines.length > 0 || lists.length > 0;
@@ -110,36 +145,53 @@ function PlanView({ plan }: { plan: DraftPrPlan }) {
   );
 }
 
+/** "+ added; − removed; ~ changed" for one field of a plan comparison. */
+function fieldChangeText(change: Record<string, unknown>): string {
+  if (change.kind === 'scalar' || ('before' in change && 'after' in change && !('added' in change))) {
+    return `${itemText(change.before)} → ${itemText(change.after)}`;
+  }
+  const parts: string[] = [];
+  const list = (v: unknown) => (Array.isArray(v) ? v : []);
+  if (list(change.added).length > 0) parts.push(`added ${list(change.added).map(itemText).join('; ')}`);
+  if (list(change.removed).length > 0) parts.push(`removed ${list(change.removed).map(itemText).join('; ')}`);
+  const changed = list(change.changed).filter(isRecord);
+  if (changed.length > 0) parts.push(`changed ${changed.map((c) => text(c.key)).join('; ')}`);
+  return parts.join(', ');
+}
+
 function CompareView({ data }: { data: unknown }) {
-  const changes = isRecord(data) && Array.isArray(data.changes) ? data.changes.filter(isRecord) : undefined;
-  if (changes) {
-    if (changes.length === 0) return <Text>The two versions are the same.</Text>;
+  const comparison = isRecord(data) && isRecord(data.comparison) ? data.comparison : data;
+  const fields = isRecord(comparison)
+    ? [comparison.fields, comparison.changes].find(Array.isArray)?.filter(isRecord)
+    : undefined;
+  if (fields) {
+    if (fields.length === 0 || (isRecord(comparison) && comparison.changed === false)) {
+      return <Text>The two versions are the same.</Text>;
+    }
     return (
       <DynamicTable
         caption="Changes between the versions"
         head={{
           cells: [
             { key: 'f', content: 'Part' },
-            { key: 'b', content: 'Before' },
-            { key: 'a', content: 'After' },
+            { key: 'c', content: 'Change' },
           ],
         }}
-        rows={changes.map((c, i) => ({
+        rows={fields.map((c, i) => ({
           key: `c${i}`,
           cells: [
             { key: 'f', content: text(c.field ?? c.path ?? c.section) },
-            { key: 'b', content: text(c.before ?? c.from ?? c.old) },
-            { key: 'a', content: text(c.after ?? c.to ?? c.new) },
+            { key: 'c', content: fieldChangeText(c) },
           ],
         }))}
       />
     );
   }
-  const diff = isRecord(data) ? data.diff : undefined;
+  const diff = isRecord(comparison) ? comparison.diff : undefined;
   return (
     <CodeBlock
       language={typeof diff === 'string' ? 'diff' : 'json'}
-      text={typeof diff === 'string' ? diff : json(data)}
+      text={typeof diff === 'string' ? diff : json(comparison)}
     />
   );
 }
@@ -216,8 +268,7 @@ export function DraftPrReview({ initialJob, pollMs }: { initialJob: TrackedJob |
       const pr = await call('draftPrProgress', { jobId });
       if (stopped) return;
       if (pr.ok && isRecord(pr.data)) {
-        const url = typeof pr.data.pr_url === 'string' ? pr.data.pr_url : null;
-        merged = { ...merged, progress: pr.data, pr_url: merged.pr_url ?? url };
+        merged = { ...merged, pipeline: pr.data };
       } else if (!pr.ok && pr.error.status !== 404) {
         setPollFailure(pr.error);
         return;
@@ -331,22 +382,25 @@ export function DraftPrReview({ initialJob, pollMs }: { initialJob: TrackedJob |
   }
 
   const finished = isFinished(status);
-  const progress = isRecord(status?.progress) ? status.progress : undefined;
-  const stage = text(progress?.stage ?? status?.stage ?? '');
-  const percent = Number(progress?.percent ?? Number.NaN);
-  const prUrl = typeof status?.pr_url === 'string' && status.pr_url ? status.pr_url : null;
+  const pipeline = isRecord(status?.pipeline) ? status.pipeline : {};
+  const stage = text(pipeline.stage ?? status?.stage ?? '');
+  const percent = percentOf(status);
+  const prUrl = prUrlOf(status);
   const statusText = String(status?.status ?? 'loading');
   const failed = statusText.toLowerCase() === 'failed';
   const approved =
     approvedHash !== null ||
-    (typeof status?.approved_plan_hash === 'string' && status.approved_plan_hash !== '');
+    (typeof status?.approved_plan_hash === 'string' && status.approved_plan_hash !== '') ||
+    ['APPLY', 'VERIFY', 'PACKAGE', 'DRAFT_PR'].includes(String(status?.stage));
   const versionOptions = versions.map((v) => ({ label: `v${v.version}`, value: v.version }));
 
   return (
     <Stack space="space.150">
       <Heading size="small">Draft pull request</Heading>
       <Inline space="space.100" alignBlock="center">
-        <Lozenge appearance={failed ? 'removed' : prUrl ? 'success' : 'inprogress'}>{statusText}</Lozenge>
+        <Lozenge appearance={failed ? 'removed' : prUrl ? 'success' : 'inprogress'}>
+          {statusText.replace(/_/g, ' ')}
+        </Lozenge>
         {stage ? <Text>{`Stage: ${stage}`}</Text> : null}
         {Number.isFinite(percent) && !finished ? <Text>{`${percent}%`}</Text> : null}
       </Inline>

@@ -40,7 +40,13 @@ function Raw({ result }: { result: unknown }) {
 }
 
 function Description({ result }: { result: unknown }) {
-  const body = pick(result, ['description', 'generated_description', 'markdown', 'content']);
+  const body = pick(result, [
+    'description_markdown',
+    'description',
+    'generated_description',
+    'markdown',
+    'content',
+  ]);
   const criteria = pick(result, ['acceptance_criteria']);
   if (typeof body !== 'string') return <Raw result={result} />;
   const paragraphs = body
@@ -59,8 +65,14 @@ function Description({ result }: { result: unknown }) {
 }
 
 function Tasks({ result }: { result: unknown }) {
-  const tasks = pickArray(result, ['task_details', 'tasks', 'generated_tasks']);
+  const tasks = pickArray(result, ['tasks', 'task_details', 'generated_tasks']);
   if (!tasks) return <Raw result={result} />;
+  // Dependencies name task ids; show the summaries instead.
+  const summaries = new Map(tasks.map((t) => [text(t.id), firstText(t, ['summary', 'title', 'name'])]));
+  const deps = (t: Row) => {
+    const list = ['depends_on_tasks', 'depends_on', 'blocked_by'].map((k) => t[k]).find(Array.isArray) ?? [];
+    return list.map((d) => summaries.get(text(d)) || text(d)).join(', ');
+  };
   return (
     <Stack space="space.100">
       <Table
@@ -70,7 +82,7 @@ function Tasks({ result }: { result: unknown }) {
           firstText(t, ['summary', 'title', 'name']),
           firstText(t, ['team']),
           firstText(t, ['estimate_days', 'estimated_days', 'cycle_time_days', 'story_points']),
-          firstText(t, ['depends_on_tasks', 'depends_on', 'blocked_by']),
+          deps(t),
         ])}
       />
       <CreatedKeys result={result} />
@@ -95,28 +107,43 @@ function Tests({ result }: { result: unknown }) {
 }
 
 function Coverage({ result }: { result: unknown }) {
-  const score = pick(result, ['coverage_percentage', 'coverage_score', 'score', 'coverage']);
-  const gaps = pickArray(result, ['gaps', 'missing', 'uncovered', 'missing_coverage']);
-  const advice = pickArray(result, ['recommendations', 'suggestions']);
-  if (score === undefined && !gaps) return <Raw result={result} />;
+  const score = pick(result, ['coverage_percent', 'coverage_percentage', 'coverage_score', 'score']);
+  const criteria = pickArray(result, ['criteria']);
+  const gaps = pickArray(result, ['gaps', 'missing_coverage', 'uncovered']);
+  if (score === undefined && !gaps && !criteria) return <Raw result={result} />;
+  const gapText = (g: Row) => {
+    const what = firstText(g, ['criterion', 'description', 'gap', 'title', 'value']);
+    const missing = Array.isArray(g.missing) ? g.missing.map(text).join(' and ') : '';
+    const suggestion = isRecord(g.suggestion) ? firstText(g.suggestion, ['summary']) : '';
+    return [what, missing ? `missing ${missing}` : '', suggestion ? `suggested: ${suggestion}` : '']
+      .filter(Boolean)
+      .join(' — ');
+  };
   return (
     <Stack space="space.100">
       {score !== undefined ? (
         <Heading size="small">{`Coverage: ${text(score)}${typeof score === 'number' ? '%' : ''}`}</Heading>
       ) : null}
+      {criteria && criteria.length > 0 ? (
+        <Table
+          caption="Acceptance criteria"
+          columns={['Criterion', 'Status', 'Tasks', 'Tests']}
+          rows={criteria.map((c) => [
+            firstText(c, ['criterion', 'text']),
+            firstText(c, ['status']),
+            Array.isArray(c.tasks) ? String(c.tasks.length) : '',
+            Array.isArray(c.tests) ? String(c.tests.length) : '',
+          ])}
+        />
+      ) : null}
       {gaps && gaps.length > 0 ? (
         <>
           <Text>Gaps</Text>
-          <TextList
-            items={gaps.map((g) => firstText(g, ['description', 'gap', 'title', 'value', 'criterion']))}
-          />
+          <TextList items={gaps.map(gapText)} />
         </>
       ) : (
         <Text>No coverage gaps found.</Text>
       )}
-      {advice && advice.length > 0 ? (
-        <TextList items={advice.map((a) => firstText(a, ['description', 'title', 'value']))} />
-      ) : null}
     </Stack>
   );
 }
@@ -133,11 +160,15 @@ function EpicPlan({ result }: { result: unknown }) {
       <Table
         caption={`${stories.length} stories`}
         columns={['Story', 'Tasks', 'Test cases']}
-        rows={stories.map((s) => [
-          firstText(s, ['summary', 'title', 'name']),
-          count(s, ['tasks', 'task_details']),
-          count(s, ['test_cases', 'tests']),
-        ])}
+        rows={stories.map((s) => {
+          // The planner nests the story itself under `story`.
+          const story = isRecord(s.story) ? s.story : s;
+          return [
+            firstText(story, ['summary', 'title', 'name']),
+            count(s, ['task_ids', 'tasks', 'task_details']),
+            count(s, ['test_cases', 'tests']),
+          ];
+        })}
       />
       <CreatedKeys result={result} />
     </Stack>
@@ -159,9 +190,10 @@ function Timeline({ result }: { result: unknown }) {
   return (
     <Table
       caption={`Timeline (${items.length} tasks)`}
-      columns={['Task', 'Sprint', 'Start', 'End']}
+      columns={['Task', 'Team', 'Sprint', 'Start', 'End']}
       rows={items.map((t) => [
         firstText(t, ['key', 'summary']),
+        firstText(t, ['team']),
         firstText(t, ['sprint', 'sprint_name']),
         firstText(t, ['start', 'start_date']),
         firstText(t, ['end', 'end_date']),
@@ -174,9 +206,17 @@ function SprintPlan({ result }: { result: unknown }) {
   const sprints = pickArray(result, ['sprints', 'sprint_plan']);
   if (!sprints) return <Raw result={result} />;
   const unscheduled = pickArray(result, ['unscheduled']) ?? [];
+  const flags = pickArray(result, ['flags']) ?? [];
   const hasTimeline = pickArray(result, ['timeline']) !== undefined;
+  const summary = pick(result, ['summary']);
+  const overview = isRecord(summary)
+    ? `${text(summary.scheduled_tasks)} of ${text(summary.total_tasks)} tasks in ${text(summary.sprints_used)} sprint(s)${
+        summary.end_date ? `, done by ${text(summary.end_date)}` : ''
+      }`
+    : '';
   return (
     <Stack space="space.100">
+      {overview ? <Text>{overview}</Text> : null}
       <Table
         caption={`${sprints.length} sprint(s)`}
         columns={['Sprint', 'Dates', 'Tasks', 'Capacity used']}
@@ -193,13 +233,16 @@ function SprintPlan({ result }: { result: unknown }) {
       {unscheduled.length > 0 ? (
         <Text>{`Not scheduled: ${unscheduled.map((u) => `${firstText(u, ['key'])} (${firstText(u, ['reason'])})`).join(', ')}`}</Text>
       ) : null}
+      {flags.length > 0 ? (
+        <Text>{`Flagged: ${flags.map((f) => `${firstText(f, ['key'])} (${firstText(f, ['reason'])})`).join(', ')}`}</Text>
+      ) : null}
       {hasTimeline ? <Timeline result={result} /> : null}
     </Stack>
   );
 }
 
 function PrdSync({ result }: { result: unknown }) {
-  const rows = pickArray(result, ['stories', 'rows', 'results', 'outcomes', 'items']);
+  const rows = pickArray(result, ['rows', 'results', 'outcomes', 'stories', 'items']);
   if (!rows) return <Raw result={result} />;
   const counts = ['created', 'updated', 'skipped', 'errors', 'failed']
     .map((k) => [k, pick(result, [k])] as const)
@@ -211,7 +254,7 @@ function PrdSync({ result }: { result: unknown }) {
         caption={`${rows.length} row(s) of the story table`}
         columns={['Row', 'Story', 'Outcome', 'Jira', 'Note']}
         rows={rows.map((r, i) => [
-          firstText(r, ['row', 'row_number', 'index']) || String(i + 1),
+          firstText(r, ['row_index', 'row', 'row_number']) || String(i + 1),
           firstText(r, ['title', 'summary', 'name']),
           firstText(r, ['action', 'outcome', 'status', 'result']),
           firstText(r, ['jira_key', 'key', 'ticket_key', 'issue_key']),
