@@ -26,6 +26,8 @@ export interface JobSnapshot {
   result?: unknown;
   error?: unknown;
   ticket_keys?: string[];
+  /** Whether the job is a preview; null when its route has no dry run. */
+  dry_run?: boolean | null;
   created_at?: string | number | null;
   started_at?: string | number | null;
   finished_at?: string | number | null;

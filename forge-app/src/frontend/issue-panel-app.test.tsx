@@ -111,6 +111,28 @@ describe('issue panel', () => {
     await panel.waitForText('From the first click.');
   });
 
+  it('shows a job started elsewhere as what it is: a create, not a preview', async () => {
+    await callResolver(
+      issuePanelHandler,
+      'startAction',
+      { action: 'description', dryRun: false },
+      storyContext,
+    );
+    fakeKvs.data.clear();
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+
+    await panel.click('Preview description');
+    await panel.waitForText('Already running');
+    await panel.click('Already running — view');
+
+    await panel.waitForText('Applying in Jira');
+    fakeRunner.complete('job-1', { description: 'Written to Jira.' });
+    await panel.waitForText('Done in Jira');
+    expect(panel.button('Create in Jira')).toBeUndefined();
+    expect(fakeKvs.data.get('job:PROJ-1:description')).toMatchObject({ job_id: 'job-1', dry_run: false });
+  });
+
   it('generates test cases at the chosen coverage level and analyzes coverage', async () => {
     const panel = await render();
     await panel.waitForText('Generate the description');

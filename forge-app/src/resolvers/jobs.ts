@@ -191,13 +191,15 @@ export async function trackExisting(
   fetchSnapshot: (jobId: string) => Promise<JobSnapshot | null> = (id) => fetchJob(deps, id),
 ): Promise<TrackedJob> {
   const previous = await deps.jobs.latest(scope, kind);
+  const snapshot = await fetchSnapshot(jobId);
+  const same = previous?.job_id === jobId;
   const ref: JobRef = {
     job_id: jobId,
     kind,
-    dry_run: previous?.job_id === jobId ? previous.dry_run : true,
-    started_at: previous?.job_id === jobId ? previous.started_at : deps.now().toISOString(),
+    // The runner says whether the job is a preview; otherwise keep what was recorded at its start.
+    dry_run: typeof snapshot?.dry_run === 'boolean' ? snapshot.dry_run : same ? previous.dry_run : true,
+    started_at: same ? previous.started_at : deps.now().toISOString(),
   };
-  const snapshot = await fetchSnapshot(jobId);
   await deps.jobs.remember(scope, ref);
   return { ...ref, snapshot };
 }

@@ -268,8 +268,9 @@ export class FakeRunner {
         job.status = 'cancelled';
         return { status: 200, body: { job_id: job.job_id, status: 'cancelled' } };
       }
-      const { input: _input, ...snapshot } = job;
-      return { status: 200, body: snapshot };
+      const { input, ...snapshot } = job;
+      const dryRun = typeof input.dry_run === 'boolean' ? input.dry_run : null;
+      return { status: 200, body: { ...snapshot, dry_run: dryRun } };
     }
 
     if (method === 'POST' && path === '/draft-pr/create') {

@@ -36,6 +36,8 @@ export function JobRunner(props: JobRunnerProps) {
   const { snapshot, failure: pollFailure, retry } = useJobPolling(job, getJob, pollMs);
 
   const running = job !== null && !isTerminal(snapshot?.status);
+  // The runner's word on whether the job is a preview wins over what this view assumed.
+  const preview = typeof snapshot?.dry_run === 'boolean' ? snapshot.dry_run : (job?.dry_run ?? true);
   const done = job !== null && snapshot?.status === 'completed';
 
   async function run(dryRun: boolean) {
@@ -90,19 +92,19 @@ export function JobRunner(props: JobRunnerProps) {
       {failure ? <FailureMessage failure={failure} onViewExisting={viewExisting} /> : null}
       {job ? (
         <Stack space="space.100">
-          <Text>{job.dry_run ? 'Preview (nothing is changed in Jira yet)' : 'Applying in Jira'}</Text>
+          <Text>{preview ? 'Preview (nothing is changed in Jira yet)' : 'Applying in Jira'}</Text>
           <JobProgress snapshot={snapshot} failure={pollFailure} onRetry={retry} onCancel={cancel} />
         </Stack>
       ) : null}
       {done && snapshot ? <ResultView kind={kind} result={snapshot.result} /> : null}
-      {done && job?.dry_run && props.applyLabel ? (
+      {done && preview && props.applyLabel ? (
         <Inline space="space.100">
           <Button appearance="primary" isDisabled={busy} onClick={() => run(false)}>
             {props.applyLabel}
           </Button>
         </Inline>
       ) : null}
-      {done && job && !job.dry_run ? (
+      {done && !preview ? (
         <SectionMessage appearance="success" title="Done in Jira">
           <Text>The changes above were applied.</Text>
         </SectionMessage>
