@@ -22,7 +22,7 @@ async function check(manifestPath: string): Promise<{ code: number; output: stri
   }
 }
 
-describe('manifest check (npm run lint)', () => {
+describe('manifest check (npm run lint:manifest)', () => {
   // Both runs in parallel: each loads @forge/manifest and @forge/lint, which validate the manifest several times.
   it('passes the repository manifest and fails one whose handler is not exported', {
     timeout: 600_000,
