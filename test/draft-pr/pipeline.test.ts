@@ -466,3 +466,48 @@ describe('user input cannot escape the workspace or inject git options', () => {
     expect(hh.store.latestPlan(jobId)).toBeNull();
   });
 });
+
+describe('bulk actions and repository validation', () => {
+  it('creates, approves and cancels several jobs, reporting each one', async () => {
+    const hh = harness();
+    const created = hh.engine.bulkCreate({
+      story_keys: ['PROJ-1', 'PROJ-2'],
+      repos: [{ url: 'https://github.com/acme/invoices' }],
+      mode: 'normal',
+    });
+    expect(created.map((c) => c.ok)).toEqual([true, true]);
+    const [a, b] = created.map((c) => c.job_id) as [string, string];
+    await hh.engine.runUntilBlocked(a);
+    await hh.engine.runUntilBlocked(b);
+    const approvals = hh.engine.bulkApprove(
+      [
+        { job_id: a, plan_hash: hh.store.latestPlan(a)!.hash },
+        { job_id: b, plan_hash: 'c'.repeat(64) },
+      ],
+      'alice',
+    );
+    expect(approvals.map((r) => [r.ok, r.error?.code])).toEqual([
+      [true, undefined],
+      [false, 'stale_plan_hash'],
+    ]);
+    const cancelled = await hh.engine.bulkCancel([a, 'missing']);
+    expect(cancelled.map((r) => [r.ok, r.job?.status ?? r.error?.code])).toEqual([
+      [true, 'cancelled'],
+      [false, 'not_found'],
+    ]);
+  });
+
+  it('validates a reachable repository and names its default branch', async () => {
+    const hh = harness();
+    expect(await hh.engine.validateRepo({ url: 'https://github.com/acme/invoices' })).toEqual({
+      valid: true,
+      url: 'https://github.com/acme/invoices',
+      default_branch: 'main',
+    });
+    const gone = createHarness(stub);
+    gone.origin.cleanup();
+    const result = await gone.engine.validateRepo({ url: 'https://github.com/acme/gone' });
+    gone.cleanup();
+    expect(result).toMatchObject({ valid: false, error: expect.stringContaining('git ls-remote failed') });
+  });
+});

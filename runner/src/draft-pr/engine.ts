@@ -14,6 +14,7 @@ import {
   comparePlans,
   DEFAULT_PR_TEMPLATE,
   type DiffEntry,
+  type DraftPrBulkCreateRequest,
   type DraftPrCreateRequest,
   type DraftPrPlan,
   type DraftPrRepo,
@@ -141,7 +142,7 @@ export interface BulkItemResult {
   job_id: string;
   ok: boolean;
   job?: DraftPrJob;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; story_key?: string };
 }
 
 const MAX_ARTIFACT_OUTPUT = 64 * 1024;
@@ -183,6 +184,45 @@ export class DraftPrEngine {
       template_id: input.template_id,
       requested_by: input.requested_by,
     });
+  }
+
+  /** One job per story, same repositories and mode (`POST /draft-pr/bulk/create`). */
+  bulkCreate(input: DraftPrBulkCreateRequest): BulkItemResult[] {
+    return input.story_keys.map((story_key) => {
+      try {
+        const job = this.create({ ...input, story_key });
+        return { job_id: job.id, ok: true, job };
+      } catch (err) {
+        return { job_id: '', ok: false, error: { ...this.toError(err), story_key } };
+      }
+    });
+  }
+
+  /**
+   * Whether a repository can be served: a supported host with configured credentials, reachable with
+   * them (`git ls-remote`), and its default branch (`POST /validate/repo`).
+   */
+  async validateRepo(
+    repo: DraftPrRepo,
+    signal?: AbortSignal,
+  ): Promise<{ valid: boolean; url: string; default_branch?: string | null; error?: string }> {
+    let target: RepoTarget;
+    try {
+      target = this.deps.resolveRepo(repo);
+    } catch (err) {
+      return {
+        valid: false,
+        url: repo.url,
+        error: this.scrub(err instanceof Error ? err.message : String(err)),
+      };
+    }
+    const probe = await this.deps.workspaces.probe(
+      { cloneUrl: target.cloneUrl, credentials: target.credentials },
+      signal,
+    );
+    return probe.reachable
+      ? { valid: true, url: target.webUrl, default_branch: probe.default_branch }
+      : { valid: false, url: target.webUrl, error: this.scrub(probe.error) };
   }
 
   /**
