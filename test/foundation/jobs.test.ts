@@ -1,5 +1,5 @@
-import { JobType } from '@augment/shared';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { GENERATION_ENDPOINTS } from '../../runner/src/api/routes/generation.js';
 import type { AnyProcessor } from '../../runner/src/jobs/types.js';
 import type { Runner } from '../../runner/src/server.js';
 import { JOB_SAMPLES } from '../helpers/bodies.js';
@@ -31,9 +31,9 @@ const untilStatus = (client: ReturnType<typeof api>, id: string, statuses: strin
   });
 
 describe('background jobs', () => {
-  it('runs every job type of the catalog end to end through the queue', async () => {
+  it('runs every job type of the spec end to end through the queue', async () => {
     const { client } = await start();
-    for (const type of JobType.options) {
+    for (const { type } of GENERATION_ENDPOINTS) {
       const sample = JOB_SAMPLES[type];
       const res = await client.post(sample.path, { ...sample.body, async_mode: true });
       expect(res.status, `${type}: ${res.text}`).toBe(202);

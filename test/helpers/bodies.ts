@@ -1,7 +1,9 @@
 import type { JobType } from '@augment/shared';
 
+type SpecJobType = Exclude<JobType, 'draft_pr_stage'>;
+
 /** A minimal valid request body for each job type, and the endpoint that takes it. */
-export const JOB_SAMPLES: Record<JobType, { path: string; body: Record<string, unknown> }> = {
+export const JOB_SAMPLES: Record<SpecJobType, { path: string; body: Record<string, unknown> }> = {
   single: { path: '/generate/single', body: { ticket_key: 'PROJ-1' } },
   batch: { path: '/generate/batch', body: { ticket_keys: ['PROJ-2', 'PROJ-3'] } },
   story_generation: { path: '/plan/stories/generate', body: { epic_key: 'PROJ-10' } },
