@@ -5,9 +5,10 @@
  * stemming) over title, description, steps and expected result. Finding all pairs above the threshold
  * uses prefix filtering (the "All-Pairs" method): tokens are ordered by global frequency, rarest first,
  * and two sets with Jaccard >= t must share a token within their first |s| - ceil(t*|s|) + 1 tokens.
- * Only those prefixes are indexed, so each case is compared with the few earlier cases sharing one of
- * its rarest words, and the result is exact (no false negatives, unlike hashing schemes). Cost is close
- * to linear in the total number of tokens for realistic test suites.
+ * Only those prefixes are indexed, and the positional filter (PPJoin) narrows each probe to the index
+ * positions where two similar sets can first meet, so each case is compared with the few earlier
+ * cases sharing one of its rarest words. The result is exact (no false negatives, unlike MinHash/LSH),
+ * and the cost is close to linear in the total number of tokens for realistic test suites.
  */
 import type { TestCase } from './schemas.js';
 import { STOP_WORDS, stem } from './text.js';
@@ -81,26 +82,7 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
   const preserve = opts.preserve_coverage ?? true;
   const n = cases.length;
 
-  // Token ids and document frequencies.
-  const ids = new Map<string, number>();
-  const df: number[] = [];
-  const sets: Int32Array[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const toks = caseTokens(cases[i]!);
-    const uniq = new Set<number>();
-    for (const w of toks) {
-      let id = ids.get(w);
-      if (id === undefined) {
-        id = df.length;
-        ids.set(w, id);
-        df.push(0);
-      }
-      uniq.add(id);
-    }
-    const arr = Int32Array.from(uniq);
-    for (const id of arr) df[id]!++;
-    sets[i] = arr;
-  }
+  const { sets, df } = tokenize(cases);
   // A unit test and an acceptance test of the same behaviour are different artefacts with different
   // owners: only cases of the same family are compared (the family is folded into the index key).
   const family = cases.map((tc) => TYPE_FAMILY[tc.type] ?? 0);
@@ -116,9 +98,16 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     s.sort();
   }
 
-  const index = new Map<number, number[]>();
+  // Inverted index over the prefixes of kept cases, keyed by (family, token) and bucketed by the
+  // token's position q in the kept case. Two sets reaching the threshold meet first at positions
+  // (p, q) with 1 + min(|x|-p-1, |y|-q-1) >= needed overlap (the positional filter), so a probe only
+  // reads the buckets where such a first meeting is possible: for similar-sized cases that is a
+  // handful of positions holding each case's rarest words.
+  const index = new Map<number, number[][]>();
   const stride = df.length + 1;
-  const seenAt = new Int32Array(n).fill(-1);
+  const lens = Int32Array.from(sets, (x) => x.length);
+  const probedAt = new Int32Array(n).fill(-1);
+  const candidates: number[] = [];
   const covered = new Set<string>();
   const groupsKept = new Set<string>();
   const kept: number[] = [];
@@ -128,35 +117,57 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     if (c === null || c === undefined) return undefined;
     return `${opts.scopes?.[i] ?? ''}\u0000${c.trim().toLowerCase()}`;
   };
+  const prefixLength = (size: number) => size - Math.ceil(t * size - 1e-9) + 1;
+  // Overlap two sets need for Jaccard >= t: o >= t (|x| + |y|) / (1 + t).
+  const ratio = t / (1 + t);
+  const needed = (a: number, b: number) => Math.ceil(ratio * (a + b) - 1e-9);
 
   for (let i = 0; i < n; i++) {
     const x = sets[i]!;
+    const lx = x.length;
     const key = criterionKey(i);
     let dup = -1;
     let sim = 0;
     const group = opts.groups?.[i];
     const lastOfGroup = group !== undefined && !groupsKept.has(group);
+    const fam = family[i]!;
     if (!(preserve && key !== undefined && !covered.has(key)) && !lastOfGroup) {
-      const prefix = x.length - Math.ceil(t * x.length - 1e-9) + 1;
-      const minSize = t * x.length - 1e-9;
-      const maxSize = x.length / t + 1e-9;
-      if (x.length === 0) {
+      if (lx === 0) {
         // Empty text only matches empty text.
-        const empties = index.get(-1 - family[i]!);
+        const empties = index.get(-1 - fam)?.[0];
         if (empties && empties.length > 0) {
           dup = empties[0]!;
           sim = 1;
         }
-      }
-      for (let p = 0; p < prefix && p < x.length && dup < 0; p++) {
-        const list = index.get(family[i]! * stride + x[p]!);
-        if (!list) continue;
-        for (const j of list) {
-          if (seenAt[j] === i) continue;
-          seenAt[j] = i;
-          const y = sets[j]!;
-          if (y.length < minSize || y.length > maxSize) continue;
-          const s = jaccardSorted(x, y);
+      } else {
+        const minSize = Math.ceil(t * lx - 1e-9);
+        const maxSize = Math.floor(lx / t + 1e-9);
+        candidates.length = 0;
+        const px = prefixLength(lx);
+        for (let p = 0; p < px && p < lx; p++) {
+          // The x side of the bound only shrinks as partners grow: test the smallest partner.
+          if (lx - p < needed(lx, minSize)) break;
+          const buckets = index.get(fam * stride + x[p]!);
+          if (!buckets) continue;
+          for (let q = 0; q < buckets.length; q++) {
+            // The y side only grows with the partner's size: test the largest partner.
+            if (maxSize - q < needed(lx, maxSize)) break;
+            const ids = buckets[q];
+            if (!ids) continue;
+            for (let e = 0; e < ids.length; e++) {
+              const j = ids[e]!;
+              if (probedAt[j] === i) continue;
+              const ly = lens[j]!;
+              if (ly < minSize || ly > maxSize) continue;
+              if (1 + Math.min(lx - p - 1, ly - q - 1) < needed(lx, ly)) continue;
+              probedAt[j] = i;
+              candidates.push(j);
+            }
+          }
+        }
+        candidates.sort((a, b) => a - b);
+        for (const j of candidates) {
+          const s = jaccardAtLeast(x, sets[j]!, needed(lx, lens[j]!));
           if (s >= t - 1e-9) {
             dup = j;
             sim = s;
@@ -172,24 +183,122 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     kept.push(i);
     if (key !== undefined) covered.add(key);
     if (group !== undefined) groupsKept.add(group);
-    if (x.length === 0) {
-      const list = index.get(-1 - family[i]!);
-      if (list) list.push(i);
-      else index.set(-1 - family[i]!, [i]);
-      continue;
-    }
-    const prefix = x.length - Math.ceil(t * x.length - 1e-9) + 1;
-    for (let p = 0; p < prefix && p < x.length; p++) {
-      const k = family[i]! * stride + x[p]!;
-      const list = index.get(k);
-      if (list) list.push(i);
-      else index.set(k, [i]);
-    }
+    if (lx === 0) addToIndex(index, -1 - fam, i, 0);
+    const px = lx === 0 ? 0 : prefixLength(lx);
+    for (let p = 0; p < px && p < lx; p++) addToIndex(index, fam * stride + x[p]!, i, p);
   }
   return { kept: kept.map((i) => cases[i]!), kept_indices: kept, removed };
 }
 
-function jaccardSorted(a: Int32Array, b: Int32Array): number {
+/**
+ * Word-to-token-id table for the tokenizer. Words are hashed while the text is scanned and checked
+ * against the stored word in place, so a word already seen costs no string allocation.
+ */
+class WordTable {
+  private readonly byHash = new Map<number, number>();
+  private readonly words: string[] = [];
+  private readonly ids: number[] = [];
+  private readonly next: number[] = [];
+  private readonly stemToId = new Map<string, number>();
+  readonly df: number[] = [];
+
+  /** Token id of text[start, end) (lower case), -1 for a stop word. */
+  lookup(text: string, start: number, end: number, hash: number): number {
+    let e = this.byHash.get(hash);
+    while (e !== undefined && e >= 0) {
+      const w = this.words[e]!;
+      if (w.length === end - start && text.startsWith(w, start)) return this.ids[e]!;
+      e = this.next[e]!;
+    }
+    const w = text.slice(start, end);
+    let id = -1;
+    if (!STOP_WORDS.has(w)) {
+      const st = stem(w);
+      const known = this.stemToId.get(st);
+      if (known === undefined) {
+        id = this.df.length;
+        this.stemToId.set(st, id);
+        this.df.push(0);
+      } else id = known;
+    }
+    const slot = this.words.length;
+    this.words.push(w);
+    this.ids.push(id);
+    this.next.push(this.byHash.get(hash) ?? -1);
+    this.byHash.set(hash, slot);
+    return id;
+  }
+}
+
+/** Token-id sets of the cases (unsorted) and the document frequency of each token id. */
+function tokenize(cases: readonly TestCase[]): { sets: Int32Array[]; df: number[] } {
+  const n = cases.length;
+  const table = new WordTable();
+  const df = table.df;
+  let lastSeen = new Int32Array(1024).fill(-1);
+  const sets: Int32Array[] = new Array(n);
+  const buf: number[] = [];
+  const scan = (raw: string, i: number) => {
+    const text = raw.toLowerCase();
+    let start = -1;
+    let hash = 0;
+    for (let k = 0; k <= text.length; k++) {
+      const code = k < text.length ? text.charCodeAt(k) : 32;
+      if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) {
+        if (start < 0) {
+          start = k;
+          hash = 0;
+        }
+        hash = (Math.imul(hash, 31) + code) | 0;
+        continue;
+      }
+      if (start < 0) continue;
+      const len = k - start;
+      const from = start;
+      start = -1;
+      if (len < 2) continue;
+      const id = table.lookup(text, from, k, hash);
+      if (id < 0) continue;
+      if (id >= lastSeen.length) {
+        const grown = new Int32Array(lastSeen.length * 2).fill(-1);
+        grown.set(lastSeen);
+        lastSeen = grown;
+      }
+      if (lastSeen[id] === i) continue;
+      lastSeen[id] = i;
+      df[id]!++;
+      buf.push(id);
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    const c = cases[i]!;
+    buf.length = 0;
+    scan(c.title, i);
+    scan(c.description, i);
+    for (const step of c.steps) scan(step, i);
+    scan(c.expected_result, i);
+    const set = new Int32Array(buf.length);
+    for (let k = 0; k < buf.length; k++) set[k] = buf[k]!;
+    sets[i] = set;
+  }
+  return { sets, df };
+}
+
+function addToIndex(index: Map<number, number[][]>, key: number, id: number, pos: number): void {
+  let buckets = index.get(key);
+  if (!buckets) {
+    buckets = [];
+    index.set(key, buckets);
+  }
+  while (buckets.length <= pos) buckets.push([]);
+  buckets[pos]!.push(id);
+}
+
+/**
+ * Jaccard of two rank-sorted sets, or -1 as soon as the overlap can no longer reach `need`: rare
+ * tokens come first, so mismatches show up early and most rejections stop after a few steps.
+ */
+function jaccardAtLeast(a: Int32Array, b: Int32Array, need: number): number {
   let i = 0;
   let j = 0;
   let inter = 0;
@@ -202,6 +311,7 @@ function jaccardSorted(a: Int32Array, b: Int32Array): number {
       j++;
     } else if (x < y) i++;
     else j++;
+    if (inter + Math.min(a.length - i, b.length - j) < need) return -1;
   }
   const union = a.length + b.length - inter;
   return union === 0 ? 1 : inter / union;

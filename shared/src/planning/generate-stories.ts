@@ -10,15 +10,7 @@ import { deriveAcceptanceCriteria } from './derive-criteria.js';
 import { estimateTicket } from './estimate-ticket.js';
 import { htmlToPlanText, looksLikeHtml } from './html-to-text.js';
 import type { Story } from './schemas.js';
-import {
-  capitalize,
-  containment,
-  contentTokens,
-  jaccard,
-  pluralize,
-  splitSentences,
-  truncate,
-} from './text.js';
+import { capitalize, containment, contentTokens, jaccard, splitSentences, truncate } from './text.js';
 
 export interface StorySourceInput {
   epic_summary: string;
@@ -118,7 +110,6 @@ function titleFrom(text: string): string {
 function userStoryCandidate(m: RegExpMatchArray, area: string): Candidate {
   const actor = m[1]!.trim().toLowerCase();
   const want = m[2]!.trim().replace(/[,;]+$/, '');
-  const why = m[3]?.trim();
   const sentence = m[0]
     .trim()
     .replace(/^as an? /i, (x) => capitalize(x.toLowerCase()))
