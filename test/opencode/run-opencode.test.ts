@@ -33,13 +33,19 @@ let repoDir: string;
 const handles: SandboxHandle[] = [];
 let standIn: StandIn | undefined;
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
+/** Whether any process of the group still runs (zombies waiting for a reaper do not count). */
+function isAlive(pgid: number): boolean {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+    } catch {
+      // the process ended while we looked
+    }
   }
+  return false;
 }
 
 /** Where the prompt says the result goes and where the repository was cloned. */
@@ -276,4 +282,36 @@ describe('runOpenCode with the real opencode binary (local process)', () => {
     expect(err).toMatchObject({ code: 'result_too_large' });
     expect(workLeft()).toEqual([]);
   }, 120_000);
+
+  it('reports a sandbox that dies mid-run as a crash and still cleans up', async () => {
+    const rt = await setup(() => {
+      const pid = handles[0]?.info.pid;
+      if (pid) setTimeout(() => process.kill(pid, 'SIGKILL'), 50);
+      return { kind: 'hang' };
+    });
+    const err = await runOpenCode(
+      { jobId: 'job-crash', prompt: 'x', repos: [repoDir], resultSchema: TaskBreakdown },
+      rt,
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'sandbox_crashed' });
+    expect(String((err as Error).message)).toContain('SIGKILL');
+    expect(isAlive(handles[0]?.info.pid as number)).toBe(false);
+    expect(workLeft()).toEqual([]);
+  }, 120_000);
+
+  it('refuses invalid repositories before starting anything', async () => {
+    const rt = await setup(() => ({ kind: 'text', text: 'unused' }));
+    const err = await runOpenCode(
+      {
+        jobId: 'job-bad-repo',
+        prompt: 'x',
+        repos: ['https://169.254.169.254/latest'],
+        resultSchema: TaskBreakdown,
+      },
+      { ...rt, unsafeAllowLocalOrigins: false },
+    ).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'invalid_repos', status: 400 });
+    expect(handles).toHaveLength(0);
+    expect(standIn?.requests).toHaveLength(0);
+  });
 });

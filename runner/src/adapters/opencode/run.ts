@@ -264,6 +264,12 @@ export async function runOpenCode<T>(
       ...(debug ? { debugLog: await writeDebug() } : {}),
     };
   } catch (err) {
+    // A dying server usually closes the event stream a moment before its exit is noticed: give the exit
+    // a moment to arrive so the error names the real cause.
+    if (handle && !stop.signal.aborted && err instanceof OpenCodeError && err.code === 'session_failed') {
+      await Promise.race([handle.exited, new Promise((r) => setTimeout(r, 1_500))]);
+      await new Promise((r) => setImmediate(r));
+    }
     const e =
       abortedWith(stop.signal) && !(err instanceof OpenCodeError && err.code.startsWith('result_'))
         ? (abortedWith(stop.signal) as OpenCodeError)
