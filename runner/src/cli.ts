@@ -5,11 +5,13 @@
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerServeCommands } from './commands/serve.js';
+import { registerSprintCommands } from './commands/sprint.js';
 
 const program = new Command();
 program.name('augment').description('Augment: AI planning for Jira and Confluence').showHelpAfterError();
 
 registerServeCommands(program);
 registerEmulatorCommand(program);
+registerSprintCommands(program);
 
 await program.parseAsync(process.argv);

@@ -16,6 +16,7 @@ import type { Env } from './env.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
 import { TeamMemberStore } from './store/team-members.js';
+import { TimelineStore } from './store/timelines.js';
 
 export interface Services {
   env: Env;
@@ -24,6 +25,8 @@ export interface Services {
   secrets: readonly string[];
   db: Database;
   teamMembers: TeamMemberStore;
+  /** Stored epic timelines (POST /sprint/timeline with dry_run false), newest first. */
+  timelines: TimelineStore;
   /** The LLM facade (providers, structured output, rules fallback). Jobs use `ctx.llm`, which records usage. */
   llm: Llm;
   /**
@@ -46,6 +49,7 @@ export function createServices(env: Env, log: Logger, secrets: readonly string[]
     secrets,
     db,
     teamMembers: new TeamMemberStore(db),
+    timelines: new TimelineStore(db),
     llm: createLlm(llmConfigFromEnv(env), { log }),
     atlassian: atlassianFactory(env, log),
     close: () => db.close(),

@@ -20,6 +20,7 @@ import { AppError } from './errors.js';
 import { registerGenerationRoutes } from './routes/generation.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerSprintRoutes } from './routes/sprint.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTeamMemberRoutes } from './routes/team-members.js';
 import { validationError, validationHook } from './validation.js';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): App {
   registerJobRoutes(app, deps);
   registerGenerationRoutes(app, deps);
   registerTeamMemberRoutes(app, deps);
+  registerSprintRoutes(app, deps);
   registerSystemRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });

@@ -1,6 +1,8 @@
 import type { JobType } from '@augment/shared';
 import type { AnyProcessor } from '../types.js';
 import { previewProcessor } from './preview.js';
+import { sprintPlanningProcessor } from './sprint-planning.js';
+import { timelinePlanningProcessor } from './timeline-planning.js';
 
 /** The processor of each job type. Each later capability replaces its entry with its own file. */
 export const processors: Record<JobType, AnyProcessor> = {
@@ -13,6 +15,6 @@ export const processors: Record<JobType, AnyProcessor> = {
   epic_creation: previewProcessor('epic_creation'),
   story_creation: previewProcessor('story_creation'),
   task_creation: previewProcessor('task_creation'),
-  sprint_planning: previewProcessor('sprint_planning'),
-  timeline_planning: previewProcessor('timeline_planning'),
+  sprint_planning: sprintPlanningProcessor,
+  timeline_planning: timelinePlanningProcessor,
 };

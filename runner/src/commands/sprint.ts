@@ -1,0 +1,81 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  DependencyCycleError,
+  planSprints,
+  renderTextGantt,
+  renderTimelineHtml,
+  SprintInputError,
+  SprintPlanInput,
+} from '@augment/shared';
+import type { Command } from 'commander';
+
+/** Why a planning file could not be planned; printed as `error: <message>` and exit code 1. */
+class CliError extends Error {}
+
+const fieldPath = (path: readonly PropertyKey[]) =>
+  path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  ) || '(file)';
+
+function readInput(file: string): SprintPlanInput {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = SprintPlanInput.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${fieldPath(i.path)}: ${i.message}`);
+    throw new CliError(`${file} is not a valid sprint planning file:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * `augment sprint plan FILE [--json] [--html OUT]`: schedules a local file of tasks, teams and sprint
+ * settings, offline. Prints a text Gantt chart, or the plan as JSON; `--html` writes a self-contained page.
+ */
+export function registerSprintCommands(program: Command) {
+  const sprint = program.command('sprint').description('sprint planning on local files (offline)');
+  sprint
+    .command('plan')
+    .description('plan tasks into sprints from a JSON file (see examples/sprint-plan.json)')
+    .argument('<file>', 'planning file: {epic_key, start_date, sprint_duration_days, teams, tasks}')
+    .option('--json', 'print the plan as JSON instead of the text timeline')
+    .option('--html <out>', 'write the timeline as a self-contained HTML page to OUT')
+    .action((file: string, opts: { json?: boolean; html?: string }) => {
+      try {
+        const input = readInput(file);
+        let plan: ReturnType<typeof planSprints>;
+        try {
+          plan = planSprints(input);
+        } catch (err) {
+          if (err instanceof DependencyCycleError || err instanceof SprintInputError) {
+            throw new CliError(err.message);
+          }
+          throw err;
+        }
+        if (opts.html) {
+          const out = resolve(opts.html);
+          writeFileSync(out, renderTimelineHtml(plan, input));
+          // With --json, stdout stays pure JSON for scripts; the note goes to stderr.
+          (opts.json ? process.stderr : process.stdout).write(`wrote the timeline to ${out}\n`);
+        }
+        if (opts.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
+        else if (!opts.html) process.stdout.write(`${renderTextGantt(plan, input)}\n`);
+      } catch (err) {
+        if (!(err instanceof CliError)) throw err;
+        process.stderr.write(`error: ${err.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,340 @@
+/**
+ * Turns an epic's Jira children into planner tasks: which team does the work, how many days it takes, and
+ * which issues must finish first. Pure (no Jira calls), so every rule is unit-tested.
+ *
+ * Team rule, first match wins:
+ *  1. a label `team:<name>` (also `team-<name>`, `team_<name>`);
+ *  2. a label that names a role (`backend`, `frontend`, `qa`, `infrastructure`, `data`, `design`,
+ *     or a common alias such as `be`, `fe`, `infra`, `devops`, `ux`);
+ *  3. a component named like rule 1 or 2 (product-area components such as "Payments" are ignored);
+ *  4. an issue type that names a role ("Backend Task", "QA Task", "Test");
+ *  5. a summary prefix: `[Backend] ...`, `(FE) ...`, `Backend: ...`, `QA - ...`;
+ *  6. words of the summary (api, endpoint, database -> backend; page, button, css -> frontend; ...),
+ *     the role with the most hits, ties in role order;
+ *  7. otherwise the team `unassigned` (reported in `warnings`).
+ * Role names are what team members' roles are called, so capacity from `/team-members` lines up.
+ *
+ * Estimate rule: Jira's original estimate (seconds, 8 hours a day), else story points (1 point = 1 day),
+ * else DEFAULT_ESTIMATE_DAYS with `estimate_source: "default"` so the caller can see it was guessed.
+ */
+import type { JiraIssue } from '../../adapters/jira/index.js';
+
+export const HOURS_PER_DAY = 8;
+export const DAYS_PER_STORY_POINT = 1;
+export const DEFAULT_ESTIMATE_DAYS = 2;
+export const UNASSIGNED_TEAM = 'unassigned';
+
+export type TeamSource = 'label' | 'component' | 'issue_type' | 'summary_prefix' | 'summary_words' | 'none';
+export type EstimateSource = 'original_estimate' | 'story_points' | 'default';
+
+/** One epic child as the planner will see it, with where each value came from. */
+export interface EpicTask {
+  key: string;
+  summary: string;
+  issue_type: string;
+  status: string;
+  team: string;
+  team_source: TeamSource;
+  estimate_days: number;
+  estimate_source: EstimateSource;
+  /** Keys of the issues that block this one and are still open. */
+  depends_on: string[];
+}
+
+export interface SkippedIssue {
+  key: string;
+  reason: string;
+}
+
+/** Aliases -> role. Keys are lower-case single tokens. */
+const ROLE_ALIASES: Record<string, string> = {
+  backend: 'backend',
+  'back-end': 'backend',
+  be: 'backend',
+  server: 'backend',
+  api: 'backend',
+  frontend: 'frontend',
+  'front-end': 'frontend',
+  fe: 'frontend',
+  ui: 'frontend',
+  web: 'frontend',
+  qa: 'qa',
+  test: 'qa',
+  testing: 'qa',
+  quality: 'qa',
+  infrastructure: 'infrastructure',
+  infra: 'infrastructure',
+  devops: 'infrastructure',
+  ops: 'infrastructure',
+  platform: 'infrastructure',
+  sre: 'infrastructure',
+  data: 'data',
+  analytics: 'data',
+  design: 'design',
+  ux: 'design',
+  fullstack: 'fullstack',
+  'full-stack': 'fullstack',
+};
+
+/** Summary words per role (rule 6). Order matters for ties. */
+const ROLE_WORDS: [string, string[]][] = [
+  [
+    'backend',
+    [
+      'api',
+      'endpoint',
+      'endpoints',
+      'service',
+      'services',
+      'database',
+      'db',
+      'schema',
+      'migration',
+      'server',
+      'backend',
+      'webhook',
+      'queue',
+      'worker',
+      'rest',
+      'graphql',
+      'sql',
+      'persistence',
+      'integration',
+    ],
+  ],
+  [
+    'frontend',
+    [
+      'ui',
+      'page',
+      'pages',
+      'screen',
+      'screens',
+      'component',
+      'components',
+      'button',
+      'form',
+      'forms',
+      'css',
+      'frontend',
+      'react',
+      'layout',
+      'modal',
+      'view',
+      'picker',
+      'widget',
+      'responsive',
+      'styling',
+    ],
+  ],
+  ['qa', ['test', 'tests', 'testing', 'qa', 'e2e', 'regression', 'automation', 'verify', 'validation']],
+  [
+    'infrastructure',
+    [
+      'deploy',
+      'deployment',
+      'pipeline',
+      'ci',
+      'cd',
+      'terraform',
+      'kubernetes',
+      'k8s',
+      'helm',
+      'infra',
+      'infrastructure',
+      'monitoring',
+      'alerting',
+      'docker',
+      'provision',
+      'scaling',
+    ],
+  ],
+  ['data', ['etl', 'analytics', 'warehouse', 'data', 'reporting', 'metrics', 'dataset', 'tracking']],
+  ['design', ['design', 'mockup', 'mockups', 'wireframe', 'wireframes', 'ux', 'figma', 'prototype']],
+];
+
+const TEAM_LABEL = /^team[:_-](.+)$/i;
+
+const normaliseTeam = (name: string): string => {
+  const n = name.trim().toLowerCase();
+  return ROLE_ALIASES[n] ?? n;
+};
+
+/** A label/component value that names a team (rule 1 or 2), or null. */
+function teamFromTag(tag: string): string | null {
+  const m = TEAM_LABEL.exec(tag.trim());
+  if (m?.[1]?.trim()) return normaliseTeam(m[1]);
+  return ROLE_ALIASES[tag.trim().toLowerCase()] ?? null;
+}
+
+const words = (text: string): string[] =>
+  text
+    .toLowerCase()
+    .split(/[^a-z0-9-]+/)
+    .filter(Boolean);
+
+function componentNames(fields: Record<string, unknown>): string[] {
+  const raw = fields.components;
+  if (!Array.isArray(raw)) return [];
+  return raw
+    .map((c) => (c && typeof c === 'object' ? (c as { name?: unknown }).name : undefined))
+    .filter((n): n is string => typeof n === 'string');
+}
+
+const PREFIX = /^\s*(?:\[([^\]]{1,30})\]|\(([^)]{1,30})\)|([A-Za-z][A-Za-z-]{0,29})\s*(?::|\s-\s|\s–\s))/;
+
+/** The team of an issue and which rule found it (see the module comment for the order). */
+export function detectTeam(issue: Pick<JiraIssue, 'labels' | 'summary' | 'issueType' | 'fields'>): {
+  team: string;
+  source: TeamSource;
+} {
+  // Rule 1 before rule 2 across all labels: an explicit team label beats a role-like label.
+  for (const label of issue.labels) {
+    const m = TEAM_LABEL.exec(label.trim());
+    if (m?.[1]?.trim()) return { team: normaliseTeam(m[1]), source: 'label' };
+  }
+  for (const label of issue.labels) {
+    const t = teamFromTag(label);
+    if (t) return { team: t, source: 'label' };
+  }
+  for (const name of componentNames(issue.fields)) {
+    const t = teamFromTag(name);
+    if (t) return { team: t, source: 'component' };
+  }
+  for (const w of words(issue.issueType)) {
+    const t = ROLE_ALIASES[w];
+    if (t && w !== 'api' && w !== 'server') return { team: t, source: 'issue_type' };
+  }
+  const prefix = PREFIX.exec(issue.summary);
+  const tag = prefix?.[1] ?? prefix?.[2] ?? prefix?.[3];
+  if (tag) {
+    const t = teamFromTag(tag);
+    if (t) return { team: t, source: 'summary_prefix' };
+  }
+  const summaryWords = words(issue.summary);
+  let best: string | null = null;
+  let bestHits = 0;
+  for (const [role, vocabulary] of ROLE_WORDS) {
+    const hits = summaryWords.filter((w) => vocabulary.includes(w)).length;
+    if (hits > bestHits) {
+      best = role;
+      bestHits = hits;
+    }
+  }
+  if (best) return { team: best, source: 'summary_words' };
+  return { team: UNASSIGNED_TEAM, source: 'none' };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** Days of work of an issue and where the figure came from. */
+export function estimateOf(issue: Pick<JiraIssue, 'originalEstimateSeconds' | 'storyPoints'>): {
+  days: number;
+  source: EstimateSource;
+} {
+  const seconds = issue.originalEstimateSeconds;
+  if (seconds !== null && seconds > 0) {
+    return { days: round2(seconds / 3600 / HOURS_PER_DAY), source: 'original_estimate' };
+  }
+  const points = issue.storyPoints;
+  if (points !== null && points > 0)
+    return { days: round2(points * DAYS_PER_STORY_POINT), source: 'story_points' };
+  return { days: DEFAULT_ESTIMATE_DAYS, source: 'default' };
+}
+
+export interface EpicTasksOptions {
+  /** The board's active sprints (id -> name): issues in one are committed work and are not re-planned. */
+  activeSprints?: ReadonlyMap<number, string>;
+  /** Keys of blockers outside the epic that are done (their links no longer hold anything up). */
+  doneOutside?: ReadonlySet<string>;
+}
+
+export interface EpicTasks {
+  tasks: EpicTask[];
+  skipped: SkippedIssue[];
+  warnings: string[];
+}
+
+/**
+ * Planner tasks from the epic's children. Done issues and issues in an active sprint are skipped (with the
+ * reason) and count as finished blockers. A blocker outside the epic that is not known to be done stays a
+ * dependency: the planner then reports the blocked task as unscheduled, naming the blocker.
+ */
+export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOptions = {}): EpicTasks {
+  const active = opts.activeSprints ?? new Map<number, string>();
+  const doneOutside = opts.doneOutside ?? new Set<string>();
+  const skipped: SkippedIssue[] = [];
+  const finished = new Set<string>();
+  const open: JiraIssue[] = [];
+  const seen = new Set<string>();
+  for (const issue of children) {
+    if (seen.has(issue.key)) continue;
+    seen.add(issue.key);
+    if (issue.issueType.toLowerCase() === 'epic') {
+      skipped.push({ key: issue.key, reason: 'is an epic' });
+      continue;
+    }
+    if (issue.statusCategory === 'done') {
+      skipped.push({ key: issue.key, reason: `done (status ${issue.status || 'done'})` });
+      finished.add(issue.key);
+      continue;
+    }
+    const activeId = issue.sprintIds.find((id) => active.has(id));
+    if (activeId !== undefined) {
+      skipped.push({
+        key: issue.key,
+        reason: `already in the active sprint "${active.get(activeId)}" (${activeId})`,
+      });
+      finished.add(issue.key);
+      continue;
+    }
+    open.push(issue);
+  }
+
+  const tasks: EpicTask[] = open.map((issue) => {
+    const { team, source: teamSource } = detectTeam(issue);
+    const { days, source: estimateSource } = estimateOf(issue);
+    const blockers = new Set<string>();
+    for (const link of issue.blocks) {
+      if (link.blocked !== issue.key || link.blocker === issue.key) continue;
+      if (finished.has(link.blocker) || doneOutside.has(link.blocker)) continue;
+      blockers.add(link.blocker);
+    }
+    return {
+      key: issue.key,
+      summary: issue.summary,
+      issue_type: issue.issueType,
+      status: issue.status,
+      team,
+      team_source: teamSource,
+      estimate_days: days,
+      estimate_source: estimateSource,
+      depends_on: [...blockers],
+    };
+  });
+
+  const warnings: string[] = [];
+  const guessed = tasks.filter((t) => t.estimate_source === 'default').map((t) => t.key);
+  if (guessed.length > 0) {
+    warnings.push(
+      `${guessed.length} issue(s) have no original estimate or story points; assumed ${DEFAULT_ESTIMATE_DAYS} days each: ${guessed.join(', ')}`,
+    );
+  }
+  const teamless = tasks.filter((t) => t.team_source === 'none').map((t) => t.key);
+  if (teamless.length > 0) {
+    warnings.push(
+      `${teamless.length} issue(s) have no team; add a label such as team:backend: ${teamless.join(', ')}`,
+    );
+  }
+  return { tasks, skipped, warnings };
+}
+
+/** Keys of issues outside `children` that block one of them: whether they are done decides what waits. */
+export function outsideBlockerKeys(children: readonly JiraIssue[]): string[] {
+  const keys = new Set(children.map((c) => c.key));
+  const out = new Set<string>();
+  for (const c of children) {
+    for (const link of c.blocks) if (link.blocked === c.key && !keys.has(link.blocker)) out.add(link.blocker);
+  }
+  return [...out];
+}
