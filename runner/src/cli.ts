@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerPrdCommands } from './commands/prd.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSprintCommands } from './commands/sprint.js';
 
@@ -12,6 +13,7 @@ program.name('augment').description('Augment: AI planning for Jira and Confluenc
 
 registerServeCommands(program);
 registerEmulatorCommand(program);
+registerPrdCommands(program);
 registerSprintCommands(program);
 
 await program.parseAsync(process.argv);

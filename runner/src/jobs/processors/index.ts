@@ -1,5 +1,6 @@
 import type { JobType } from '@augment/shared';
 import type { AnyProcessor } from '../types.js';
+import { prdStorySyncProcessor } from './prd-story-sync.js';
 import { previewProcessor } from './preview.js';
 import { sprintPlanningProcessor } from './sprint-planning.js';
 import { timelinePlanningProcessor } from './timeline-planning.js';
@@ -9,7 +10,7 @@ export const processors: Record<JobType, AnyProcessor> = {
   single: previewProcessor('single'),
   batch: previewProcessor('batch'),
   story_generation: previewProcessor('story_generation'),
-  prd_story_sync: previewProcessor('prd_story_sync'),
+  prd_story_sync: prdStorySyncProcessor,
   task_generation: previewProcessor('task_generation'),
   test_generation: previewProcessor('test_generation'),
   epic_creation: previewProcessor('epic_creation'),
