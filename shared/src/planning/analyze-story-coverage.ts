@@ -75,6 +75,10 @@ export function analyzeStoryCoverage(
   const allTests = [...tests, ...tasks.flatMap((t) => t.test_cases)];
   const testSets = allTests.map((tc) => new Set(contentTokens(testText(tc))));
   const taskSets = tasks.map((t) => new Set(contentTokens(`${t.summary} ${t.description}`)));
+  // Words most tasks share (the story's main noun) do not say which task a criterion belongs to.
+  const taskDf = new Map<string, number>();
+  for (const set of taskSets) for (const w of set) taskDf.set(w, (taskDf.get(w) ?? 0) + 1);
+  const common = (w: string) => tasks.length >= 3 && (taskDf.get(w) ?? 0) >= tasks.length * 0.8;
 
   const rows: CriterionCoverage[] = [];
   const gaps: CoverageGap[] = [];
@@ -95,9 +99,14 @@ export function analyzeStoryCoverage(
           (tc) => tc.covers_criterion !== null && sameCriterion(criterion, ct, tc.covers_criterion),
         );
       const score = containment(ct, taskSets[i]!);
+      const near = containment(
+        ct.filter((w) => !common(w)),
+        taskSets[i]!,
+      );
       if (explicit || score >= 0.6) coveringTasks.push(t.id);
-      else if (t.team !== 'qa' && score >= 0.25 && (!nearest || score > nearest.score))
-        nearest = { index: i, score };
+      else if (t.team !== 'qa' && near >= 0.34 && (!nearest || near > nearest.score)) {
+        nearest = { index: i, score: near };
+      }
     });
     // A QA task covering a criterion verifies it; some other team still has to build it.
     const hasTask = coveringTasks.some((id) => tasks.find((t) => t.id === id)?.team !== 'qa');

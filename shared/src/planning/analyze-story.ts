@@ -225,9 +225,10 @@ function analyzeWithoutComplexity(story: StoryLike): Omit<StoryAnalysis, 'comple
     firstParagraph.length > 400 ? (firstParagraph.split(/(?<=[.!?])\s/)[0] ?? '') : firstParagraph;
   // The "so that ..." benefit is not work to do ("so that customers pay on time" asks for no payment API).
   const ask = `${story.title}\n${asked.replace(/\bso(?: that)?\b[^.\n]*/gi, ' ')}`;
-  const reads: Action[] = detectActions(criteria.join('\n')).filter(
-    (x) => x === 'view' || x === 'list' || x === 'search',
-  );
+  // Criteria add the reads they name; "an error is shown" is not a request for a detail view.
+  const criteriaText = criteria.join('\n');
+  const reads: Action[] = detectActions(criteriaText).filter((x) => x === 'list' || x === 'search');
+  if (/\b(?:views?|opens?|details? (?:page|view|screen))\b/i.test(criteriaText)) reads.push('view');
   const primary = new Set<Action>([...detectActions(ask), ...reads]);
   const analysis: Omit<StoryAnalysis, 'complexity'> = {
     text,

@@ -3,7 +3,7 @@
  * and the limits it names. Test generation and coverage work from these facts rather than from the
  * raw sentence, so two criteria yield different tests, not one template with a swapped word.
  */
-import { capitalize, truncate } from './text.js';
+import { capitalize, singularize, truncate } from './text.js';
 
 export type CriterionCategory =
   | 'performance'
@@ -68,8 +68,12 @@ const CATEGORY_RULES: [CriterionCategory, RegExp][] = [
   ['display', /\b(?:shows?|shown|display\w*|sees?|visible|lists?|pages?|views?|highlight\w*|screen)\b/i],
 ];
 
-const LIMIT_RE =
-  /\b\d+(?:[.,]\d+)?\s?(?:%|ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|days?|weeks?|months?|years?|characters?|chars?|items?|records?|rows?|mb|kb|gb|requests?|users?|attempts?|decimal places?)\b|\b(?:up to|at most|at least|max(?:imum)?|min(?:imum)?) \d+(?:[.,]\d+)?\b/gi;
+const UNIT =
+  '(?:%|ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|hours?|days?|weeks?|months?|years?|characters?|chars?|items?|files?|records?|rows?|mb|kb|gb|requests?|users?|attempts?|decimal places?)';
+const LIMIT_RE = new RegExp(
+  `\\b(?:up to|at most|at least|max(?:imum)?|min(?:imum)?) \\d+(?:[.,]\\d+)?(?:\\s?${UNIT}\\b)?|\\b\\d+(?:[.,]\\d+)?\\s?${UNIT}\\b`,
+  'gi',
+);
 
 /** Splits "Given ..., when ..., then ..." (also "If/When ..., then ...") into clauses. */
 export function parseGivenWhenThen(text: string): { given?: string; when?: string; outcome?: string } {
@@ -136,7 +140,8 @@ export function toGivenWhenThen(criterion: string, actor?: string): string {
       participle === 'shown' || participle === 'listed'
         ? `${object} ${plural ? 'are' : 'is'} ${participle} to them`
         : `${object} ${plural ? 'are' : 'is'} ${participle}`;
-    return `Given a signed-in ${can[1]!.toLowerCase()}, when they ${can[2]} ${can[3]}, then ${outcome}`;
+    const who = can[1]!.toLowerCase().replace(/(\w+)$/, (w) => singularize(w));
+    return `Given a signed-in ${who}, when they ${can[2]} ${can[3]}, then ${outcome}`;
   }
   return t;
 }

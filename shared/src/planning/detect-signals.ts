@@ -34,7 +34,7 @@ const STORY_TYPE_SIGNALS: SignalTable<StoryType> = {
   ],
   data: [
     strong(/\b(?:analytics|etl|data pipelines?|data processing|data migrations?|backfill(?:s|ing)?)\b/gi),
-    strong(/\b(?:data warehouse|warehouse|data lake|ingest(?:ion|s|ed)?|aggregat(?:e|es|ed|ion|ions))\b/gi),
+    strong(/\b(?:data warehouse|data lake|ingest(?:ion|s|ed)?|aggregat(?:e|es|ed|ion|ions))\b/gi),
     strong(/\bmigrat(?:e|ing) (?:existing|legacy|historical|old) (?:data|records?)\b/gi),
     weak(/\b(?:reports?|reporting|pipelines?|migrations?|metrics|exports?|imports?|csv|datasets?|batch)\b/gi),
   ],
@@ -54,7 +54,7 @@ const STORY_TYPE_SIGNALS: SignalTable<StoryType> = {
 const DOMAIN_SIGNALS: SignalTable<Domain> = {
   financial: [
     strong(
-      /\b(?:invoices?|invoicing|billing|ledger|accounting|payroll|reconcil(?:e|es|ed|iation)|refunds?)\b/gi,
+      /\b(?:invoices?|invoicing|billing(?! address)|ledger|accounting|payroll|reconcil(?:e|es|ed|iation)|refunds?)\b/gi,
     ),
     strong(
       /\b(?:currenc(?:y|ies)|vat|sales tax|tax(?:es)?|bank(?:ing)?|iban|general ledger|journal entr(?:y|ies))\b/gi,
@@ -130,7 +130,11 @@ function detect<K extends string>(text: string, table: SignalTable<K>, threshold
     let score = 0;
     for (const signal of table[key]) {
       for (const m of text.matchAll(signal.re)) {
-        const word = m[0].toLowerCase().replace(/\s+/g, ' ');
+        // "customer" and "customers" are one signal, not two.
+        const word = m[0]
+          .toLowerCase()
+          .replace(/\s+/g, ' ')
+          .replace(/(?<=[a-z]{3})(?:e?s)$/, '');
         if (seen.has(word)) continue;
         seen.add(word);
         score += signal.weight;

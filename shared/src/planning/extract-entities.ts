@@ -116,7 +116,7 @@ const GENERIC_NOUNS = new Set(
 );
 
 const ACTOR_SUBJECT =
-  /\b(admins?|administrators?|managers?|finance managers?|accountants?|customers?|clients?|buyers?|sellers?|merchants?|doctors?|nurses?|clinicians?|patients?|agents?|operators?|reviewers?|approvers?|editors?|owners?|members?|guests?|visitors?|shoppers?|employees?|developers?|analysts?|support agents?)\s+(?:can|should|must|wants?|needs?|is able|are able|may)\b/i;
+  /\b(admins?|administrators?|managers?|finance managers?|accountants?|customers?|clients?|buyers?|sellers?|merchants?|doctors?|nurses?|clinicians?|patients?|agents?|operators?|reviewers?|approvers?|editors?|owners?|members?|guests?|visitors?|shoppers?|employees?|developers?|analysts?|support agents?|users?)\s+(?:can|should|must|wants?|needs?|is able|are able|may)\b/i;
 
 const DETERMINERS = new Set(
   'a an the each every their my our your its his her this that these those any some no another'.split(' '),
@@ -193,7 +193,7 @@ export function extractEntities(text: string): StoryEntities {
     actors.push(m[1]!.trim().toLowerCase());
   }
   if (actors.length === 0) {
-    const subject = text.match(ACTOR_SUBJECT);
+    const subject = text.match(ACTOR_SUBJECT) ?? text.match(/\bsigned[- ]in ([a-z]+(?: manager| agent)?)\b/i);
     if (subject) actors.push(singularize(subject[1]!.toLowerCase()));
   }
 

@@ -95,10 +95,10 @@ function titleFrom(text: string): string {
   if (colon > 3 && colon < 70) t = t.slice(0, colon);
   t = t
     .replace(
-      /^(?:the\s+)?(?:system|app|application|platform|product|service|users?|customers?|admins?)\s+(?:must|shall|should|will|can|needs? to)\s+(?:be able to\s+|allow\s+(?:users?\s+)?(?:to\s+)?|support\s+)?/i,
+      /^(?:the\s+)?(?:system|app|application|platform|product|service|users?|customers?|admins?)\s+(?:must|shall|should|will|can|needs? to)\s+(?:be able to\s+|allow\s+(?:\w+\s+){0,2}?to\s+|support\s+)?/i,
       '',
     )
-    .replace(/^(?:allow|enable)\s+(?:users?|customers?|admins?)\s+to\s+/i, '')
+    .replace(/^(?:allow|enable)\s+(?:\w+\s+){0,2}?to\s+/i, '')
     .replace(/^(?:ability|option) to\s+/i, '')
     .replace(/^(?:be able to)\s+/i, '')
     .replace(/[.;]+$/, '')
@@ -275,7 +275,10 @@ export function generateStoriesForEpic(input: StorySourceInput): Story[] {
     const ct = new Set(contentTokens(c.title));
     const twin = merged.find((m) => {
       const mt = new Set(contentTokens(m.title));
-      return jaccard(ct, mt) >= 0.6 || (ct.size >= 2 && containment([...ct], mt) >= 0.85);
+      // Short titles need a stricter match: "Archive projects" is not "Restore archived projects".
+      const small = Math.min(ct.size, mt.size);
+      const [a, b] = ct.size <= mt.size ? [ct, mt] : [mt, ct];
+      return jaccard(ct, mt) >= 0.75 || (small >= 3 && containment([...a], b) >= 0.9);
     });
     if (twin) {
       for (const crit of c.criteria) if (!twin.criteria.includes(crit)) twin.criteria.push(crit);

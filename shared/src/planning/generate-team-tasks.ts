@@ -386,7 +386,11 @@ function backendBlueprints(c: Ctx): Blueprint[] {
     const related = a.entities.resources.filter((r) => r !== R).slice(0, 2);
     out.push({
       team: 'backend',
-      summary: `Add ${R} data model and migration${fields ? ` (${fields})` : ''}`,
+      // Changing an existing record extends its model rather than creating one.
+      summary:
+        c.asks('update') && !c.asks('create') && fields
+          ? `Extend ${R} data model with ${fields} (migration)`
+          : `Add ${R} data model and migration${fields ? ` (${fields})` : ''}`,
       goal: `Store ${pluralize(R)} with the fields the story needs.`,
       scope: [
         `Table for the ${R}${fields ? ` with ${fields}` : ''}${related.length ? `, foreign keys to ${joinList(related)}` : ''}`,

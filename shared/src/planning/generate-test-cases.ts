@@ -1186,14 +1186,6 @@ export function generateTestCases(item: TestSubject, opts: TestGenerationOptions
   const perCriterion = facts.map((f, i) => criterionCases(f, ctx, i === 0));
   const perfTarget = facts.flatMap((f) => (f.category === 'performance' ? f.limits : []))[0];
 
-  // Priority order: each criterion's main case, task checks, then each criterion's second case, then
-  // the rest. Interleaving keeps every criterion covered before any gets a second case.
-  const pool: Candidate[] = [];
-  for (const cases of perCriterion) if (cases[0]) pool.push(cases[0]);
-  pool.push(...checkCases(item.checks ?? [], ctx));
-  for (let round = 1; round < 3; round++)
-    for (const cases of perCriterion) if (cases[round]) pool.push(cases[round]!);
-  if (!item.team && facts.length >= 2) pool.push(journeyCase(facts, ctx));
   // Within a domain or context, the cases closest to what the item is about come first.
   const itemTokens = new Set(contentTokens(text));
   const stemmedResource = contentTokens(resource)[0];
@@ -1216,11 +1208,25 @@ export function generateTestCases(item: TestSubject, opts: TestGenerationOptions
     );
     return level === 'comprehensive' ? relevant : relevant.slice(0, 1);
   });
-  for (let round = 0; round < 3; round++) {
+  const nfr = nfrCases(ctx, criteria, perfTarget);
+
+  // Priority order: every criterion's main case and the task's checks first; then one case per
+  // domain and context (and, at comprehensive, performance and security) so that they are not crowded
+  // out by many criteria; then each criterion's further cases; then the rest.
+  const pool: Candidate[] = [];
+  for (const cases of perCriterion) if (cases[0]) pool.push(cases[0]);
+  pool.push(...checkCases(item.checks ?? [], ctx));
+  const prd = opts.prd_context ? prdCases(opts.prd_context, ctx, new Set(contentTokens(text))) : [];
+  if (prd[0]) pool.push(prd[0]);
+  for (const l of [...domLists, ...ctxLists]) if (l[0]) pool.push(l[0]);
+  if (level === 'comprehensive') pool.push(...nfr);
+  for (let round = 1; round < 3; round++)
+    for (const cases of perCriterion) if (cases[round]) pool.push(cases[round]!);
+  if (!item.team && facts.length >= 2) pool.push(journeyCase(facts, ctx));
+  for (let round = 1; round < 3; round++)
     for (const l of [...domLists, ...ctxLists]) if (l[round]) pool.push(l[round]!);
-  }
-  if (opts.prd_context) pool.push(...prdCases(opts.prd_context, ctx, new Set(contentTokens(text))));
-  pool.push(...nfrCases(ctx, criteria, perfTarget));
+  pool.push(...prd.slice(1));
+  if (level !== 'comprehensive') pool.push(...nfr);
   pool.push(...fallbackCases(item, ctx));
 
   const n = criteria.length + (item.checks?.length ?? 0);
@@ -1232,7 +1238,7 @@ export function generateTestCases(item: TestSubject, opts: TestGenerationOptions
         ? clamp(n + 1, range.min, range.max)
         : level === 'standard'
           ? clamp(n + 1 + Math.min(2, extra), range.min, range.max)
-          : clamp(2 * n + extra + 2, range.min, range.max);
+          : clamp(2 * n + 2 * extra + 2, range.min, range.max);
 
   const chosen: TestCase[] = [];
   const titles = new Set<string>();
@@ -1276,6 +1282,7 @@ function journeyCase(facts: readonly CriterionFacts[], ctx: Ctx): Candidate {
 }
 
 function fallbackResource(title: string): string {
+  if (/\b(?:sign[- ]?up|register|log ?in|sign[- ]in|password)\b/i.test(title)) return 'account';
   const toks = title
     .toLowerCase()
     .match(/[a-z]+/g)

@@ -73,7 +73,10 @@ export function parseTicketDescription(description: string): ParsedDescription {
       continue;
     }
     flushScenario();
-    if (/\b(?:tbd|tbc|to be decided)\b|\?\s*$/i.test(text)) out.questions.push(text);
+    if (/\b(?:tbd|tbc|to be decided)\b|\?\s*$/i.test(text)) {
+      out.questions.push(text);
+      continue;
+    }
     if (mode === 'ac') out.criteria.push(text);
     else if (mode === 'out') out.outOfScope.push(text);
     else out.prose.push(text);
@@ -102,7 +105,8 @@ function technicalNotes(a: StoryAnalysis): string[] {
       `Schema change for the ${R} ships as a reversible migration; wrap multi-row writes in one transaction.`,
     );
   }
-  if (a.domains.includes('financial')) {
+  const money = /\b(?:amount|price|currenc|total|payment|invoice|fee|tax|balance)/i.test(a.text);
+  if (a.domains.includes('financial') && money) {
     notes.push(
       'Store money as integer minor units with an ISO 4217 currency code; round half-even once; keep an append-only audit trail.',
     );
@@ -111,7 +115,7 @@ function technicalNotes(a: StoryAnalysis): string[] {
     notes.push(
       'PHI: encrypt at rest, restrict by role, log every access (HIPAA), keep it out of logs and URLs.',
     );
-  if (a.domains.includes('ecommerce'))
+  if (a.domains.includes('ecommerce') && /\b(?:checkout|stock|inventory|payment|cart)/i.test(a.text))
     notes.push(
       'Reserve stock at checkout and release it on payment failure; use idempotency keys for payment calls.',
     );
@@ -155,7 +159,8 @@ export function generateTicketDescription(ticket: TicketInput): TicketDescriptio
   const parsed = parseTicketDescription(ticket.description ?? '');
   const story = {
     title: ticket.summary,
-    description: [ticket.description ?? '', ticket.additional_context ?? ''].join('\n'),
+    // Questions and out-of-scope items are not work to plan.
+    description: [...parsed.prose, ticket.additional_context ?? ''].join('\n'),
     acceptance_criteria: parsed.criteria,
   };
   const a = analyzeStory(story);
@@ -171,7 +176,7 @@ export function generateTicketDescription(ticket: TicketInput): TicketDescriptio
   const scope = plan.tasks.filter((t) => t.team !== 'qa').map((t) => t.summary);
   const notes = technicalNotes(a);
 
-  const context = parsed.prose.filter((p) => !parsed.questions.includes(p));
+  const context = parsed.prose;
   const contextText =
     context.length > 0
       ? truncate(context.join(' '), 1500)

@@ -52,7 +52,10 @@ export function isTestableCriterion(criterion: string): boolean {
  */
 export function scoreReadiness(story: StoryLike): Readiness {
   const reasons: ReadinessReason[] = [];
-  const criteria = (story.acceptance_criteria ?? []).map((c) => c.trim()).filter(Boolean);
+  // A placeholder ("TBD", "?") is an open question, not a criterion.
+  const criteria = (story.acceptance_criteria ?? [])
+    .map((c) => c.trim())
+    .filter((c) => c.length > 0 && !/^(?:tbd|tbc|todo|n\/a|-+|\?+)\.?$/i.test(c));
   const description = story.description ?? '';
 
   const acPoints = criteria.length === 0 ? 0 : criteria.length === 1 ? 20 : 30;
@@ -80,7 +83,7 @@ export function scoreReadiness(story: StoryLike): Readiness {
         ? 'Nothing to test yet'
         : vague.length === 0
           ? 'Every criterion states an observable outcome'
-          : `${vague.length} criterion${vague.length > 1 ? 'a are' : ' is'} not testable as written (e.g. "${vague[0]}"): state the observable outcome or a number`,
+          : `${vague.length} ${vague.length > 1 ? 'criteria are' : 'criterion is'} not testable as written (e.g. "${vague[0]}"): state the observable outcome or a number`,
   });
 
   const withoutLinks = description.replace(URL_RE, ' ').replace(/\s+/g, ' ').trim();
@@ -110,9 +113,11 @@ export function scoreReadiness(story: StoryLike): Readiness {
     });
   }
 
-  const questions = [...`${story.title}\n${description}\n${criteria.join('\n')}`.matchAll(QUESTION_RE)].map(
-    (m) => m[0].trim(),
-  );
+  const questions = [
+    ...`${story.title}\n${description}\n${(story.acceptance_criteria ?? []).join('\n')}`.matchAll(
+      QUESTION_RE,
+    ),
+  ].map((m) => m[0].trim());
   reasons.push({
     signal: 'open_questions',
     points: Math.max(0, 15 - 8 * questions.length),
