@@ -2,7 +2,7 @@
  * De-duplication of near-identical test cases across a whole epic.
  *
  * Similarity is the Jaccard index of normalised token sets (lower case, stop words removed, light
- * stemming) over title, description, steps and expected result. Finding all pairs above the threshold
+ * stemming) over title, steps and expected result (and the description for cases without steps). Finding all pairs above the threshold
  * uses prefix filtering (the "All-Pairs" method): tokens are ordered by global frequency, rarest first,
  * and two sets with Jaccard >= t must share a token within their first |s| - ceil(t*|s|) + 1 tokens.
  * Only those prefixes are indexed, and the positional filter (PPJoin) narrows each probe to the index
@@ -60,7 +60,8 @@ const TYPE_FAMILY: Record<string, number> = {
 };
 
 function caseTokens(tc: TestCase): string[] {
-  const text = `${tc.title} ${tc.description} ${tc.steps.join(' ')} ${tc.expected_result}`.toLowerCase();
+  const text =
+    `${tc.title} ${tc.steps.join(' ')} ${tc.expected_result} ${tc.steps.length === 0 ? tc.description : ''}`.toLowerCase();
   const out: string[] = [];
   for (const m of text.matchAll(WORD)) {
     const w = m[0];
@@ -274,9 +275,11 @@ function tokenize(cases: readonly TestCase[]): { sets: Int32Array[]; df: number[
     const c = cases[i]!;
     buf.length = 0;
     scan(c.title, i);
-    scan(c.description, i);
     for (const step of c.steps) scan(step, i);
     scan(c.expected_result, i);
+    // What a case does is its title, steps and expected result; the description only counts when
+    // there are no steps (free-form cases), so two runs of the same steps described differently match.
+    if (c.steps.length === 0) scan(c.description, i);
     const set = new Int32Array(buf.length);
     for (let k = 0; k < buf.length; k++) set[k] = buf[k]!;
     sets[i] = set;
