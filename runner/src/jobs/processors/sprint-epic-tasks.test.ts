@@ -1,0 +1,141 @@
+import { describe, expect, it } from 'vitest';
+import type { JiraIssue } from '../../adapters/jira/index.js';
+import {
+  buildEpicTasks,
+  DEFAULT_ESTIMATE_DAYS,
+  detectTeam,
+  estimateOf,
+  outsideBlockerKeys,
+  UNASSIGNED_TEAM,
+} from './sprint-epic-tasks.js';
+
+function issue(key: string, over: Partial<JiraIssue> = {}): JiraIssue {
+  return {
+    id: key.replace(/\D/g, ''),
+    key,
+    summary: `Issue ${key}`,
+    description: null,
+    descriptionText: '',
+    issueType: 'Task',
+    projectKey: 'P',
+    status: 'To Do',
+    statusCategory: 'new',
+    labels: [],
+    parentKey: 'P-1',
+    assignee: null,
+    prdUrl: null,
+    rfcUrl: null,
+    storyPoints: null,
+    originalEstimateSeconds: null,
+    blocks: [],
+    sprintIds: [],
+    created: null,
+    updated: null,
+    fields: {},
+    ...over,
+  };
+}
+const team = (over: Partial<JiraIssue>) => detectTeam(issue('P-2', over));
+
+describe('detectTeam', () => {
+  it('prefers an explicit team label over a role-like label, in any order', () => {
+    expect(team({ labels: ['frontend', 'team:backend'] })).toEqual({ team: 'backend', source: 'label' });
+    expect(team({ labels: ['Team-Mobile'] })).toEqual({ team: 'mobile', source: 'label' });
+    expect(team({ labels: ['team_infra'] })).toEqual({ team: 'infrastructure', source: 'label' });
+  });
+
+  it('reads role names and aliases from labels', () => {
+    expect(team({ labels: ['customer-facing', 'FE'] })).toEqual({ team: 'frontend', source: 'label' });
+    expect(team({ labels: ['devops'] })).toEqual({ team: 'infrastructure', source: 'label' });
+  });
+
+  it('uses a component only when it names a team', () => {
+    const fields = { components: [{ name: 'Payments' }, { name: 'QA' }] };
+    expect(team({ fields })).toEqual({ team: 'qa', source: 'component' });
+    expect(team({ fields: { components: [{ name: 'Payments' }] }, summary: 'Tidy up' }).source).toBe('none');
+  });
+
+  it('falls back to the issue type, then the summary prefix, then summary words', () => {
+    expect(team({ issueType: 'Frontend Task' })).toEqual({ team: 'frontend', source: 'issue_type' });
+    expect(team({ summary: '[BE] Rate limiter' })).toEqual({ team: 'backend', source: 'summary_prefix' });
+    expect(team({ summary: 'Design: checkout icons' })).toEqual({ team: 'design', source: 'summary_prefix' });
+    expect(team({ summary: 'QA - smoke run' })).toEqual({ team: 'qa', source: 'summary_prefix' });
+    expect(team({ summary: 'Add the orders endpoint and database migration' })).toEqual({
+      team: 'backend',
+      source: 'summary_words',
+    });
+    expect(team({ summary: 'Deploy pipeline for the payments service' }).team).toBe('infrastructure');
+  });
+
+  it('leaves an issue with no clue unassigned', () => {
+    expect(team({ summary: 'Think about it' })).toEqual({ team: UNASSIGNED_TEAM, source: 'none' });
+  });
+});
+
+describe('estimateOf', () => {
+  it('converts the original estimate at 8 hours a day before looking at story points', () => {
+    expect(estimateOf({ originalEstimateSeconds: 3 * 8 * 3600, storyPoints: 13 })).toEqual({
+      days: 3,
+      source: 'original_estimate',
+    });
+    expect(estimateOf({ originalEstimateSeconds: 4 * 3600, storyPoints: null }).days).toBe(0.5);
+  });
+
+  it('uses story points, then the default', () => {
+    expect(estimateOf({ originalEstimateSeconds: 0, storyPoints: 5 })).toEqual({
+      days: 5,
+      source: 'story_points',
+    });
+    expect(estimateOf({ originalEstimateSeconds: null, storyPoints: null })).toEqual({
+      days: DEFAULT_ESTIMATE_DAYS,
+      source: 'default',
+    });
+  });
+});
+
+describe('buildEpicTasks', () => {
+  const blocks = (blocker: string, blocked: string) => ({ id: `${blocker}>${blocked}`, blocker, blocked });
+
+  it('keeps open blockers as dependencies and drops those that are done or committed', () => {
+    const children = [
+      issue('P-2', { statusCategory: 'done', status: 'Done' }),
+      issue('P-3', { sprintIds: [7] }),
+      issue('P-4', {
+        blocks: [blocks('P-2', 'P-4'), blocks('P-3', 'P-4'), blocks('P-5', 'P-4'), blocks('P-4', 'P-6')],
+      }),
+      issue('P-5'),
+      issue('P-6', { blocks: [blocks('X-1', 'P-6'), blocks('X-2', 'P-6'), blocks('P-4', 'P-6')] }),
+    ];
+    const out = buildEpicTasks(children, {
+      activeSprints: new Map([[7, 'Sprint 7']]),
+      doneOutside: new Set(['X-1']),
+    });
+    expect(out.tasks.map((t) => [t.key, t.depends_on])).toEqual([
+      ['P-4', ['P-5']],
+      ['P-5', []],
+      ['P-6', ['X-2', 'P-4']],
+    ]);
+    expect(out.skipped).toEqual([
+      { key: 'P-2', reason: 'done (status Done)' },
+      { key: 'P-3', reason: 'already in the active sprint "Sprint 7" (7)' },
+    ]);
+    expect(outsideBlockerKeys(children)).toEqual(['X-1', 'X-2']);
+  });
+
+  it('warns about guessed estimates and missing teams, naming the issues', () => {
+    const out = buildEpicTasks([
+      issue('P-2', { labels: ['backend'], storyPoints: 3 }),
+      issue('P-3', { summary: 'Ponder' }),
+    ]);
+    expect(out.warnings).toHaveLength(2);
+    expect(out.warnings[0]).toContain('P-3');
+    expect(out.warnings[1]).toContain('team:backend');
+    expect(out.tasks[1]).toMatchObject({ team: UNASSIGNED_TEAM, estimate_source: 'default' });
+  });
+
+  it('skips epics and duplicate children', () => {
+    const out = buildEpicTasks([issue('P-2'), issue('P-2'), issue('P-3', { issueType: 'Epic' })]);
+    expect(out.tasks.map((t) => t.key)).toEqual(['P-2']);
+    expect(out.skipped).toEqual([{ key: 'P-3', reason: 'is an epic' }]);
+  });
+});
