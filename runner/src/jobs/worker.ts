@@ -98,8 +98,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         throw new UnrecoverableError(CANCELLED_REASON);
       }
       const message = scrubSecrets(err instanceof Error ? err.message : String(err), opts.services.secrets);
-      const unrecoverable =
-        err instanceof UnrecoverableError || (err as { retryable?: boolean })?.retryable === false;
+      const unrecoverable = err instanceof UnrecoverableError || !isRetryable(err);
       if (unrecoverable || attempt >= def.attempts) await finalise();
       jobLog.warn({ err: message, final: unrecoverable || attempt >= def.attempts }, 'job failed');
       throw unrecoverable ? new UnrecoverableError(message) : new Error(message);
