@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { EnvError, loadEnv } from '../env.js';
-import { runUntilSignal } from '../server.js';
 
 /** Loads the configuration or exits with the readable list of bad variables. */
 export function envOrExit() {
@@ -15,17 +14,23 @@ export function envOrExit() {
   }
 }
 
+/** The server is imported only when a service command runs, so offline commands start fast. */
+async function run(role?: 'api' | 'worker') {
+  const { runUntilSignal } = await import('../server.js');
+  await runUntilSignal(envOrExit(), role);
+}
+
 export function registerServeCommands(program: Command) {
   program
     .command('serve', { isDefault: true })
     .description('run the HTTP API and a worker in one process (RUNNER_ROLE)')
-    .action(() => runUntilSignal(envOrExit()));
+    .action(() => run());
   program
     .command('api')
     .description('run only the HTTP API')
-    .action(() => runUntilSignal(envOrExit(), 'api'));
+    .action(() => run('api'));
   program
     .command('worker')
     .description('run only a queue worker')
-    .action(() => runUntilSignal(envOrExit(), 'worker'));
+    .action(() => run('worker'));
 }
