@@ -4,8 +4,12 @@
  * epic already has stories "Guest checkout" DEMO-2 and "Saved cards" DEMO-3).
  */
 import { readFileSync } from 'node:fs';
+import { PrdSyncRequest } from '@augment/shared';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { prdStorySyncProcessor } from '../../runner/src/jobs/processors/prd-story-sync.js';
+import type { JobContext } from '../../runner/src/jobs/types.js';
 import type { Runner } from '../../runner/src/server.js';
+import { clientsFor } from '../atlassian/helpers.js';
 import {
   DEMO_EPIC_KEY,
   DEMO_PRD_PAGE_ID,
@@ -209,6 +213,35 @@ describe('POST /plan/stories/sync-from-prd', () => {
     expect(page(emu).version).toBe(p.version);
   });
 
+  it('reports a row whose linked ticket cannot be updated as an error and still updates the others', async () => {
+    const { emu, client } = await start();
+    const p = page(emu);
+    p.storage = p.storage
+      .replace('<col /><col /><col /></colgroup>', '<col /><col /><col /><col /></colgroup>')
+      .replace(
+        '<strong>Acceptance Criteria</strong></p></th>',
+        '<strong>Acceptance Criteria</strong></p></th><th><p>Jira</p></th>',
+      )
+      .replace(/<\/td><\/tr>/g, '</td><td><p></p></td></tr>')
+      .replace(
+        '<td><p></p></td></tr><tr><td><p>Saved cards',
+        '<td><p>DEMO-99</p></td></tr><tr><td><p>Saved cards',
+      );
+    const res = await client.post(PATH, {
+      epic_key: DEMO_EPIC_KEY,
+      dry_run: false,
+      existing_ticket_action: 'update',
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.result.status).toBe('partial');
+    expect(rowOf(res.body, 'Guest checkout')).toMatchObject({ outcome: 'error', jira_key: 'DEMO-99' });
+    expect(rowOf(res.body, 'Guest checkout').reason).toContain('DEMO-99');
+    // The title match to DEMO-3 counts as an existing ticket: updated, and linked in the table.
+    expect(rowOf(res.body, 'Saved cards')).toMatchObject({ outcome: 'updated', jira_key: 'DEMO-3' });
+    expect(res.body.result.counts).toEqual({ created: 2, updated: 1, skipped: 0, error: 1 });
+    expect(page(emu).storage).toContain('<td><p>DEMO-99</p></td>');
+  });
+
   it('with existing_ticket_action "error" stops at the first existing ticket and creates nothing', async () => {
     const { emu, client } = await start();
     const before = page(emu).storage;
@@ -258,6 +291,17 @@ describe('POST /plan/stories/sync-from-prd', () => {
     expect(res.status).toBe(422);
     expect(res.body.error.code).toBe('no_title_column');
     expect(page(emu, '2002').version).toBe(1);
+  });
+
+  it('refuses to edit a page whose story table is not closed properly, and writes nothing', async () => {
+    const { emu, client } = await start();
+    addPage(emu, '2003', 'Flags', readFileSync(new URL('bad-truncated.xhtml', FIXTURES), 'utf8'));
+    const res = await client.post(PATH, { epic_key: DEMO_EPIC_KEY, prd_url: '2003' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('malformed_xhtml');
+    expect(res.body.error.message).toContain('not closed properly');
+    expect(page(emu, '2003').version).toBe(1);
+    expect(issuePosts(emu)).toHaveLength(0);
   });
 
   it('refuses a malformed page reference, naming the field', async () => {
@@ -390,4 +434,41 @@ describe('POST /plan/stories/sync-from-prd', () => {
     // Both runs created through the same row keys: the second found the issues of the first.
     expect(done.result.rows.filter((r: any) => r.already_existed)).toHaveLength(2);
   }, 60_000);
+});
+
+describe('prd_story_sync processor', () => {
+  it('reports its stages: resolving, fetching, parsing, planning, creating n/m, writing back, done', async () => {
+    emu = await startEmulator({ seed: demoSeed() });
+    const clients = clientsFor(emu);
+    const stages: { stage: string; percent: number; detail?: Record<string, unknown> }[] = [];
+    const ctx = {
+      jobId: 'j1',
+      attempt: 1,
+      signal: new AbortController().signal,
+      services: { env: testEnv({ JIRA_SERVER_URL: emu.url }), atlassian: () => clients },
+      credentials: undefined,
+      progress: async (stage: string, percent: number, detail?: Record<string, unknown>) => {
+        stages.push({ stage, percent, ...(detail ? { detail } : {}) });
+      },
+    } as unknown as JobContext;
+    const input = PrdSyncRequest.parse({ epic_key: DEMO_EPIC_KEY, dry_run: false });
+    const result = await prdStorySyncProcessor(input, ctx);
+    expect(result.counts).toEqual({ created: 2, updated: 0, skipped: 2, error: 0 });
+    expect([...new Set(stages.map((s) => s.stage))]).toEqual([
+      'resolving PRD',
+      'fetching page',
+      'parsing',
+      'planning',
+      'creating stories',
+      'writing back',
+      'done',
+    ]);
+    const creating = stages.filter((s) => s.stage === 'creating stories').map((s) => s.detail);
+    expect(creating).toEqual([
+      { done: 0, total: 2 },
+      { done: 2, total: 2 },
+    ]);
+    const percents = stages.map((s) => s.percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  });
 });

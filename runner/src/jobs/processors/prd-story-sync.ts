@@ -22,7 +22,7 @@ import {
   prdPlaceholderEdits,
 } from '@augment/shared';
 import pLimit from 'p-limit';
-import type { ConfluencePage } from '../../adapters/confluence/index.js';
+import type { ConfluenceClient, ConfluencePage } from '../../adapters/confluence/index.js';
 import { AtlassianError } from '../../adapters/http/index.js';
 import {
   idempotencyLabel,
@@ -97,11 +97,11 @@ interface RowInfo {
 const nonRetryable = (status: AppError['status'], code: string, message: string, field: string, extra = {}) =>
   new PrdSyncError(status, code, message, { field, ...extra });
 
-/** A 4xx from Jira/Confluence (other than 409 and 429) will fail the same way on a retry. */
+/** A 4xx (other than 409 and 429) from Jira, Confluence or the set-up will fail the same way on a retry. */
 function markFinal(err: unknown): unknown {
-  if (err instanceof AtlassianError) {
-    const s = err.httpStatus;
-    if (s >= 400 && s < 500 && s !== 409 && s !== 429) Object.assign(err, { retryable: false });
+  const status = err instanceof AtlassianError ? err.httpStatus : err instanceof AppError ? err.status : 0;
+  if (status >= 400 && status < 500 && status !== 409 && status !== 429) {
+    Object.assign(err as object, { retryable: false });
   }
   return err;
 }
@@ -186,7 +186,7 @@ async function syncFromPrd(input: PrdSyncRequest, ctx: JobContext): Promise<PrdS
     };
   };
 
-  if (dryRun) return dryRunPreview(ctx, { base, plan, pageId, rowBase });
+  if (dryRun) return dryRunPreview(ctx, confluence, { base, plan, pageId, rowBase });
 
   if (plan.halted) {
     const blocked = plan.rows.filter((r) => r.action === 'error' && r.jira_key);
@@ -504,6 +504,7 @@ async function createStories(
 
 async function dryRunPreview(
   ctx: JobContext,
+  confluence: ConfluenceClient,
   opts: {
     base: Omit<PrdSyncResult, 'status' | 'counts' | 'rows' | 'write_back'>;
     plan: PrdSyncPlan;
@@ -511,7 +512,6 @@ async function dryRunPreview(
     rowBase(r: PrdRowPlan): PrdSyncRowResult;
   },
 ): Promise<PrdSyncResult> {
-  const { confluence } = ctx.services.atlassian(ctx.credentials);
   const rows = opts.plan.rows.map(opts.rowBase);
   const edits = opts.plan.halted ? [] : prdPlaceholderEdits(opts.plan);
   let writeBack: PrdSyncResult['write_back'] = null;
