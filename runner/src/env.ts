@@ -2,6 +2,7 @@
  * The only reader of process.env. Parsed once; a bad value stops the process with a readable message.
  * Everything else receives the typed `Env` (or a slice of it) as a parameter.
  */
+import { ProtectedPaths, YoloPolicy } from '@augment/shared';
 import { z } from 'zod';
 
 const bool = z
@@ -17,6 +18,18 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+/** A JSON value checked against `schema`; unset or empty means undefined. */
+const optionalJson = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v, ctx) => {
+    if (v === undefined || (typeof v === 'string' && v.trim() === '')) return undefined;
+    if (typeof v !== 'string') return v;
+    try {
+      return JSON.parse(v);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be valid JSON' });
+      return z.NEVER;
+    }
+  }, schema.optional());
 const optionalNumber = z.preprocess(
   (v) => (v === undefined || v === '' ? undefined : v),
   z.coerce.number().positive().optional(),
@@ -113,6 +126,19 @@ export const Env = z.object({
   DRAFT_PR_BUILD_COMMAND: optionalString,
   DRAFT_PR_SECURITY_COMMAND: optionalString,
   DRAFT_PR_VERIFY_TIMEOUT_SECONDS: z.coerce.number().positive().default(600),
+  /** JSON YoloPolicy (max_files, max_loc_delta, allow_paths, deny_paths, require_tests); default: the spec's. */
+  DRAFT_PR_YOLO_POLICY: optionalJson(YoloPolicy),
+  /** JSON `{"billing/**": {"require": "finance_team"}}`, merged into the policy's protected_paths. */
+  DRAFT_PR_PROTECTED_PATHS: optionalJson(ProtectedPaths),
+  /** JSON `{"<principal id>": ["finance_team"]}`: teams of each approver, for protected paths. */
+  DRAFT_PR_APPROVER_TEAMS: optionalJson(z.record(z.string(), z.array(z.string().trim().min(1)))),
+  /** Where job workspaces are cloned (default `<DATA_DIR>/workspaces`). */
+  DRAFT_PR_WORKSPACE_DIR: optionalString,
+  /**
+   * JSON `{"https://github.com/": "https://git-mirror.internal/github/"}`: clone/push through another URL,
+   * like git's `url.<base>.insteadOf` (longest prefix wins). Configuration only, never from requests.
+   */
+  DRAFT_PR_GIT_URL_REWRITES: optionalJson(z.record(z.string().min(1), z.string().min(1))),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -12,6 +12,7 @@ import {
 } from './adapters/http/index.js';
 import { createLlm, type Llm, llmConfigFromEnv } from './adapters/llm/index.js';
 import { AppError } from './api/errors.js';
+import { createDraftPrEngines, type DraftPrEngine } from './draft-pr/index.js';
 import type { Env } from './env.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
@@ -34,6 +35,10 @@ export interface Services {
    * site configured in the environment. Throws a 400 naming the missing configuration when there is neither.
    */
   atlassian(credentials?: Record<string, unknown>): AtlassianClients;
+  /** The Draft PR pipeline over the configured Jira site (stories, comments), git and the SCM APIs. */
+  draftPr: DraftPrEngine;
+  /** The Draft PR engine for a job's Atlassian credentials (Forge); `draftPr` when there are none. */
+  draftPrFor(credentials?: Record<string, unknown>): DraftPrEngine;
   close(): void;
 }
 
@@ -43,6 +48,9 @@ export function databasePath(env: Env): string {
 
 export function createServices(env: Env, log: Logger, secrets: readonly string[]): Services {
   const db = openDatabase(databasePath(env));
+  const llm = createLlm(llmConfigFromEnv(env), { log });
+  const atlassian = atlassianFactory(env, log);
+  const draftPr = createDraftPrEngines(env, { db, log, secrets, llm, atlassian });
   return {
     env,
     log,
@@ -50,8 +58,10 @@ export function createServices(env: Env, log: Logger, secrets: readonly string[]
     db,
     teamMembers: new TeamMemberStore(db),
     timelines: new TimelineStore(db),
-    llm: createLlm(llmConfigFromEnv(env), { log }),
-    atlassian: atlassianFactory(env, log),
+    llm,
+    atlassian,
+    draftPr: draftPr.engine,
+    draftPrFor: draftPr.forCredentials,
     close: () => db.close(),
   };
 }

@@ -17,6 +17,7 @@ import type { Services } from '../services.js';
 import { type AuthConfig, type AuthVariables, createAuthenticator } from './auth.js';
 import { registerBullBoard } from './bull-board.js';
 import { AppError } from './errors.js';
+import { registerDraftPrRoutes } from './routes/draft-pr.js';
 import { registerGenerationRoutes } from './routes/generation.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): App {
   registerTeamMemberRoutes(app, deps);
   registerSprintRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  registerDraftPrRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

@@ -50,8 +50,27 @@ export function repoResolverFromEnv(env: Env): (repo: DraftPrRepo) => RepoTarget
       env.GIT_PASSWORD !== undefined
         ? { username: env.GIT_USERNAME ?? 'git', password: env.GIT_PASSWORD }
         : r.gitCredentials;
-    return { cloneUrl: r.cloneUrl, webUrl: r.webUrl, credentials, scm: r.scm };
+    return {
+      cloneUrl: rewriteGitUrl(r.cloneUrl, env.DRAFT_PR_GIT_URL_REWRITES),
+      webUrl: r.webUrl,
+      credentials,
+      scm: r.scm,
+    };
   };
+}
+
+/** Applies the longest matching prefix of `rewrites` (git's `insteadOf`); unchanged when none matches. */
+export function rewriteGitUrl(url: string, rewrites: Record<string, string> = {}): string {
+  const prefix = Object.keys(rewrites)
+    .filter((p) => url.startsWith(p))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix === undefined ? url : rewrites[prefix] + url.slice(prefix.length);
+}
+
+/** The YOLO policy of the environment (default: the spec's), with DRAFT_PR_PROTECTED_PATHS merged in. */
+export function yoloPolicyFromEnv(env: Env): YoloPolicy {
+  const policy = env.DRAFT_PR_YOLO_POLICY ?? DEFAULT_YOLO_POLICY;
+  return { ...policy, protected_paths: { ...policy.protected_paths, ...env.DRAFT_PR_PROTECTED_PATHS } };
 }
 
 export function draftPrDepsFromEnv(env: Env, wiring: DraftPrWiring): DraftPrEngineDeps {
@@ -65,9 +84,13 @@ export function draftPrDepsFromEnv(env: Env, wiring: DraftPrWiring): DraftPrEngi
   return {
     store: new DraftPrStore(wiring.db, { artifactsDir: join(env.DATA_DIR, 'artifacts') }),
     workspaces: new GitWorkspaceManager({
-      baseDir: join(env.DATA_DIR, 'workspaces'),
+      baseDir: env.DRAFT_PR_WORKSPACE_DIR ?? join(env.DATA_DIR, 'workspaces'),
       pathEnv,
       secrets: wiring.secrets,
+      // Only a configured rewrite (a mirror, a test server) may lead git off https.
+      allowLocalOrigins: Object.values(env.DRAFT_PR_GIT_URL_REWRITES ?? {}).some(
+        (target) => !/^https:\/\//i.test(target),
+      ),
     }),
     resolveRepo: repoResolverFromEnv(env),
     stories: wiring.stories,
@@ -79,7 +102,7 @@ export function draftPrDepsFromEnv(env: Env, wiring: DraftPrWiring): DraftPrEngi
       timeoutMs: env.DRAFT_PR_VERIFY_TIMEOUT_SECONDS * 1000,
       env: { PATH: pathEnv, HOME: join(env.DATA_DIR, 'verify-home'), CI: 'true', LANG: 'C.UTF-8' },
     },
-    yoloPolicy: wiring.yoloPolicy ?? DEFAULT_YOLO_POLICY,
+    yoloPolicy: wiring.yoloPolicy ?? yoloPolicyFromEnv(env),
     secrets: wiring.secrets,
     log: wiring.log,
   };

@@ -6,6 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import {
+  DraftPrStageInput,
   EpicCreationRequest,
   GenerateBatchRequest,
   GenerateSingleRequest,
@@ -83,6 +84,13 @@ export const catalog: Record<JobType, JobDefinition> = {
   task_creation: def('task_creation', TaskCreationRequest, (i) => strs(i.story_keys)),
   sprint_planning: def('sprint_planning', SprintPlanRequest, (i) => [str(i.epic_key)!]),
   timeline_planning: def('timeline_planning', TimelineRequest, (i) => [str(i.epic_key)!]),
+  // One stage of a draft PR at a time; the engine records stage failures itself, so BullMQ retries only
+  // cover crashes and infrastructure errors. VERIFY runs several commands, each with its own time limit.
+  draft_pr_stage: def('draft_pr_stage', DraftPrStageInput, (i) => [`draft-pr:${str(i.draft_pr_job_id)}`], {
+    timeoutMs: 90 * MINUTE,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+  }),
 };
 
 export function jobDefinition(type: string): JobDefinition | undefined {

@@ -4,15 +4,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { UsageRecord } from '../adapters/llm/index.js';
+import { AppError } from '../api/errors.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { jobDefinition } from './catalog.js';
 import { jobLlm, withUsage } from './job-llm.js';
+import type { JobQueue } from './queue.js';
 
 export async function runInline(
   type: string,
   input: Record<string, unknown>,
-  opts: { services: Services; credentials?: Record<string, unknown>; signal?: AbortSignal },
+  opts: {
+    services: Services;
+    credentials?: Record<string, unknown>;
+    signal?: AbortSignal;
+    /** For processors that queue follow-up jobs; without it they are refused with a 400. */
+    queue?: Pick<JobQueue, 'enqueue'>;
+  },
 ): Promise<{ job_type: string; execution_time_ms: number; result: unknown }> {
   const def = jobDefinition(type);
   if (!def) throw new Error(`unknown job type ${type}`);
@@ -31,6 +39,17 @@ export async function runInline(
     llm: jobLlm(opts.services.llm, usage),
     usage,
     credentials: opts.credentials,
+    enqueue: async (followUp, followUpInput) => {
+      if (!opts.queue) {
+        throw new AppError(400, 'async_required', `${type} queues follow-up jobs: use async_mode`, {
+          field: 'async_mode',
+        });
+      }
+      return opts.queue.enqueue(followUp, followUpInput, {
+        requestedBy: 'inline',
+        credentials: opts.credentials,
+      });
+    },
     progress: async () => signal.throwIfAborted(),
   });
   const json = JSON.stringify(withUsage(result, usage) ?? null);

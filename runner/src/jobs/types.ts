@@ -18,6 +18,11 @@ export interface JobContext {
   usage: UsageRecord[];
   /** Atlassian credentials handed over by the caller (e.g. the Forge system token), if any. */
   credentials?: Record<string, unknown>;
+  /**
+   * Queues a follow-up job with this job's requester and credentials. A follow-up of the same type on the
+   * same tickets takes this job's registration over; a 409 AppError means such a job is already queued.
+   */
+  enqueue(type: string, input: Record<string, unknown>): Promise<{ job_id: string }>;
 }
 
 export type Processor<I = unknown, O = unknown> = (input: I, ctx: JobContext) => Promise<O>;

@@ -79,6 +79,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         llm: jobLlm(opts.services.llm, usage),
         usage,
         credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
+        enqueue: async (type, input) => {
+          // Hand over the tickets this job shares with its follow-up, or the follow-up would be a duplicate.
+          const shared = (jobDefinition(type)?.ticketKeys(input) ?? []).filter((t) =>
+            job.data.ticket_keys.includes(t),
+          );
+          if (type === job.name && shared.length) await registry.release(type, shared, String(job.id));
+          return registry.enqueue(type, input, {
+            requestedBy: job.data.requested_by,
+            credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
+          });
+        },
         progress: async (stage, percent, detail) => {
           combined.throwIfAborted();
           await job.updateProgress({

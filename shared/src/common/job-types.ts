@@ -13,6 +13,8 @@ export const JobType = z.enum([
   'task_creation',
   'sprint_planning',
   'timeline_planning',
+  /** One stage of a Draft PR pipeline (queued by the /draft-pr routes, not a generation endpoint). */
+  'draft_pr_stage',
 ]);
 export type JobType = z.infer<typeof JobType>;
 

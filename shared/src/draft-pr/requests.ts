@@ -120,3 +120,17 @@ export const DraftPrJobQuery = z.object({
   offset: z.coerce.number().int().min(0).default(0),
 });
 export type DraftPrJobQuery = z.infer<typeof DraftPrJobQuery>;
+
+/** Ids of Draft PR jobs (UUIDs from the runner; the pattern keeps them safe as file and key names). */
+export const DraftPrJobId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be a draft PR job id (letters, digits, - and _)');
+
+/** Input of the `draft_pr_stage` background job: run one stage of one Draft PR job. */
+export const DraftPrStageInput = z
+  .object({
+    draft_pr_job_id: DraftPrJobId,
+    stage: PipelineStage.exclude(['APPROVAL']),
+  })
+  .strict();
+export type DraftPrStageInput = z.infer<typeof DraftPrStageInput>;

@@ -13,7 +13,8 @@ import { ErrorBody, errorResponses, JobAccepted } from './schemas.js';
 
 interface Endpoint {
   path: string;
-  type: JobType;
+  /** Draft PR stages are queued by the /draft-pr routes only, never from a generation endpoint. */
+  type: Exclude<JobType, 'draft_pr_stage'>;
   summary: string;
   tag: string;
   alwaysAsync?: boolean;

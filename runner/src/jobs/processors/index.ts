@@ -1,5 +1,6 @@
 import type { JobType } from '@augment/shared';
 import type { AnyProcessor } from '../types.js';
+import { draftPrStageProcessor } from './draft-pr-stage.js';
 import { prdStorySyncProcessor } from './prd-story-sync.js';
 import { previewProcessor } from './preview.js';
 import { sprintPlanningProcessor } from './sprint-planning.js';
@@ -18,4 +19,5 @@ export const processors: Record<JobType, AnyProcessor> = {
   task_creation: previewProcessor('task_creation'),
   sprint_planning: sprintPlanningProcessor,
   timeline_planning: timelinePlanningProcessor,
+  draft_pr_stage: draftPrStageProcessor,
 };
