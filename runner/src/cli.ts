@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerMcpCommands } from './commands/mcp.js';
 import { registerPrdCommands } from './commands/prd.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSprintCommands } from './commands/sprint.js';
@@ -13,6 +14,7 @@ program.name('augment').description('Augment: AI planning for Jira and Confluenc
 
 registerServeCommands(program);
 registerEmulatorCommand(program);
+registerMcpCommands(program);
 registerPrdCommands(program);
 registerSprintCommands(program);
 

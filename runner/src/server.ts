@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type ServerType, serve } from '@hono/node-server';
 import { Redis } from 'ioredis';
+import type { OpenCodeServiceHooks } from './adapters/opencode/service.js';
 import { createApp } from './api/app.js';
 import { type Env, secretValues } from './env.js';
 import { JobQueue } from './jobs/queue.js';
@@ -28,6 +29,8 @@ export interface StartOptions {
   role?: 'all' | 'api' | 'worker';
   /** Test hook: processors by job type. */
   processorOverrides?: Parameters<typeof startWorker>[0]['processorOverrides'];
+  /** Test hooks of the OpenCode service (local git origins, work directory, driver). */
+  openCodeHooks?: OpenCodeServiceHooks;
   logDestination?: Parameters<typeof createLogger>[2];
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -43,7 +46,10 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   const redis = new Redis(env.REDIS_URL, redisOpts);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   const connection = redis.duplicate();
-  const services = createServices(env, log, secrets);
+  const services = createServices(env, log, secrets, {
+    redis,
+    ...(opts.openCodeHooks ? { openCodeHooks: opts.openCodeHooks } : {}),
+  });
   const queue = new JobQueue(redis, env.QUEUE_PREFIX, connection);
 
   let worker: RunningWorker | undefined;
@@ -61,6 +67,8 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
       stalledIntervalMs: opts.stalledIntervalMs,
     });
     log.info({ concurrency: env.WORKER_CONCURRENCY }, 'worker started');
+    // Docker sandbox: network, leftover clean-up and image pull run in the background, not blocking start.
+    if (env.OPENCODE_ENABLED) services.openCode.warmUp();
   }
 
   let server: ServerType | undefined;

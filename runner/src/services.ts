@@ -3,6 +3,7 @@
  * Each room adds its own field here; processors take what they need from `ctx.services`.
  */
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import {
   type AtlassianClients,
   configuredAtlassianAuth,
@@ -11,6 +12,11 @@ import {
   SiteLimiters,
 } from './adapters/http/index.js';
 import { createLlm, type Llm, llmConfigFromEnv } from './adapters/llm/index.js';
+import {
+  createOpenCodeService,
+  type OpenCodeService,
+  type OpenCodeServiceHooks,
+} from './adapters/opencode/service.js';
 import { AppError } from './api/errors.js';
 import { createDraftPrEngines, type DraftPrEngine } from './draft-pr/index.js';
 import type { Env } from './env.js';
@@ -39,6 +45,10 @@ export interface Services {
   draftPr: DraftPrEngine;
   /** The Draft PR engine for a job's Atlassian credentials (Forge); `draftPr` when there are none. */
   draftPrFor(credentials?: Record<string, unknown>): DraftPrEngine;
+  /** The process's Redis connection (owned by server.ts), when it runs with one. */
+  redis?: Redis;
+  /** Code-aware generation (jobs/code-aware.ts); lazy: nothing is parsed or started until first used. */
+  openCode: OpenCodeService;
   close(): void;
 }
 
@@ -46,7 +56,12 @@ export function databasePath(env: Env): string {
   return env.DATABASE_PATH ?? join(env.DATA_DIR, 'augment.db');
 }
 
-export function createServices(env: Env, log: Logger, secrets: readonly string[]): Services {
+export function createServices(
+  env: Env,
+  log: Logger,
+  secrets: readonly string[],
+  extras: { redis?: Redis; openCodeHooks?: OpenCodeServiceHooks } = {},
+): Services {
   const db = openDatabase(databasePath(env));
   const llm = createLlm(llmConfigFromEnv(env), { log });
   const atlassian = atlassianFactory(env, log);
@@ -62,6 +77,14 @@ export function createServices(env: Env, log: Logger, secrets: readonly string[]
     atlassian,
     draftPr: draftPr.engine,
     draftPrFor: draftPr.forCredentials,
+    ...(extras.redis ? { redis: extras.redis } : {}),
+    openCode: createOpenCodeService({
+      env,
+      log,
+      secrets,
+      ...(extras.redis ? { redis: extras.redis } : {}),
+      ...(extras.openCodeHooks ? { hooks: extras.openCodeHooks } : {}),
+    }),
     close: () => db.close(),
   };
 }

@@ -104,7 +104,7 @@ describe('augment mcp start|stop|status', () => {
     expect(out.servers.map((s) => s.port)).toEqual([7001, 7002, 7000]);
     const path = join(dir, 'docker-compose.mcp.yml');
     expect(docker.calls).toEqual([
-      ['docker', 'info', '--format', '{{.ServerVersion}}'],
+      ['docker', 'version', '--format', '{{.Server.Version}}'],
       ['docker', 'network', 'inspect', 'augment-mcp'],
       ['docker', 'network', 'create', '--internal', '--label', 'augment.managed=true', 'augment-mcp'],
       ['docker', 'compose', '-f', path, '-p', 'augment-mcp', 'up', '-d', '--remove-orphans'],

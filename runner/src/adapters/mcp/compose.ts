@@ -124,11 +124,10 @@ export type CommandRunner = (
 /** Runs a command with the caller's environment (compose needs the credential variables). */
 export const runCommand: CommandRunner = (command, args, opts) =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: opts.cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: opts.timeoutMs,
-    });
+    const child = spawn(command, args, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Our own timer rather than spawn's `timeout`: that one stays armed when the command does not exist
+    // and keeps the CLI alive for the whole timeout.
+    const timer = setTimeout(() => child.kill('SIGTERM'), opts.timeoutMs);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -137,8 +136,14 @@ export const runCommand: CommandRunner = (command, args, opts) =>
     child.stderr.on('data', (c: Buffer) => {
       stderr += c.toString();
     });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
   });
 
 export interface McpCommandOptions {
@@ -176,7 +181,9 @@ function failIfNoDaemon(r: CommandResult): void {
 }
 
 async function ensureEngine(o: McpCommandOptions): Promise<void> {
-  const r = await docker(['info', '--format', '{{.ServerVersion}}'], o);
+  // `docker version` reports a missing daemon the same way on every client version; `docker info --format`
+  // on 20.10 clients only prints a template error.
+  const r = await docker(['version', '--format', '{{.Server.Version}}'], o);
   failIfNoDaemon(r);
   if (r.code !== 0)
     throw new McpError(

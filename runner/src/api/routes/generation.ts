@@ -3,9 +3,10 @@
  * shared schema, then either answers synchronously or (with `async_mode: true`) enqueues and answers 202.
  */
 
-import type { JobType } from '@augment/shared';
+import type { JobType, RepoSpec } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { catalog } from '../../jobs/catalog.js';
+import { validateRepos } from '../../jobs/code-aware.js';
 import { runInline } from '../../jobs/inline.js';
 import type { App, AppDeps } from '../app.js';
 import type { Principal } from '../auth.js';
@@ -118,6 +119,8 @@ export function registerGenerationRoutes(app: App, deps: AppDeps) {
       const body = c.req.valid('json');
       const principal = c.get('principal');
       const credentials = credentialsOf(principal);
+      // Code-aware requests fail here, before a job exists, when OpenCode or the repositories are not usable.
+      if (Array.isArray(body.repos)) validateRepos(deps.services, body.repos as RepoSpec[]);
       if (ep.alwaysAsync || body.async_mode === true) {
         const view = await deps.queue.enqueue(ep.type, body, { requestedBy: principal.id, credentials });
         return c.json(
