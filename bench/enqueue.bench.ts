@@ -41,7 +41,8 @@ async function measure(op: (i: number) => Promise<void>): Promise<Figures> {
 
 function figures(seconds: number, latencies: number[]): Figures {
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
   return { rate: N / seconds, p50: pct(50), p99: pct(99) };
 }
 
@@ -66,7 +67,9 @@ const show = (label: string, f: Figures) =>
     const w = new Worker(new URL('./enqueue-client.mjs', import.meta.url), {
       workerData: { url: runner.url, run, n: N, concurrency: CONCURRENCY, key: KEY },
     });
-    w.once('message', (m: { seconds: number; latencies: number[] }) => resolve(figures(m.seconds, m.latencies)));
+    w.once('message', (m: { seconds: number; latencies: number[] }) =>
+      resolve(figures(m.seconds, m.latencies)),
+    );
     w.once('error', reject);
   });
   show('POST /generate/single (async)', http);

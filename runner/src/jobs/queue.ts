@@ -159,7 +159,11 @@ export class JobQueue {
 
   async release(type: string, tickets: string[], jobId: string): Promise<void> {
     if (tickets.length === 0) return;
-    await this.scripts.augmentRelease(tickets.length, ...tickets.map((t) => this.keys.active(type, t)), jobId);
+    await this.scripts.augmentRelease(
+      tickets.length,
+      ...tickets.map((t) => this.keys.active(type, t)),
+      jobId,
+    );
   }
 
   async get(jobId: string): Promise<JobView> {
