@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuthHeader } from '../../runner/src/adapters/git/git-env.js';
@@ -6,6 +7,8 @@ import { planHashesOf } from '../../runner/src/adapters/git/index.js';
 import { adfToText } from '../../runner/src/adapters/jira/adf.js';
 import type { AdfDocument } from '../../runner/src/adapters/jira/jira-types.js';
 import { JobQueue } from '../../runner/src/jobs/queue.js';
+import { openDatabase } from '../../runner/src/store/db.js';
+import { DraftPrStore } from '../../runner/src/store/draft-pr-store.js';
 import { REDIS_URL, waitFor } from '../helpers/runner.js';
 import {
   DOCS_PRINCIPAL,
@@ -377,6 +380,23 @@ describe('draft PR through the API, the queue and the worker', () => {
   }, 60_000);
 });
 
+describe('recovery', () => {
+  it('queues the stage again when a pending job has lost its stage job', async () => {
+    // A job whose PLAN was never queued (the enqueue after creation failed, or the worker gave up).
+    const db = openDatabase(s.env.DATABASE_PATH!);
+    const store = new DraftPrStore(db, { artifactsDir: join(s.env.DATA_DIR, 'artifacts') });
+    const orphan = store.createJob({ story_key: 'SHOP-14', repos: [{ url: REPO_URL }], mode: 'normal' });
+    db.close();
+    const kicked = await s.client.post(`/draft-pr/jobs/${orphan.id}/retry`, {});
+    expect(kicked.status, kicked.text).toBe(202);
+    expect(kicked.body).toMatchObject({ status: 'pending', stage: 'PLAN', queued: { stage: 'PLAN' } });
+    await untilStatus(s.client, orphan.id, 'awaiting_approval');
+    const notFailed = await s.client.post(`/draft-pr/jobs/${orphan.id}/retry`, {});
+    expect(notFailed.status).toBe(409);
+    expect(notFailed.body.error.code).toBe('illegal_transition');
+  }, 60_000);
+});
+
 describe('templates', () => {
   it('creates, lists, reads, replaces and deletes PR description templates, and uses one in a PR', async () => {
     const created = await s.client.post('/draft-pr/templates', {
@@ -538,6 +558,45 @@ describe('validation', () => {
     expect((await get('/draft-pr/analytics/jobs?status=weird')).body.error.details.field).toBe('status');
     await untilStatus(s.client, jobId, 'awaiting_approval');
   }, 60_000);
+});
+
+describe('OpenAPI', () => {
+  it('documents every /draft-pr and /validate route of the spec', async () => {
+    const doc = (await get('/openapi.json')).body;
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    const ours = routes.filter((r) => / \/(draft-pr|validate)\//.test(r)).sort();
+    expect(ours).toEqual(
+      [
+        'GET /draft-pr/analytics/jobs',
+        'GET /draft-pr/analytics/stats',
+        'GET /draft-pr/jobs/{job_id}',
+        'GET /draft-pr/jobs/{job_id}/artifacts',
+        'GET /draft-pr/jobs/{job_id}/artifacts/{artifact_type}',
+        'GET /draft-pr/jobs/{job_id}/artifacts/{artifact_type}/metadata',
+        'GET /draft-pr/jobs/{job_id}/plan',
+        'GET /draft-pr/jobs/{job_id}/plans',
+        'GET /draft-pr/jobs/{job_id}/plans/compare',
+        'GET /draft-pr/jobs/{job_id}/plans/{version}',
+        'GET /draft-pr/jobs/{job_id}/progress',
+        'GET /draft-pr/templates',
+        'GET /draft-pr/templates/{template_id}',
+        'PUT /draft-pr/templates/{template_id}',
+        'GET /validate/story/{key}',
+        'POST /draft-pr/bulk/create',
+        'POST /draft-pr/create',
+        'POST /draft-pr/jobs/bulk/approve',
+        'POST /draft-pr/jobs/bulk/cancel',
+        'POST /draft-pr/jobs/{job_id}/approve',
+        'POST /draft-pr/jobs/{job_id}/retry',
+        'POST /draft-pr/jobs/{job_id}/revise-plan',
+        'POST /draft-pr/templates',
+        'POST /validate/repo',
+        'DELETE /draft-pr/templates/{template_id}',
+      ].sort(),
+    );
+  });
 });
 
 describe('logs', () => {

@@ -72,6 +72,7 @@ const STORIES: SeedIssue[] = [
   story(LLM_STORY, 'CSV export in code', withCriteria('The export lives in the invoices module.')),
   story('SHOP-12', 'Bulk story three', withCriteria('Third of a batch.')),
   story('SHOP-13', 'Out of order stages', withCriteria('Used to replay stage jobs.')),
+  story('SHOP-14', 'Recovered job', withCriteria('Its first stage job was lost.')),
 ];
 
 export interface Suite {
@@ -118,6 +119,7 @@ export async function startSuite(): Promise<Suite> {
   const env = testEnv({
     QUEUE_PREFIX: base.QUEUE_PREFIX,
     LOG_LEVEL: 'info',
+    DATABASE_PATH: join(base.DATA_DIR, 'augment.db'),
     DATA_DIR: base.DATA_DIR,
     API_KEYS: `${TEST_API_KEY},${DOCS_KEY}`,
     WORKER_CONCURRENCY: '2',

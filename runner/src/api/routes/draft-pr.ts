@@ -18,6 +18,7 @@ import {
   PipelineStatus,
   PlanCompareQuery,
   PlanFeedback,
+  runnableStage,
   scoreReadiness,
 } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
@@ -352,12 +353,16 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       path: '/draft-pr/jobs/{job_id}/retry',
       tags,
       summary: 'Retry a failed job from the stage that failed',
+      description:
+        'A job that is pending or running (its stage job lost, e.g. to a crashed worker) has that stage queued again; a stage job already queued is kept.',
       request: { params: JobParam },
       responses: { 202: json(JobView.extend({ queued: QueuedStage }), 'Stage queued again'), ...errors },
     }),
     async (c) => {
       const principal = c.get('principal');
-      const job = engine(principal).retry(c.req.valid('param').job_id);
+      const { job_id } = c.req.valid('param');
+      const current = store().requireJob(job_id);
+      const job = runnableStage(current) ? current : engine(principal).retry(job_id);
       const queued = await enqueueFor(principal)(job);
       return c.json({ ...jobView(store(), job), queued }, 202);
     },
