@@ -1,0 +1,399 @@
+/**
+ * The runner-side planning service: what the planning jobs and routes share.
+ *
+ * Team-based tasks for stories (POST /plan/tasks/generate, /plan/tasks/team-based, /plan/tasks/create):
+ * 1. read the stories (and their epic's PRD/RFC pages, once per epic);
+ * 2. per story, ONE generation returns its tasks with their test cases (model, OpenCode or rules);
+ *    a real run first looks for the plan an earlier run stored on the story (issue property
+ *    `augment.task-plan`) so a re-run or a retried job creates exactly the same tasks;
+ * 3. the epic-wide dependency pass (team rules, the model's links validated, long tasks split);
+ * 4. with `dry_run: false`: the plan is stored on each story, tasks are created under their story
+ *    (idempotently), and the "Blocks" links are created once each, blocker as `inwardIssue`.
+ */
+import { createHash } from 'node:crypto';
+import {
+  type CoverageLevel,
+  longestPath,
+  type ProposedDependency,
+  type Relationship,
+  type Story,
+  StoryType,
+  type Team,
+  TeamTask,
+} from '@augment/shared';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import type { AtlassianClients } from '../adapters/http/index.js';
+import { AtlassianError } from '../adapters/http/index.js';
+import type { JiraClient, JiraIssue } from '../adapters/jira/index.js';
+import type { JobContext } from '../jobs/types.js';
+import {
+  type AssembledPlan,
+  assembleTaskPlan,
+  daysByTeam,
+  type TaskDetail,
+  taskDetails,
+} from './assemble-plan.js';
+import {
+  childrenOf,
+  loadEpicPages,
+  type PageText,
+  readIssue,
+  type StoryRecord,
+  storyFromIssue,
+} from './epic-context.js';
+import { fitTestCases, generateStoryTasks, type StoryTaskResult, type TaskOptions } from './generate.js';
+import { type RelationshipCreated, type TaskWrite, writeBlocksLinks, writeTasks } from './jira-writer.js';
+import type { LlmChoice } from './structured.js';
+
+/** The issue property holding the task plan generated for a story. */
+export const TASK_PLAN_PROPERTY = 'augment.task-plan';
+/** Jira limits an issue property value to 32 KB. */
+const PROPERTY_LIMIT = 30_000;
+
+export interface TaskPlanningInput extends LlmChoice {
+  story_keys: string[];
+  epic_key?: string | undefined;
+  max_task_cycle_days: number;
+  include_tests: boolean;
+  coverage_level: CoverageLevel;
+  dry_run: boolean;
+  /** Create the "Blocks" links on a real run. Default true. */
+  create_links?: boolean;
+}
+
+export interface StoryPlanSummary {
+  story_key: string;
+  title: string;
+  story_types: StoryType[];
+  engine: StoryTaskResult['engine'];
+  fallback_reason: string | null;
+  task_ids: string[];
+  estimate_days: number;
+}
+
+export interface TaskPlanningResult {
+  dry_run: boolean;
+  epic_key: string | null;
+  /** 'llm' | 'rules' | 'opencode' | 'stored', or 'mixed' when the stories differ. */
+  engine: string;
+  stories: StoryPlanSummary[];
+  task_details: TaskDetail[];
+  tasks_by_team: Partial<Record<Team, string[]>>;
+  days_by_team: Partial<Record<Team, number>>;
+  estimate_total_days: number;
+  /** Longest chain of blocking tasks, in days. */
+  cycle_time_days: number;
+  test_case_count: number;
+  /** Task ids; `from` blocks `to`. */
+  relationships: Relationship[];
+  dropped_dependencies: AssembledPlan['dropped'];
+  added_dependencies: AssembledPlan['added'];
+  /** Real run: each link with Jira keys (`from` = blocker = inwardIssue). */
+  relationships_created?: RelationshipCreated[];
+  /** Real run: what happened to each task. */
+  created_tasks?: TaskWrite[];
+  counts?: Record<string, number>;
+  sources: {
+    prd: { title: string; url: string | null } | null;
+    rfc: { title: string; url: string | null } | null;
+  };
+  warnings: string[];
+}
+
+const StoredPlan = z.object({
+  version: z.literal(1),
+  hash: z.string(),
+  engine: z.string(),
+  story_types: z.array(StoryType),
+  tasks: z.array(TeamTask),
+  proposed: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string().optional() })),
+});
+type StoredPlan = z.infer<typeof StoredPlan>;
+
+/** What a stored plan depends on: the story's text and the options that shape tasks and tests. */
+export function storyPlanHash(
+  story: Story,
+  opts: Pick<TaskOptions, 'include_tests' | 'coverage_level'>,
+): string {
+  return createHash('sha256')
+    .update(
+      JSON.stringify([
+        story.title,
+        story.description,
+        story.acceptance_criteria,
+        opts.include_tests,
+        opts.coverage_level,
+      ]),
+    )
+    .digest('hex')
+    .slice(0, 32);
+}
+
+async function readStoredPlan(jira: JiraClient, storyKey: string, hash: string): Promise<StoredPlan | null> {
+  try {
+    const raw = await jira.getIssueProperty(storyKey, TASK_PLAN_PROPERTY);
+    const parsed = StoredPlan.safeParse(raw);
+    return parsed.success && parsed.data.hash === hash ? parsed.data : null;
+  } catch (err) {
+    if (err instanceof AtlassianError && (err.code === 'not_found' || err.code === 'bad_request'))
+      return null;
+    throw err;
+  }
+}
+
+/** The value to store: whole, or without test cases when that is too large for an issue property. */
+function storedValue(r: StoryTaskResult, hash: string): StoredPlan {
+  const full: StoredPlan = {
+    version: 1,
+    hash,
+    engine: r.engine,
+    story_types: r.story_types,
+    tasks: r.tasks,
+    proposed: r.proposed,
+  };
+  if (JSON.stringify(full).length <= PROPERTY_LIMIT) return full;
+  // Tests are also in each task's description; a re-run without them tops them up from the rules.
+  return { ...full, tasks: r.tasks.map((t) => ({ ...t, test_cases: [] })) };
+}
+
+/** Reads the stories, 404 naming `story_keys` for an unknown key. */
+export async function loadStories(jira: JiraClient, keys: readonly string[]): Promise<StoryRecord[]> {
+  const limit = pLimit(4);
+  return Promise.all(
+    [...new Set(keys)].map((key) =>
+      limit(async () => {
+        const issue = await readIssue(jira, key, 'story_keys');
+        return { issue, story: storyFromIssue(issue) };
+      }),
+    ),
+  );
+}
+
+/** Which epic the stories belong to: the request's, else the parent the stories share. */
+export function epicKeyOf(records: readonly StoryRecord[], requested?: string): string | null {
+  if (requested) return requested;
+  const parents = new Set(records.map((r) => r.issue.parentKey).filter((p): p is string => !!p));
+  return parents.size === 1 ? [...parents][0]! : null;
+}
+
+export interface PlannedTasks {
+  results: StoryTaskResult[];
+  plan: AssembledPlan;
+  pages: { prd: PageText | null; rfc: PageText | null };
+  epic: JiraIssue | null;
+  warnings: string[];
+}
+
+/**
+ * Generates (or, with `reuseStored`, takes from the stories) the team tasks with tests of each story and
+ * runs the epic-wide dependency pass. Writes nothing.
+ */
+export async function planTasksForStories(
+  ctx: JobContext,
+  clients: AtlassianClients,
+  records: readonly StoryRecord[],
+  input: Omit<TaskPlanningInput, 'story_keys' | 'dry_run'> & { reuseStored?: boolean },
+): Promise<PlannedTasks> {
+  const warnings: string[] = [];
+  const epicKey = epicKeyOf(records, input.epic_key);
+  let epic: JiraIssue | null = null;
+  let pages: PlannedTasks['pages'] = { prd: null, rfc: null };
+  if (epicKey) {
+    epic = await readIssue(clients.jira, epicKey, input.epic_key ? 'epic_key' : 'story_keys');
+    pages = await loadEpicPages(clients, epic, warnings);
+  }
+  const opts: TaskOptions = {
+    max_task_cycle_days: input.max_task_cycle_days,
+    include_tests: input.include_tests,
+    coverage_level: input.coverage_level,
+    prd_text: pages.prd?.text,
+    rfc_text: pages.rfc?.text,
+  };
+  const choice: LlmChoice = {
+    llm_provider: input.llm_provider,
+    llm_model: input.llm_model,
+    additional_context: input.additional_context,
+    repos: input.repos,
+  };
+  let done = 0;
+  const limit = pLimit(2);
+  const results = await Promise.all(
+    records.map((r) =>
+      limit(async (): Promise<StoryTaskResult> => {
+        ctx.signal.throwIfAborted();
+        const hash = storyPlanHash(r.story, opts);
+        const stored = input.reuseStored ? await readStoredPlan(clients.jira, r.issue.key, hash) : null;
+        const result: StoryTaskResult = stored
+          ? {
+              story_key: r.issue.key,
+              story_types: stored.story_types,
+              tasks: stored.tasks.map((t) =>
+                opts.include_tests && t.test_cases.length === 0
+                  ? {
+                      ...t,
+                      test_cases: fitTestCases(
+                        [],
+                        {
+                          title: t.summary,
+                          description: t.description,
+                          acceptance_criteria: t.covers_criteria ?? [],
+                          team: t.team,
+                        },
+                        opts.coverage_level,
+                        opts,
+                      ),
+                    }
+                  : t,
+              ),
+              proposed: stored.proposed as ProposedDependency[],
+              engine: 'stored',
+            }
+          : await generateStoryTasks(ctx, r.story, opts, choice);
+        if (result.fallback_reason && result.engine === 'rules' && ctx.llm.isConfigured(input.llm_provider)) {
+          warnings.push(`${r.issue.key}: the rule-based engine answered (${result.fallback_reason}).`);
+        }
+        done++;
+        await ctx.progress('generating tasks', 10 + Math.round((50 * done) / records.length), {
+          story: r.issue.key,
+          done,
+          total: records.length,
+        });
+        return result;
+      }),
+    ),
+  );
+  const plan = assembleTaskPlan(results, input.max_task_cycle_days);
+  for (const d of plan.dropped) {
+    warnings.push(`Dependency ${d.from} -> ${d.to} dropped (${d.reason}): ${d.detail}.`);
+  }
+  return { results, plan, pages, epic, warnings };
+}
+
+/**
+ * A real run's writes: the plan stored on each story, tasks under their stories, "Blocks" links.
+ * Safe to repeat: nothing is created twice.
+ */
+export async function writeTaskPlan(
+  ctx: JobContext,
+  jira: JiraClient,
+  records: readonly StoryRecord[],
+  planned: PlannedTasks,
+  opts: { createLinks: boolean; include_tests: boolean; coverage_level: CoverageLevel },
+): Promise<{ tasks: TaskWrite[]; relationships_created: RelationshipCreated[]; keyOf: Map<string, string> }> {
+  await ctx.progress('storing plans', 62);
+  for (const r of planned.results) {
+    if (r.engine === 'stored') continue;
+    const rec = records.find((x) => x.issue.key === r.story_key);
+    if (!rec) continue;
+    const hash = storyPlanHash(rec.story, opts);
+    await jira.setIssueProperty(r.story_key, TASK_PLAN_PROPERTY, storedValue(r, hash));
+  }
+  await ctx.progress('creating tasks', 65);
+  const existingAll = await childrenOf(
+    jira,
+    records.map((r) => r.issue.key),
+  );
+  const existing = new Map<string, JiraIssue[]>();
+  for (const c of existingAll) {
+    if (!c.parentKey) continue;
+    const list = existing.get(c.parentKey) ?? [];
+    list.push(c);
+    existing.set(c.parentKey, list);
+  }
+  const tasks = await writeTasks(jira, {
+    tasks: planned.plan.tasks,
+    projectOf: new Map(records.map((r) => [r.issue.key, r.issue.projectKey])),
+    existing,
+    onProgress: (done, total) =>
+      ctx.progress('creating tasks', 65 + Math.round((20 * done) / Math.max(1, total)), { done, total }),
+  });
+  const keyOf = new Map<string, string>();
+  for (const t of tasks) if (t.key) keyOf.set(t.id, t.key);
+  let relationships_created: RelationshipCreated[] = [];
+  if (opts.createLinks && planned.plan.relationships.length > 0) {
+    await ctx.progress('linking tasks', 88, { links: planned.plan.relationships.length });
+    relationships_created = await writeBlocksLinks(jira, planned.plan.relationships, keyOf);
+  }
+  return { tasks, relationships_created, keyOf };
+}
+
+function engineOf(results: readonly StoryTaskResult[]): string {
+  const engines = new Set(results.map((r) => r.engine));
+  return engines.size === 1 ? [...engines][0]! : engines.size === 0 ? 'rules' : 'mixed';
+}
+
+/**
+ * The whole team-based task planning of POST /plan/tasks/generate (and /team-based, /tasks/create):
+ * generate, validate the dependencies, and with `dry_run: false` create tasks and links.
+ */
+export async function runTaskPlanning(
+  ctx: JobContext,
+  input: TaskPlanningInput,
+): Promise<TaskPlanningResult> {
+  const clients = ctx.services.atlassian(ctx.credentials);
+  await ctx.progress('reading stories', 5, { stories: input.story_keys.length });
+  const records = await loadStories(clients.jira, input.story_keys);
+  const planned = await planTasksForStories(ctx, clients, records, { ...input, reuseStored: true });
+  const { plan } = planned;
+
+  let keyOf: Map<string, string> | undefined;
+  const extra: Partial<TaskPlanningResult> = {};
+  if (!input.dry_run) {
+    const written = await writeTaskPlan(ctx, clients.jira, records, planned, {
+      createLinks: input.create_links ?? true,
+      include_tests: input.include_tests,
+      coverage_level: input.coverage_level,
+    });
+    keyOf = written.keyOf;
+    extra.created_tasks = written.tasks;
+    extra.relationships_created = written.relationships_created;
+    const counts: Record<string, number> = {};
+    for (const t of written.tasks) counts[t.outcome] = (counts[t.outcome] ?? 0) + 1;
+    for (const l of written.relationships_created)
+      counts[`links_${l.status}`] = (counts[`links_${l.status}`] ?? 0) + 1;
+    extra.counts = counts;
+  }
+
+  const byTeam: Partial<Record<Team, string[]>> = {};
+  for (const t of plan.tasks) byTeam[t.team] = [...(byTeam[t.team] ?? []), t.id];
+  const stories: StoryPlanSummary[] = planned.results.map((r) => {
+    const rec = records.find((x) => x.issue.key === r.story_key);
+    const mine = plan.tasks.filter((t) => t.story_key === r.story_key);
+    return {
+      story_key: r.story_key,
+      title: rec?.story.title ?? r.story_key,
+      story_types: r.story_types,
+      engine: r.engine,
+      fallback_reason: r.fallback_reason ?? null,
+      task_ids: mine.map((t) => t.id),
+      estimate_days: Math.round(mine.reduce((n, t) => n + t.estimate_days, 0) * 100) / 100,
+    };
+  });
+  await ctx.progress('done', 100);
+  return {
+    dry_run: input.dry_run,
+    epic_key: planned.epic?.key ?? null,
+    engine: engineOf(planned.results),
+    stories,
+    task_details: taskDetails(plan.tasks, keyOf),
+    tasks_by_team: byTeam,
+    days_by_team: daysByTeam(plan.tasks),
+    estimate_total_days: Math.round(plan.tasks.reduce((n, t) => n + t.estimate_days, 0) * 100) / 100,
+    cycle_time_days: longestPath(plan.tasks),
+    test_case_count: plan.tasks.reduce((n, t) => n + t.test_cases.length, 0),
+    relationships: plan.relationships,
+    dropped_dependencies: plan.dropped,
+    added_dependencies: plan.added,
+    ...extra,
+    sources: {
+      prd: planned.pages.prd
+        ? { title: planned.pages.prd.title, url: planned.pages.prd.url ?? planned.pages.prd.ref }
+        : null,
+      rfc: planned.pages.rfc
+        ? { title: planned.pages.rfc.title, url: planned.pages.rfc.url ?? planned.pages.rfc.ref }
+        : null,
+    },
+    warnings: planned.warnings,
+  };
+}
