@@ -93,6 +93,19 @@ export const catalog: Record<JobType, JobDefinition> = {
   }),
 };
 
+/**
+ * The time limit of one attempt. A code-aware run (with `repos`) gets the OpenCode timeout plus room for
+ * cloning and writing back, whatever the type's own limit.
+ */
+export function jobTimeoutMs(
+  def: JobDefinition,
+  input: Record<string, unknown>,
+  openCodeTimeoutMinutes: number,
+): number {
+  const codeAware = Array.isArray(input.repos) && input.repos.length > 0;
+  return codeAware ? Math.max(def.timeoutMs, (openCodeTimeoutMinutes + 5) * MINUTE) : def.timeoutMs;
+}
+
 export function jobDefinition(type: string): JobDefinition | undefined {
   return Object.hasOwn(catalog, type) ? catalog[type as JobType] : undefined;
 }

@@ -7,7 +7,7 @@ import type { UsageRecord } from '../adapters/llm/index.js';
 import { AppError } from '../api/errors.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
-import { jobDefinition } from './catalog.js';
+import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { jobLlm, withUsage } from './job-llm.js';
 import type { JobQueue } from './queue.js';
 
@@ -25,7 +25,7 @@ export async function runInline(
   const def = jobDefinition(type);
   if (!def) throw new Error(`unknown job type ${type}`);
   const parsed = def.schema.parse(input);
-  const timeout = AbortSignal.timeout(def.timeoutMs);
+  const timeout = AbortSignal.timeout(jobTimeoutMs(def, parsed, opts.services.env.OPENCODE_TIMEOUT));
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
   const jobId = `inline-${randomUUID()}`;
   const started = performance.now();

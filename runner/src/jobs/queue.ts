@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { type Job, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, notFound } from '../api/errors.js';
-import { jobDefinition } from './catalog.js';
+import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { type JobKeys, jobKeys } from './keys.js';
 
 export const CANCELLED_REASON = 'cancelled by request';
@@ -110,7 +110,8 @@ export class JobQueue {
     if (!def) throw new AppError(400, 'unknown_job_type', `unknown job type ${type}`, { field: 'job_type' });
     const tickets = [...new Set(def.ticketKeys(input))];
     const jobId = randomUUID();
-    const ttlMs = def.timeoutMs * def.attempts + 10 * 60_000;
+    // Registrations outlive the longest possible run (code-aware runs included) so they never lapse early.
+    const ttlMs = jobTimeoutMs(def, input, 60) * def.attempts + 10 * 60_000;
     const regKeys = tickets.map((t) => this.keys.active(type, t));
     const histKeys = tickets.map((t) => this.keys.ticketHistory(t));
     const existing = await this.scripts.augmentAcquire(

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { UsageRecord } from '../adapters/llm/index.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
-import { jobDefinition } from './catalog.js';
+import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { jobLlm, withUsage } from './job-llm.js';
 import { jobKeys } from './keys.js';
 import { CANCELLED_REASON, type JobData, JobQueue } from './queue.js';
@@ -59,10 +59,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         `invalid job input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
     }
+    const timeoutMs = jobTimeoutMs(def, parsed.data, opts.services.env.OPENCODE_TIMEOUT);
     const timeout = new AbortController();
     const timer = setTimeout(
-      () => timeout.abort(new TimeoutError(`timed out after ${def.timeoutMs} ms`)),
-      def.timeoutMs,
+      () => timeout.abort(new TimeoutError(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
     );
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     const credsRaw = job.data.has_credentials ? await opts.redis.get(keys.credentials(String(job.id))) : null;
