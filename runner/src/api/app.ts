@@ -20,6 +20,7 @@ import { AppError } from './errors.js';
 import { registerDraftPrRoutes } from './routes/draft-pr.js';
 import { registerGenerationRoutes } from './routes/generation.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerJiraRoutes } from './routes/jira.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerSprintRoutes } from './routes/sprint.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): App {
   registerSprintRoutes(app, deps);
   registerSystemRoutes(app, deps);
   registerDraftPrRoutes(app, deps);
+  registerJiraRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {
