@@ -22,6 +22,8 @@ import { registerGenerationRoutes } from './routes/generation.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerJiraRoutes } from './routes/jira.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerPlanAnalysisRoutes } from './routes/plan-analysis.js';
+import { registerPlanRoutes } from './routes/plan.js';
 import { registerSprintRoutes } from './routes/sprint.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTeamMemberRoutes } from './routes/team-members.js';
@@ -110,6 +112,8 @@ export function createApp(deps: AppDeps): App {
   registerSystemRoutes(app, deps);
   registerDraftPrRoutes(app, deps);
   registerJiraRoutes(app, deps);
+  registerPlanAnalysisRoutes(app, deps);
+  registerPlanRoutes(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'http', scheme: 'bearer' });
   app.doc31('/openapi.json', {

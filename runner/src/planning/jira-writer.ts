@@ -32,7 +32,7 @@ export type CreateOutcome =
   | { ok: true; key: string; created: boolean; warning?: string }
   | { ok: false; error: string };
 
-const OPTIONAL_FIELDS: (keyof NewIssue)[] = ['storyPoints', 'originalEstimate'];
+const OPTIONAL_FIELDS: (keyof NewIssue)[] = ['storyPoints', 'originalEstimate', 'prdUrl', 'rfcUrl'];
 
 function withoutOptional(input: NewIssue): NewIssue {
   const copy = { ...input };
@@ -50,7 +50,7 @@ async function createOne(jira: JiraClient, item: CreateItem): Promise<CreateOutc
   if (hasOptional(item.input)) {
     attempts.push({
       input: withoutOptional(item.input),
-      note: 'created without story points / estimate (Jira refused those fields)',
+      note: 'created without story points, estimate or PRD/RFC links (Jira refused those fields)',
     });
   }
   const alt = TASK_ISSUE_TYPES.find((t) => t !== item.input.issueType);

@@ -157,6 +157,19 @@ function storedValue(r: StoryTaskResult, hash: string): StoredPlan {
   return { ...full, tasks: r.tasks.map((t) => ({ ...t, test_cases: [] })) };
 }
 
+/** A story to write tasks under: its Jira key and project, and the story the plan was made from. */
+export interface StoryRef {
+  key: string;
+  projectKey: string;
+  story: Story;
+}
+
+export const storyRef = (r: StoryRecord): StoryRef => ({
+  key: r.issue.key,
+  projectKey: r.issue.projectKey,
+  story: r.story,
+});
+
 /** Reads the stories, 404 naming `story_keys` for an unknown key. */
 export async function loadStories(jira: JiraClient, keys: readonly string[]): Promise<StoryRecord[]> {
   const limit = pLimit(4);
@@ -277,22 +290,22 @@ export async function planTasksForStories(
 export async function writeTaskPlan(
   ctx: JobContext,
   jira: JiraClient,
-  records: readonly StoryRecord[],
-  planned: PlannedTasks,
+  stories: readonly StoryRef[],
+  planned: Pick<PlannedTasks, 'results' | 'plan'>,
   opts: { createLinks: boolean; include_tests: boolean; coverage_level: CoverageLevel },
 ): Promise<{ tasks: TaskWrite[]; relationships_created: RelationshipCreated[]; keyOf: Map<string, string> }> {
   await ctx.progress('storing plans', 62);
   for (const r of planned.results) {
     if (r.engine === 'stored') continue;
-    const rec = records.find((x) => x.issue.key === r.story_key);
-    if (!rec) continue;
-    const hash = storyPlanHash(rec.story, opts);
+    const ref = stories.find((x) => x.key === r.story_key);
+    if (!ref) continue;
+    const hash = storyPlanHash(ref.story, opts);
     await jira.setIssueProperty(r.story_key, TASK_PLAN_PROPERTY, storedValue(r, hash));
   }
   await ctx.progress('creating tasks', 65);
   const existingAll = await childrenOf(
     jira,
-    records.map((r) => r.issue.key),
+    stories.map((r) => r.key),
   );
   const existing = new Map<string, JiraIssue[]>();
   for (const c of existingAll) {
@@ -303,7 +316,7 @@ export async function writeTaskPlan(
   }
   const tasks = await writeTasks(jira, {
     tasks: planned.plan.tasks,
-    projectOf: new Map(records.map((r) => [r.issue.key, r.issue.projectKey])),
+    projectOf: new Map(stories.map((r) => [r.key, r.projectKey])),
     existing,
     onProgress: (done, total) =>
       ctx.progress('creating tasks', 65 + Math.round((20 * done) / Math.max(1, total)), { done, total }),
@@ -340,7 +353,7 @@ export async function runTaskPlanning(
   let keyOf: Map<string, string> | undefined;
   const extra: Partial<TaskPlanningResult> = {};
   if (!input.dry_run) {
-    const written = await writeTaskPlan(ctx, clients.jira, records, planned, {
+    const written = await writeTaskPlan(ctx, clients.jira, records.map(storyRef), planned, {
       createLinks: input.create_links ?? true,
       include_tests: input.include_tests,
       coverage_level: input.coverage_level,

@@ -5,7 +5,7 @@
  */
 import type { RepoSpec } from '@augment/shared';
 import type { ZodType } from 'zod';
-import { LlmOutputError } from '../adapters/llm/index.js';
+import { LlmError, LlmOutputError } from '../adapters/llm/index.js';
 import { codeAwareEnabled, runCodeAware } from '../jobs/code-aware.js';
 import type { JobContext } from '../jobs/types.js';
 import { fenceData } from '../prompts/render-prompt.js';
@@ -97,6 +97,23 @@ export async function generateStructured<T>(
       return { data: req.schema.parse(req.fallback(reason)), engine: 'rules', fallback_reason: reason };
     }
     throw err;
+  }
+}
+
+/**
+ * Fails fast (400 naming `llm_provider`) when the request names a provider this runner has no key for,
+ * before jobs that handle many items turn it into one error per item.
+ */
+export function assertProviderUsable(ctx: PlanningCtx, choice: LlmChoice): void {
+  const p = choice.llm_provider?.trim().toLowerCase();
+  if (!p || p === 'none' || p === 'rules') return;
+  if (!ctx.llm.isConfigured(p)) {
+    throw new LlmError(
+      400,
+      'llm_provider_not_configured',
+      `llm_provider "${p}" is not configured on this runner (no API key)`,
+      'llm_provider',
+    );
   }
 }
 
