@@ -38,8 +38,8 @@ const gapBase = {
   /** The acceptance criterion of the story (as the coverage analysis reports it) that has a gap. */
   criterion: z.string().trim().min(1).max(4000),
   dry_run: z.boolean().default(true),
+  /** Test cases for the gap are topped up to this level's minimum. */
   coverage_level: CoverageLevel.default('basic'),
-  ...llm,
 };
 
 /** Turns a coverage gap into a new task under the story. Fields given replace the suggestion's. */
