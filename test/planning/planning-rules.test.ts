@@ -16,7 +16,7 @@ import {
   startHarness,
   typeName,
 } from './helpers.js';
-import { planningSeed } from './seed.js';
+import { PRD_PAGE, planningSeed } from './seed.js';
 
 const EPIC = 'INV-1';
 let h: Harness;
@@ -283,6 +283,53 @@ describe('ticket descriptions (rules)', () => {
     const bad = r.tickets.find((t: { ticket_key: string }) => t.ticket_key === 'INV-999');
     expect(bad).toMatchObject({ ok: false, status: 'failed', error: { code: 'not_found' } });
     expect(r.tickets.filter((t: { status: string }) => t.status === 'previewed')).toHaveLength(2);
+  });
+});
+
+describe('epic creation (rules)', () => {
+  const body = {
+    project_key: 'INV',
+    summary: 'Invoicing v2',
+    description: 'A second invoicing epic planned from the same PRD.',
+    create_tasks: true,
+  };
+  const withUrl = () => ({
+    ...body,
+    prd_url: `${h.emu.url}/wiki/spaces/INV/pages/${PRD_PAGE}/Invoicing+PRD`,
+  });
+
+  it('previews the epic, its stories and their tasks without writing', async () => {
+    const before = h.emu.state.issues.size;
+    const res = await h.client.post('/plan/epic/create', withUrl());
+    expect(res.status, res.text).toBe(200);
+    const r = res.body.result;
+    expect(r.epic).toMatchObject({ outcome: 'previewed', key: null });
+    expect(r.stories).toHaveLength(8);
+    expect(r.task_details.length).toBeGreaterThan(16);
+    expect(r.relationships.length).toBeGreaterThan(0);
+    expect(h.emu.state.issues.size).toBe(before);
+  });
+
+  it('creates the epic, stories, tasks and links once, however often it runs', async () => {
+    const before = h.emu.state.issues.size;
+    const linksBefore = blocksLinks(h).length;
+    const first = await runJob(h, '/plan/epic/create', { ...withUrl(), dry_run: false });
+    const r = first.result;
+    expect(r.epic.outcome).toBe('created');
+    const epic = h.emu.state.issues.get(r.epic.key)!;
+    expect(typeName(h, epic.issueTypeId)).toBe('Epic');
+    const stories = childrenIn(h, r.epic.key);
+    expect(stories).toHaveLength(8);
+    const tasks = stories.flatMap((s) => childrenIn(h, s.key));
+    expect(tasks.length).toBe(r.task_details.length);
+    expect(h.emu.state.issues.size).toBe(before + 1 + 8 + tasks.length);
+    expect(blocksLinks(h).length).toBe(linksBefore + r.relationships.length);
+    for (const t of r.task_details) expect(h.emu.state.issues.get(t.jira_key)!.parentKey).toBe(t.story_key);
+
+    const again = await runJob(h, '/plan/epic/create', { ...withUrl(), dry_run: false });
+    expect(again.result.epic).toMatchObject({ outcome: 'already_existed', key: r.epic.key });
+    expect(h.emu.state.issues.size).toBe(before + 1 + 8 + tasks.length);
+    expect(blocksLinks(h).length).toBe(linksBefore + r.relationships.length);
   });
 });
 
