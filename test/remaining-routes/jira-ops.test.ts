@@ -280,11 +280,18 @@ describe('bulk story operations', () => {
     const res = await client.post('/jira/bulk-create-stories', {
       epic_key: DEMO_EPIC_KEY,
       dry_run: false,
-      stories: [{ title: 'Refused story' }, { title: 'Order confirmation e-mail' }, { title: 'Address autocomplete' }],
+      stories: [
+        { title: 'Refused story' },
+        { title: 'Order confirmation e-mail' },
+        { title: 'Address autocomplete' },
+      ],
     });
     expect(res.status, res.text).toBe(200);
     expect(res.body).toMatchObject({ status: 'partial', counts: { created: 2, error: 1 } });
-    expect(res.body.items[0]).toMatchObject({ status: 'error', error: { code: 'jira_refused', field: 'stories[0]' } });
+    expect(res.body.items[0]).toMatchObject({
+      status: 'error',
+      error: { code: 'jira_refused', field: 'stories[0]' },
+    });
     expect(res.body.items[0].error.message).toContain('A validator refused this summary.');
     const created = res.body.items.slice(1).map((i: any) => i.key);
     for (const key of created) expect(emu.state.issues.get(key)!.parentKey).toBe(DEMO_EPIC_KEY);

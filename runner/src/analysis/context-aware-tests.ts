@@ -74,6 +74,16 @@ export async function contextAwareTaskTests(
     });
   }
   const storyIssue = await readIssue(jira, storyKey, req.story_key ? 'story_key' : 'task_key');
+  if (!req.story_key && /epic/i.test(storyIssue.issueType)) {
+    throw new AppError(
+      400,
+      'story_required',
+      `${taskIssue.key} is directly under epic ${storyIssue.key}: give story_key`,
+      {
+        field: 'story_key',
+      },
+    );
+  }
   const story = storyFromIssue(storyIssue);
   const epic = storyIssue.parentKey ? await readIssue(jira, storyIssue.parentKey, 'story_key') : null;
   const [prd, rfc, children] = await Promise.all([
@@ -119,16 +129,22 @@ export async function contextAwareTaskTests(
   );
   const generated = suite.task_test_cases.get(taskIssue.key) ?? [];
 
-  // Siblings' cases first: a generated case near-identical to one of theirs is dropped.
+  // Siblings' cases first: a generated case near-identical to one of theirs is dropped (unless every one
+  // is, then the task keeps its cases: a task without tests is worse than a repeat).
   const siblingCases = siblings.flatMap((s) => s.tests.map((tc) => ({ tc, owner: s.issue.key })));
   const all = [...siblingCases.map((x) => x.tc), ...generated];
   const owners = [...siblingCases.map((x) => x.owner), ...generated.map(() => taskIssue.key)];
-  const deduped = dedupeTestCases(all, { threshold: 0.8, groups: owners });
+  const deduped = dedupeTestCases(all, { threshold: 0.8, preserve_coverage: false });
   const kept = new Set(deduped.kept_indices);
-  const cases = generated.filter((_, i) => kept.has(siblingCases.length + i));
-  const duplicates = deduped.removed
-    .filter((r) => r.index >= siblingCases.length)
-    .map((r) => ({ title: all[r.index]!.title, sibling: owners[r.duplicate_of]! }));
+  const unique = generated.filter((_, i) => kept.has(siblingCases.length + i));
+  const cases = unique.length > 0 ? unique : generated;
+  const duplicates =
+    unique.length > 0
+      ? deduped.removed
+          .filter((r) => r.index >= siblingCases.length)
+          .map((r) => ({ title: all[r.index]!.title, sibling: owners[r.duplicate_of]! }))
+          .filter((d) => d.sibling !== taskIssue.key)
+      : [];
 
   let written: ContextAwareTestsResult['written'] = null;
   if (!req.dry_run) {
