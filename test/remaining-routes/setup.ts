@@ -24,7 +24,7 @@ export const WEAK_STORY = 'DEMO-6';
 export const READY_BACKEND_TASK = 'DEMO-7';
 export const READY_QA_TASK = 'DEMO-8';
 
-export const READY_CRITERIA = [
+export const READY_CRITERIA: [string, string, string] = [
   'Given an issued invoice, when the customer clicks "Download PDF", then a PDF with the invoice number in its file name is downloaded',
   'The PDF lists every line item with quantity, unit price and line total',
   'A draft invoice cannot be downloaded and the API returns 409',
