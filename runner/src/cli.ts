@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { registerMcpCommands } from './commands/mcp.js';
+import { registerPlanCommands } from './commands/plan.js';
 import { registerPrdCommands } from './commands/prd.js';
 import { registerServeCommands } from './commands/serve.js';
 import { registerSprintCommands } from './commands/sprint.js';
@@ -17,5 +18,6 @@ registerEmulatorCommand(program);
 registerMcpCommands(program);
 registerPrdCommands(program);
 registerSprintCommands(program);
+registerPlanCommands(program);
 
 await program.parseAsync(process.argv);
