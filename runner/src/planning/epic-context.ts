@@ -53,6 +53,7 @@ export interface LoadEpicOptions {
   includePages?: boolean;
 }
 
+const PROPOSED_NOTE = /^_?proposed from the summary; please review\.?_?$/i;
 const TASK_TYPES = /^(?:task|sub-?task|bug|spike|technical task)$/i;
 
 /** Normalises a title for matching and idempotency keys: case, spacing and punctuation do not matter. */
@@ -70,7 +71,8 @@ export function storyFromIssue(issue: JiraIssue): Story {
   const story: Story = {
     title: issue.summary,
     description: parsed.prose.join('\n'),
-    acceptance_criteria: parsed.criteria,
+    // The rule-based description marks proposed criteria with a note that is not a criterion itself.
+    acceptance_criteria: parsed.criteria.filter((c) => !PROPOSED_NOTE.test(c)),
     key: issue.key,
   };
   if (issue.storyPoints !== null && issue.storyPoints >= 0 && issue.storyPoints <= 100) {

@@ -33,6 +33,19 @@ describe('descriptions written to Jira read back the same', () => {
     expect(parsed.story_points).toBe(3);
   });
 
+  it('does not read the "proposed" note of a generated description as a criterion', () => {
+    const md =
+      '## Context\nX.\n\n## Acceptance criteria\n_Proposed from the summary; please review._\n- The list shows every invoice';
+    const issue = {
+      description: markdownToAdf(md),
+      descriptionText: '',
+      summary: 'List',
+      key: 'A-1',
+      storyPoints: null,
+    };
+    expect(storyFromIssue(issue as never).acceptance_criteria).toEqual(['The list shows every invoice']);
+  });
+
   it('reads back the team, estimate, criteria and test cases of a task', () => {
     const task = generateTeamTasks(story, { coverage_level: 'standard' }).tasks.find(
       (t) => t.team === 'backend' && t.test_cases.length >= 2,
