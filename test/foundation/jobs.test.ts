@@ -50,10 +50,11 @@ describe('background jobs', () => {
   });
 
   it('answers synchronously when async_mode is false', async () => {
+    // Inline runs use the real processor; an epic preview needs no Jira site.
     const { client } = await start();
-    const res = await client.post('/generate/single', { ticket_key: 'SYNC-1' });
-    expect(res.status).toBe(200);
-    expect(res.body.job_type).toBe('single');
+    const res = await client.post('/plan/epic/create', { project_key: 'SYNC', summary: 'Sync epic' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.job_type).toBe('epic_creation');
     expect(typeof res.body.execution_time_ms).toBe('number');
   });
 

@@ -3,6 +3,8 @@ import { api, cleanPrefix, testEnv, waitFor, withRunner } from '../helpers/runne
 import { spawnRunner } from '../helpers/spawn.js';
 
 const prefixes: string[] = [];
+// The queue mechanics are under test here (the real processors need Jira; their own suites run them).
+const echo = async (input: unknown) => ({ echoed: input });
 afterAll(async () => {
   await Promise.all(prefixes.map(cleanPrefix));
 });
@@ -41,7 +43,7 @@ describe('runner processes sharing one Redis', () => {
     const first = await withRunner(env, { role: 'api' });
     const { body } = await api(first).post('/plan/stories/generate', { epic_key: 'RST-1', async_mode: true });
     await first.stop();
-    const second = await withRunner(env, { role: 'all' });
+    const second = await withRunner(env, { role: 'all', processorOverrides: { story_generation: echo } });
     try {
       const done = await waitFor(async () => {
         const r = await api(second).get(`/jobs/${body.job_id}`);
@@ -67,6 +69,7 @@ describe('runner processes sharing one Redis', () => {
         role: 'worker',
         lockDurationMs: 1_000,
         stalledIntervalMs: 500,
+        processorOverrides: { single: async () => ({ job_type: 'single' }) },
       });
       try {
         const done = await waitFor(
@@ -95,7 +98,7 @@ describe('runner processes sharing one Redis', () => {
   it('drains the active job before a worker stops on SIGTERM', async () => {
     const env = testEnv();
     prefixes.push(env.QUEUE_PREFIX);
-    const worker = await spawnRunner(env, { CHILD_ROLE: 'worker' });
+    const worker = await spawnRunner(env, { CHILD_ROLE: 'worker', CHILD_ECHO: '1' });
     const apiRunner = await withRunner(env, { role: 'api' });
     try {
       const { body } = await api(apiRunner).post('/generate/single', {

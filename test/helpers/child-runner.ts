@@ -1,6 +1,7 @@
 /**
  * A runner in its own process, for the multi-process tests. Environment:
  *  CHILD_ROLE all|api|worker, CHILD_STUCK=1 makes `single` jobs hang (to be killed mid-job),
+ *  CHILD_ECHO=1 makes them echo their input (no Jira needed),
  *  plus the runner's usual variables. Prints `READY <port>` once listening/working.
  */
 import { loadEnv } from '../../runner/src/env.js';
@@ -8,6 +9,7 @@ import { startRunner } from '../../runner/src/server.js';
 
 const role = (process.env.CHILD_ROLE ?? 'all') as 'all' | 'api' | 'worker';
 const stuck = process.env.CHILD_STUCK === '1';
+const echo = process.env.CHILD_ECHO === '1';
 const runner = await startRunner(loadEnv(), {
   role,
   lockDurationMs: 1_000,
@@ -19,7 +21,9 @@ const runner = await startRunner(loadEnv(), {
           await new Promise(() => undefined);
         },
       }
-    : undefined,
+    : echo
+      ? { single: async (input) => ({ job_type: 'single', echoed: input }) }
+      : undefined,
 });
 process.stdout.write(`READY ${runner.port}\n`);
 process.on('SIGTERM', () => runner.stop().then(() => process.exit(0)));

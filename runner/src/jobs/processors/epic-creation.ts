@@ -62,12 +62,13 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
   ctx,
 ) => {
   assertProviderUsable(ctx, input);
-  const clients = ctx.services.atlassian(ctx.credentials);
+  // A preview without PRD/RFC pages needs no Jira site at all.
+  const clients = () => ctx.services.atlassian(ctx.credentials);
   const warnings: string[] = [];
   await ctx.progress('reading sources', 5);
   const [prd, rfc] = await Promise.all([
-    input.prd_url ? readPageText(clients.confluence, input.prd_url, 'PRD', warnings) : null,
-    input.rfc_url ? readPageText(clients.confluence, input.rfc_url, 'RFC', warnings) : null,
+    input.prd_url ? readPageText(clients().confluence, input.prd_url, 'PRD', warnings) : null,
+    input.rfc_url ? readPageText(clients().confluence, input.rfc_url, 'RFC', warnings) : null,
   ] as Promise<PageText | null>[]);
 
   let stories: Story[] = [];
@@ -127,7 +128,7 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
 
   if (!input.dry_run) {
     await ctx.progress('creating epic', 62);
-    const [epicOut] = await createIssuesOnce(clients.jira, [
+    const [epicOut] = await createIssuesOnce(clients().jira, [
       {
         input: {
           projectKey: input.project_key,
@@ -151,8 +152,8 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
       const epicKey = epicOut.key;
       if (stories.length > 0) {
         await ctx.progress('creating stories', 70);
-        const children = await clients.jira.getEpicChildren(epicKey);
-        storyRows = await writeStories(clients.jira, {
+        const children = await clients().jira.getEpicChildren(epicKey);
+        storyRows = await writeStories(clients().jira, {
           projectKey: input.project_key,
           epicKey,
           stories,
@@ -187,7 +188,7 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
         });
         const written = await writeTaskPlan(
           ctx,
-          clients.jira,
+          clients().jira,
           refs,
           { results: remapped, plan },
           { createLinks: true, include_tests: true, coverage_level: 'standard' },
