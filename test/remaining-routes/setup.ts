@@ -62,7 +62,9 @@ const subtask = (
   originalEstimate: '2d',
 });
 
-/** The demo seed plus a ready story with two sub-tasks and a weak story. */
+export const EMPTY_EPIC = 'DEMO-9';
+
+/** The demo seed plus a ready story with two sub-tasks, a weak story, and an epic with no stories. */
 export function remainingSeed(): SeedData {
   const seed = demoSeed();
   seed.issues = [
@@ -116,6 +118,14 @@ export function remainingSeed(): SeedData {
       ['Test the PDF download end to end.', '', '## Planning', '- Team: qa', '- Estimate: 1 day'].join('\n'),
       'qa',
     ),
+    {
+      key: EMPTY_EPIC,
+      projectKey: 'DEMO',
+      issueType: 'Epic',
+      summary: 'Team invoicing',
+      description:
+        'Finance teams create invoices for their customers, send them by e-mail, and record payments against them. Overdue invoices are flagged on a dashboard.',
+    },
   ];
   return seed;
 }
@@ -129,7 +139,9 @@ export interface Started {
 }
 
 /** Starts the emulator (remainingSeed by default), the LLM stand-in when `llm` is given, and a runner. */
-export async function start(opts: { seed?: SeedData; llm?: StubResponder } = {}): Promise<Started> {
+export async function start(
+  opts: { seed?: SeedData; llm?: StubResponder; role?: 'all' | 'api' } = {},
+): Promise<Started> {
   const emu = await startEmulator({ seed: opts.seed ?? remainingSeed() });
   const llm = opts.llm ? await startOpenAiStub({ responder: opts.llm }) : undefined;
   const { email, apiToken } = emu.credentials.admin;
@@ -142,7 +154,7 @@ export async function start(opts: { seed?: SeedData; llm?: StubResponder } = {})
       ? { LLM_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test-remaining', OPENAI_BASE_URL: llm.baseUrl }
       : {}),
   });
-  const runner = await withRunner(env);
+  const runner = await withRunner(env, { role: opts.role ?? 'all' });
   return {
     emu,
     runner,

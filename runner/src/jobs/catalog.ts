@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import {
   DraftPrStageInput,
+  EpicCompletionRequest,
   EpicCreationRequest,
   GenerateBatchRequest,
   GenerateSingleRequest,
@@ -90,6 +91,10 @@ export const catalog: Record<JobType, JobDefinition> = {
     timeoutMs: 90 * MINUTE,
     attempts: 3,
     backoff: { type: 'exponential', delay: 5_000 },
+  }),
+  // Stories, tasks and tests of one epic: one completion at a time per epic.
+  epic_completion: def('epic_completion', EpicCompletionRequest, (i) => [str(i.epic_key)!], {
+    timeoutMs: 60 * MINUTE,
   }),
 };
 

@@ -15,6 +15,8 @@ export const JobType = z.enum([
   'timeline_planning',
   /** One stage of a Draft PR pipeline (queued by the /draft-pr routes, not a generation endpoint). */
   'draft_pr_stage',
+  /** Fills what an epic is missing: stories, tasks, tests (POST /plan/epic/complete). */
+  'epic_completion',
 ]);
 export type JobType = z.infer<typeof JobType>;
 

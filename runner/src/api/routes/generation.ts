@@ -79,6 +79,12 @@ export const GENERATION_ENDPOINTS: Endpoint[] = [
     tag: 'sprint',
     summary: 'Create a timeline for an epic',
   },
+  {
+    path: '/plan/epic/complete',
+    type: 'epic_completion',
+    tag: 'plan',
+    summary: 'Fill what an epic is missing: stories, then tasks, then tests (dry_run by default)',
+  },
 ];
 
 /** The Atlassian credentials a job runs with: the Forge system token when Forge called, else none (config). */

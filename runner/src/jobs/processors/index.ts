@@ -2,6 +2,7 @@ import type { JobType } from '@augment/shared';
 import type { AnyProcessor } from '../types.js';
 import { batchProcessor } from './batch.js';
 import { draftPrStageProcessor } from './draft-pr-stage.js';
+import { epicCompletionProcessor } from './epic-completion.js';
 import { epicCreationProcessor } from './epic-creation.js';
 import { prdStorySyncProcessor } from './prd-story-sync.js';
 import { singleProcessor } from './single.js';
@@ -27,4 +28,5 @@ export const processors: Record<JobType, AnyProcessor> = {
   sprint_planning: sprintPlanningProcessor,
   timeline_planning: timelinePlanningProcessor,
   draft_pr_stage: draftPrStageProcessor,
+  epic_completion: epicCompletionProcessor,
 };
