@@ -4,8 +4,11 @@
  * The HTTP load runs in a worker thread so that the client and the server do not share one core.
  */
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
+import { type ServerType, serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
+import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { parseEnv } from '../runner/src/env.js';
 import { startRunner } from '../runner/src/server.js';
@@ -63,16 +66,29 @@ const show = (label: string, f: Figures) =>
   });
   const runner = await startRunner(env, { role: 'api' });
   const run = 'ABCDEFGHIJ'[Math.floor(Math.random() * 10)]!.repeat(3);
-  const http = await new Promise<Figures>((resolve, reject) => {
-    const w = new Worker(new URL('./enqueue-client.mjs', import.meta.url), {
-      workerData: { url: runner.url, run, n: N, concurrency: CONCURRENCY, key: KEY },
+  const load = (url: string) =>
+    new Promise<Figures>((resolve, reject) => {
+      const w = new Worker(new URL('./enqueue-client.mjs', import.meta.url), {
+        workerData: { url, run, n: N, concurrency: CONCURRENCY, key: KEY },
+      });
+      w.once('message', (m: { seconds: number; latencies: number[] }) =>
+        resolve(figures(m.seconds, m.latencies)),
+      );
+      w.once('error', reject);
     });
-    w.once('message', (m: { seconds: number; latencies: number[] }) =>
-      resolve(figures(m.seconds, m.latencies)),
-    );
-    w.once('error', reject);
-  });
+  const http = await load(runner.url);
   show('POST /generate/single (async)', http);
+
+  // The ceiling of HTTP on this machine: a bare Hono app answering 202 without any work, same client.
+  const bare = new Hono().post('/generate/single', async (c) =>
+    c.json({ job_id: 'x', seen: await c.req.json() }, 202),
+  );
+  const bareServer = await new Promise<ServerType>((resolve) => {
+    const srv = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
+  });
+  const ceiling = await load(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`);
+  show('bare Hono 202 (HTTP ceiling)', ceiling);
+  bareServer.close();
 
   const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
   const raw = new Queue('raw', { connection, prefix: `${prefix}-raw` });
@@ -81,7 +97,7 @@ const show = (label: string, f: Figures) =>
   });
   show('raw BullMQ queue.add', bull);
   console.log(
-    `ratio ${(http.rate / bull.rate).toFixed(2)} of raw BullMQ (target >= 0.5); HTTP p99 ${http.p99.toFixed(2)} ms (target < 10 ms); N=${N} concurrency=${CONCURRENCY}`,
+    `ratio ${(http.rate / bull.rate).toFixed(2)} of raw BullMQ (target >= 0.5), ${(http.rate / ceiling.rate).toFixed(2)} of the bare-HTTP ceiling; p99 ${http.p99.toFixed(2)} ms (target < 10 ms); N=${N} concurrency=${CONCURRENCY}`,
   );
 
   await raw.close();
