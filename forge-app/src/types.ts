@@ -117,8 +117,28 @@ export interface CommonApi {
   cancelJob: { payload: { jobId: string }; data: unknown };
 }
 
+/** One signal of a story's readiness for generation (GET /plan/readiness/{key}). */
+export interface ReadinessReason {
+  signal: string;
+  points: number;
+  max_points: number;
+  message: string;
+}
+
+export interface StoryReadiness {
+  ticket_key: string;
+  summary: string;
+  score: number;
+  level: 'ready' | 'needs_work' | 'not_ready';
+  reasons: ReadinessReason[];
+  /** What to fix before generating, biggest loss first. */
+  suggestions: string[];
+  acceptance_criteria: string[];
+}
+
 export interface IssuePanelApi extends CommonApi {
   getPanelState: { payload: Record<string, never>; data: PanelState };
+  getReadiness: { payload: Record<string, never>; data: StoryReadiness };
   startAction: {
     payload: { action: IssueAction; dryRun: boolean; coverageLevel?: CoverageLevel };
     data: StartOutcome;

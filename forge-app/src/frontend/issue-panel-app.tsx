@@ -1,23 +1,29 @@
-/** Issue panel on stories and tasks: generation work with previews, and the draft PR review on stories. */
+/**
+ * Issue panel on stories and tasks: generation work with previews, the story's readiness for generation,
+ * and the draft PR review on stories.
+ */
 import { Button, ButtonGroup, Select, Spinner, Stack, Text, useProductContext } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
 import type { AppFailure, CoverageLevel, IssueAction, IssuePanelApi, JobKind, PanelState } from '../types.js';
 import { DraftPrReview } from './components/draft-pr-review.js';
 import { FailureMessage } from './components/failure-message.js';
 import { JobRunner } from './components/job-runner.js';
+import { ReadinessView } from './components/readiness-view.js';
 import { createCaller } from './lib/call.js';
 
 const call = createCaller<IssuePanelApi>();
 const getJob = (jobId: string) => call('getJob', { jobId });
 const cancelJob = (jobId: string) => call('cancelJob', { jobId });
+const getReadiness = () => call('getReadiness', {});
 
-type Section = IssueAction | 'draft_pr';
+type Section = IssueAction | 'draft_pr' | 'readiness';
 
 const SECTIONS: { key: Section; label: string; storiesOnly: boolean }[] = [
   { key: 'description', label: 'Description', storiesOnly: false },
   { key: 'tasks', label: 'Tasks', storiesOnly: true },
   { key: 'tests', label: 'Test cases', storiesOnly: false },
   { key: 'coverage', label: 'Coverage', storiesOnly: false },
+  { key: 'readiness', label: 'Readiness', storiesOnly: true },
   { key: 'draft_pr', label: 'Draft PR', storiesOnly: true },
 ];
 
@@ -76,7 +82,7 @@ export function IssuePanelApp({ pollMs = 3000 }: { pollMs?: number }) {
     }
     setState(res.data);
     // Reopening the issue lands on the work that is still running.
-    const running = SECTIONS.find((s) => isRunning(res.data, s.key));
+    const running = SECTIONS.find((s) => s.key !== 'readiness' && isRunning(res.data, s.key));
     setSection((current) => current ?? running?.key ?? 'description');
   }, []);
 
@@ -104,7 +110,9 @@ export function IssuePanelApp({ pollMs = 3000 }: { pollMs?: number }) {
           </Button>
         ))}
       </ButtonGroup>
-      {current === 'draft_pr' ? (
+      {current === 'readiness' ? (
+        <ReadinessView key="readiness" load={getReadiness} />
+      ) : current === 'draft_pr' ? (
         <DraftPrReview key="draft_pr" initialJob={state.jobs.draft_pr ?? null} pollMs={pollMs} />
       ) : (
         <JobRunner

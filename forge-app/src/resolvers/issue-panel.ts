@@ -1,6 +1,6 @@
 /**
  * Resolvers of the issue panel (stories and tasks): description, team-based tasks, test cases, coverage,
- * and the draft PR review.
+ * the story's readiness for generation, and the draft PR review.
  */
 import type {
   CoverageLevel as CoverageLevelSchema,
@@ -15,6 +15,7 @@ import type {
   IssueAction,
   IssuePanelApi,
   JobKind,
+  StoryReadiness,
 } from '../types.js';
 import { badPayload, type Handlers, ResolverFailure } from './define.js';
 import type { ResolverDeps } from './deps.js';
@@ -101,6 +102,12 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
         kind === 'draft_pr' ? draftStatus(id) : get(`/jobs/${encodeURIComponent(id)}`),
       );
       return { issueKey: issue.key, jobs };
+    },
+
+    // Read-only and quick: asked directly, not as a job.
+    getReadiness(_payload, context) {
+      const issue = issueFromContext(context);
+      return get<StoryReadiness>(`/plan/readiness/${encodeURIComponent(issue.key)}`);
     },
 
     async startAction(payload, context) {
