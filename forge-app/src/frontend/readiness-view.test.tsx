@@ -100,7 +100,9 @@ describe('readiness in the issue panel', () => {
     fakeRunner.override('GET', /^\/plan\/readiness\/PROJ-1$/, { status: 200, body: fixed });
     await panel.click('Check again');
     await panel.waitForText('Readiness: 100/100');
-    expect(panel.all('Lozenge').map((l) => JSON.stringify(l))).toEqual([expect.stringContaining('"text":"Ready"')]);
+    expect(panel.all('Lozenge').map((l) => JSON.stringify(l))).toEqual([
+      expect.stringContaining('"text":"Ready"'),
+    ]);
     expect(panel.hasText('Not ready')).toBe(false);
     expect(panel.hasText('Fix before generating')).toBe(false);
   });
