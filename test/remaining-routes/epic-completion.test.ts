@@ -58,6 +58,15 @@ describe('POST /plan/epic/complete', () => {
     expect(r.tests.status).toBe('previewed');
     expect(r.tests.items.map((i: any) => i.key).sort()).toEqual(['DEMO-4', READY_QA_TASK]);
     expect(r.after).toBeNull();
+    // One row per story with the tasks and tests it has or would get (the Forge epic action shows these).
+    expect(r.story_details.map((d: any) => d.key).sort()).toEqual(
+      ['DEMO-2', 'DEMO-3', READY_STORY, WEAK_STORY].sort(),
+    );
+    for (const d of r.story_details) {
+      expect(d.task_ids.length).toBeGreaterThan(0);
+      expect(d.test_cases.length).toBeGreaterThan(0);
+    }
+    expect(r.created_keys).toEqual([]);
     expect(issuePosts(s.emu)).toHaveLength(0);
     expect(issuePuts(s.emu)).toHaveLength(0);
     expect(propertyWrites(s.emu)).toHaveLength(0);
@@ -101,6 +110,8 @@ describe('POST /plan/epic/complete', () => {
       stories_without_tasks: 0,
       tasks_without_tests: 0,
     });
+    expect(r.created_keys.length).toBe(s.emu.state.issues.size - before);
+    expect(r.story_details.every((d: any) => d.task_ids.length > 0 && d.test_cases.length > 0)).toBe(true);
 
     const size = s.emu.state.issues.size;
     expect(size).toBeGreaterThan(before);
@@ -123,6 +134,10 @@ describe('POST /plan/epic/complete', () => {
     expect(p.stories.generated.length).toBeLessThanOrEqual(4);
     expect(p.tasks.for_stories.every((x: string) => x.startsWith('new story'))).toBe(true);
     expect(p.tasks.task_details.length).toBeGreaterThan(p.stories.generated.length);
+    expect(p.story_details.map((d: any) => d.key)).toEqual(
+      p.stories.generated.map((_: unknown, i: number) => `NEW-${i + 1}`),
+    );
+    expect(p.story_details.every((d: any) => d.task_ids.length > 0)).toBe(true);
     expect(children(s.emu, EMPTY_EPIC)).toHaveLength(0);
 
     const res = await s.client.post(PATH, { epic_key: EMPTY_EPIC, max_stories: 4, dry_run: false });

@@ -94,7 +94,50 @@ export interface EpicCompletionResult {
   tests: { status: StepStatus; reason: string | null; items: TestFill[]; test_cases: number };
   /** Real run: the counts once everything is written. */
   after: (EpicAnalysis['counts'] & { readiness: number }) | null;
+  /** Each story (new ones included) with its tasks and their test cases, as they stand (or would). */
+  story_details: StoryDetail[];
+  /** Real run: the issues this run created. */
+  created_keys: string[];
   warnings: string[];
+}
+
+export interface StoryDetail {
+  key: string;
+  title: string;
+  task_ids: string[];
+  /** Titles of the test cases of its tasks. */
+  test_cases: string[];
+}
+
+/**
+ * The stories of `epic` with their tasks and tests; in a dry run, with the previewed stories (`NEW-n`),
+ * tasks and tests added.
+ */
+function storyDetails(
+  epic: EpicContext,
+  preview: { stories: Story[]; tasks: TaskDetail[]; tests: TestFill[] } | null,
+): StoryDetail[] {
+  const tasks = tasksFromIssues(epic.tasks);
+  const added = new Map((preview?.tests ?? []).map((t) => [t.key, t.test_cases] as const));
+  const rows: StoryDetail[] = epic.stories.map((s) => {
+    const mine = tasks.filter((t) => t.story_key === s.issue.key);
+    return {
+      key: s.issue.key,
+      title: s.story.title,
+      task_ids: mine.map((t) => t.id),
+      test_cases: mine.flatMap((t) => [...t.test_cases, ...(added.get(t.id) ?? [])].map((tc) => tc.title)),
+    };
+  });
+  preview?.stories.forEach((s, i) => {
+    rows.push({ key: `NEW-${i + 1}`, title: s.title, task_ids: [], test_cases: [] });
+  });
+  for (const t of preview?.tasks ?? []) {
+    const row = rows.find((r) => r.key === t.story_key);
+    if (!row) continue;
+    row.task_ids.push(t.id);
+    row.test_cases.push(...t.test_cases.map((tc) => tc.title));
+  }
+  return rows;
 }
 
 /** A context whose progress reports sit inside [from, to] of the whole job, under the step's name. */
@@ -390,6 +433,8 @@ export const epicCompletionProcessor: Processor<EpicCompletionRequest, EpicCompl
     tasks: { ...skipped('tasks'), for_stories: [], engine: null, task_details: [], relationships: 0 },
     tests: { ...skipped('tests'), items: [], test_cases: 0 },
     after: null,
+    story_details: [],
+    created_keys: [],
     warnings: [...epic.warnings],
   };
 
@@ -466,13 +511,23 @@ export const epicCompletionProcessor: Processor<EpicCompletionRequest, EpicCompl
     out.tests.reason = items.length === 0 ? 'every task has test cases' : null;
   }
 
-  if (!input.dry_run) {
+  if (input.dry_run) {
+    out.story_details = storyDetails(epic, {
+      stories: previewStories,
+      tasks: out.tasks.task_details,
+      tests: out.tests.items,
+    });
+  } else {
     await ctx.progress('checking the result', 96);
-    out.after = counts(
-      analyzeLoadedEpic(
-        await loadEpicContext(clients, input.epic_key, { includeTasks: true, includePages: false }),
+    const final = await loadEpicContext(clients, input.epic_key, { includeTasks: true, includePages: false });
+    out.after = counts(analyzeLoadedEpic(final));
+    out.story_details = storyDetails(final, null);
+    out.created_keys = [
+      ...out.stories.generated.flatMap((s) =>
+        s.jira.outcome === 'created' && s.jira.key ? [s.jira.key] : [],
       ),
-    );
+      ...(out.tasks.created_tasks ?? []).flatMap((t) => (t.outcome === 'created' && t.key ? [t.key] : [])),
+    ];
   }
   await ctx.progress('done', 100);
   return out;
