@@ -335,3 +335,31 @@ describe('POST /plan/tests/task/context-aware', () => {
     expect(missing.body.error.details.field).toBe('task_key');
   });
 });
+
+describe('OpenAPI document', () => {
+  it('lists every remaining route', async () => {
+    s = await start({ role: 'api' });
+    const doc = (await s.client.get('/openapi.json')).body;
+    const paths = Object.entries(doc.paths).flatMap(([p, ops]: [string, any]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'POST /jira/create-ticket',
+        'POST /jira/update-ticket',
+        'POST /jira/create-story-ticket',
+        'POST /jira/update-story-ticket',
+        'POST /jira/bulk-create-stories',
+        'POST /jira/bulk-update-stories',
+        'POST /jira/bulk-create-tasks',
+        'GET /plan/epic/{epic_key}/analyze',
+        'POST /plan/epic/complete',
+        'GET /plan/estimate/{ticket_key}',
+        'GET /plan/readiness/{ticket_key}',
+        'POST /analyze/story-coverage/create-task',
+        'POST /analyze/story-coverage/update-task',
+        'POST /plan/tests/task/context-aware',
+      ]),
+    );
+  });
+});

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adfToText, markdownToAdf } from '../adapters/jira/index.js';
+import { adfToMarkdown } from '../planning/adf-markdown.js';
+import { parseTaskMarkdown, taskMarkdown } from '../planning/markdown.js';
 import { descriptionSegments, mergeDescription, sectionText } from './description.js';
 import { ticketMarkdown } from './ticket-markdown.js';
 
@@ -83,5 +85,47 @@ describe('mergeDescription', () => {
   it('removes a section given as an empty list', () => {
     const out = mergeDescription(original, { test_cases: [] }, 'replace');
     expect(descriptionSegments(out).map((s) => s.kind)).toEqual(['prose', 'acceptance_criteria']);
+  });
+});
+
+describe('appending to a task written by the planners', () => {
+  it('keeps the task readable by the planners: the new criterion and test case are read back', () => {
+    const task = {
+      id: 'S-1-backend-1',
+      summary: 'Implement GET /invoices/{id}/pdf',
+      description: 'Render the invoice as a PDF.',
+      team: 'backend' as const,
+      estimate_days: 2,
+      depends_on_tasks: [],
+      blocked_by_teams: [],
+      test_cases: [],
+      covers_criteria: ['The PDF names the invoice number'],
+      story_key: 'S-1',
+    };
+    const written = markdownToAdf(taskMarkdown(task));
+    const out = mergeDescription(
+      written,
+      {
+        acceptance_criteria: ['A draft invoice cannot be downloaded'],
+        test_cases: [
+          { title: 'Draft PDF is refused', steps: ['Request a draft PDF'], expected_result: '409' },
+        ],
+      },
+      'append',
+    );
+    const parsed = parseTaskMarkdown(adfToMarkdown(out));
+    expect(parsed.team).toBe('backend');
+    expect(parsed.estimate_days).toBe(2);
+    expect(parsed.covers_criteria).toEqual([
+      'The PDF names the invoice number',
+      'A draft invoice cannot be downloaded',
+    ]);
+    expect(parsed.test_cases).toEqual([
+      expect.objectContaining({
+        title: 'Draft PDF is refused',
+        steps: ['Request a draft PDF'],
+        expected_result: '409',
+      }),
+    ]);
   });
 });
