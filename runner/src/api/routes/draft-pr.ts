@@ -31,12 +31,8 @@ import type { App, AppDeps } from '../app.js';
 import type { Principal } from '../auth.js';
 import { AppError, notFound } from '../errors.js';
 import { credentialsOf } from './generation.js';
-import { ErrorBody, errorResponses } from './schemas.js';
+import { ErrorBody, errorResponses, jsonContent as json } from './schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { required: true, content: { 'application/json': { schema } } },
 });

@@ -27,16 +27,14 @@ import {
 import { jiraSiteUrl } from '../../jobs/prd-write-back.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { credentialsOf } from './generation.js';
-import { ErrorBody, errorResponses } from './schemas.js';
+import {
+  jsonBody as body,
+  ErrorBody,
+  errorResponses,
+  jsonContent as json,
+  notFoundResponse as notFound,
+} from './schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
 const tags = ['jira'];
 
 const PrdReport = z
@@ -93,8 +91,6 @@ const BulkResult = z
     ),
   })
   .loose();
-
-const notFound = (what: string) => ({ 404: json(ErrorBody, `No such ${what}`) });
 
 export function registerJiraRoutes(app: App, deps: AppDeps) {
   const opsOf = (c: Context<AppEnv>): JiraOpsContext => {

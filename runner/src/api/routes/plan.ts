@@ -36,15 +36,11 @@ import { assertProviderUsable, generateStructured, type LlmChoice } from '../../
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
 import { credentialsOf } from './generation.js';
-import { ErrorBody, errorResponses, JobAccepted } from './schemas.js';
+import { jsonBody as body, ErrorBody, errorResponses, JobAccepted } from './schemas.js';
 
 const tags = ['plan'];
 const AnyJson = z.record(z.string(), z.unknown());
 const json = (description: string) => ({ description, content: { 'application/json': { schema: AnyJson } } });
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
 const notFound = {
   404: { description: 'No such issue', content: { 'application/json': { schema: ErrorBody } } },
 };

@@ -44,3 +44,18 @@ export const errorResponses = {
   },
   401: { description: 'Missing or bad credentials', content: { 'application/json': { schema: ErrorBody } } },
 } as const;
+
+/** A JSON response entry for `createRoute`. */
+export const jsonContent = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body for `createRoute`. */
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+/** A 404 response entry naming what was not found. */
+export const notFoundResponse = (what: string) => ({ 404: jsonContent(ErrorBody, `No such ${what}`) });

@@ -16,17 +16,14 @@ import { sprintEnd, sprintStart } from '../../jobs/processors/sprint-planning.js
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
 import { credentialsOf } from './generation.js';
-import { ErrorBody, errorResponses } from './schemas.js';
+import {
+  jsonBody as body,
+  ErrorBody,
+  errorResponses,
+  jsonContent as json,
+  notFoundResponse as notFound,
+} from './schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
-const notFound = (what: string) => ({ 404: json(ErrorBody, `No such ${what}`) });
 const tags = ['sprint'];
 
 const SprintState = z.enum(['future', 'active', 'closed']);

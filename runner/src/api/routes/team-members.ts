@@ -9,12 +9,8 @@ import {
 } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../app.js';
-import { ErrorBody, errorResponses } from './schemas.js';
+import { ErrorBody, errorResponses, jsonContent as json } from './schemas.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const IdParam = z.object({ member_id: z.coerce.number().int().positive() });
 const notFound = { 404: json(ErrorBody, 'No such member') };
 const boolQuery = z
