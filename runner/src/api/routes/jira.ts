@@ -29,7 +29,6 @@ import type { App, AppDeps, AppEnv } from '../app.js';
 import { credentialsOf } from './generation.js';
 import {
   jsonBody as body,
-  ErrorBody,
   errorResponses,
   jsonContent as json,
   notFoundResponse as notFound,

@@ -23,7 +23,6 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { UsageRecord } from '../../adapters/llm/index.js';
 import { validateRepos } from '../../jobs/code-aware.js';
-import { runInline } from '../../jobs/inline.js';
 import { jobLlm, withUsage } from '../../jobs/job-llm.js';
 import type { JobContext } from '../../jobs/types.js';
 import { scrubSecrets } from '../../logger.js';
@@ -35,7 +34,7 @@ import { parseTaskMarkdown } from '../../planning/markdown.js';
 import { assertProviderUsable, generateStructured, type LlmChoice } from '../../planning/structured.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
-import { credentialsOf } from './generation.js';
+import { credentialsOf, dispatchJob } from './generation.js';
 import { jsonBody as body, ErrorBody, errorResponses, JobAccepted } from './schemas.js';
 
 const tags = ['plan'];
@@ -179,36 +178,8 @@ export function registerPlanRoutes(app: App, deps: AppDeps) {
         ...errorResponses,
       },
     }),
-    async (c) => {
-      const input = c.req.valid('json') as Record<string, unknown> & TaskGenerationRequest;
-      const principal = c.get('principal');
-      const credentials = credentialsOf(principal);
-      if (input.repos) validateRepos(deps.services, input.repos);
-      if (input.async_mode) {
-        const view = await deps.queue.enqueue('task_generation', input, {
-          requestedBy: principal.id,
-          credentials,
-        });
-        return c.json(
-          {
-            job_id: view.job_id,
-            status: 'queued' as const,
-            job_type: view.job_type,
-            ticket_keys: view.ticket_keys,
-            status_url: `/jobs/${view.job_id}`,
-            events_url: `/jobs/${view.job_id}/events`,
-          },
-          202,
-        );
-      }
-      const out = await runInline('task_generation', input, {
-        services: deps.services,
-        credentials,
-        signal: c.req.raw.signal,
-        queue: deps.queue,
-      });
-      return c.json(out as Record<string, unknown>, 200);
-    },
+    // The same work as POST /plan/tasks/generate: one job type, queued or inline.
+    (c) => dispatchJob(c, deps, 'task_generation', c.req.valid('json')) as Promise<never>,
   );
 
   app.openapi(

@@ -18,7 +18,6 @@ import { AppError } from '../errors.js';
 import { credentialsOf } from './generation.js';
 import {
   jsonBody as body,
-  ErrorBody,
   errorResponses,
   jsonContent as json,
   notFoundResponse as notFound,
