@@ -53,7 +53,7 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
     redis,
     ...(opts.openCodeHooks ? { openCodeHooks: opts.openCodeHooks } : {}),
   });
-  const queue = new JobQueue(connection, env.QUEUE_PREFIX, connection);
+  const queue = new JobQueue(connection, env.QUEUE_PREFIX, connection, env.OPENCODE_TIMEOUT);
 
   let worker: RunningWorker | undefined;
   if (role === 'all' || role === 'worker') {

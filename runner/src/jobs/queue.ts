@@ -95,6 +95,8 @@ export class JobQueue {
     private readonly redis: Redis,
     readonly prefix: string,
     connection: QueueOptions['connection'],
+    /** OPENCODE_TIMEOUT: code-aware jobs may run this long, so their registrations must outlive it. */
+    private readonly openCodeTimeoutMinutes = 20,
   ) {
     this.keys = jobKeys(prefix);
     this.scripts = defineScripts(redis);
@@ -111,7 +113,7 @@ export class JobQueue {
     const tickets = [...new Set(def.ticketKeys(input))];
     const jobId = randomUUID();
     // Registrations outlive the longest possible run (code-aware runs included) so they never lapse early.
-    const ttlMs = jobTimeoutMs(def, input, 60) * def.attempts + 10 * 60_000;
+    const ttlMs = jobTimeoutMs(def, input, this.openCodeTimeoutMinutes) * def.attempts + 10 * 60_000;
     const regKeys = tickets.map((t) => this.keys.active(type, t));
     const histKeys = tickets.map((t) => this.keys.ticketHistory(t));
     const existing = await this.scripts.augmentAcquire(

@@ -40,7 +40,7 @@ class TimeoutError extends Error {}
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const keys = jobKeys(opts.prefix);
   const log = opts.services.log.child({ component: 'worker' });
-  const registry = new JobQueue(opts.redis, opts.prefix, opts.connection);
+  const registry = new JobQueue(opts.redis, opts.prefix, opts.connection, opts.services.env.OPENCODE_TIMEOUT);
 
   const processJob = async (job: Job<JobData>, _token?: string, signal?: AbortSignal) => {
     const def = jobDefinition(job.name);
