@@ -23,6 +23,10 @@ export const GH_TOKEN = 'ghp_apiSuiteToken_5c4b3a2d1e';
 export const DOCS_KEY = 'docs-team-key-0123456789';
 export const DOCS_PRINCIPAL = `key:${createHash('sha256').update(DOCS_KEY).digest('hex').slice(0, 8)}`;
 export const REPO_URL = 'https://github.com/acme/invoices';
+/** Bitbucket Cloud: an Atlassian account email with an API token (basic auth). */
+export const BB_EMAIL = 'bot-5e1f@acme.example';
+export const BB_TOKEN = 'ATATT3xBitbucketSuiteToken_9d8c7b6a';
+export const BB_REPO_URL = 'https://bitbucket.org/acme/invoices.git';
 /** The story whose plan comes from the LLM stub (every other prompt gets an unusable answer). */
 export const LLM_STORY = 'SHOP-11';
 
@@ -93,9 +97,19 @@ export interface Suite {
   stop(): Promise<void>;
 }
 
-export async function startSuite(): Promise<Suite> {
+export interface SuiteOptions {
+  /** Which host the `acme/invoices` origin and the PR API stand in for (default GitHub). */
+  provider?: 'github' | 'bitbucket';
+}
+
+export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
+  const bitbucket = options.provider === 'bitbucket';
   const emu = await startEmulator({ seed: { projects: [{ key: 'SHOP', name: 'Shop' }], issues: STORIES } });
-  const scm = await startScmStub({ authorization: `token ${GH_TOKEN}` });
+  const scm = await startScmStub({
+    authorization: bitbucket
+      ? basicAuthHeader({ username: BB_EMAIL, password: BB_TOKEN })
+      : `token ${GH_TOKEN}`,
+  });
   const llm = await startOpenAiStub({
     responder: (req) =>
       JSON.stringify(req.body).includes(`story ${LLM_STORY}`) ? { json: LLM_PLAN } : { text: 'no plan here' },
@@ -110,7 +124,9 @@ export async function startSuite(): Promise<Suite> {
   );
   const git = await startGitHttpServer(
     origin.root,
-    basicAuthHeader({ username: 'x-access-token', password: GH_TOKEN }),
+    bitbucket
+      ? basicAuthHeader({ username: 'x-bitbucket-api-token-auth', password: BB_TOKEN })
+      : basicAuthHeader({ username: 'x-access-token', password: GH_TOKEN }),
   );
   const { email, apiToken } = emu.credentials.admin;
   const base = testEnv();
@@ -127,12 +143,15 @@ export async function startSuite(): Promise<Suite> {
     JIRA_USERNAME: email,
     JIRA_API_TOKEN: apiToken,
     CONFLUENCE_SERVER_URL: `${emu.url}/wiki`,
-    GITHUB_TOKEN: GH_TOKEN,
-    GITHUB_API_URL: scm.url,
+    ...(bitbucket
+      ? { BITBUCKET_EMAIL: BB_EMAIL, BITBUCKET_API_TOKEN: BB_TOKEN, BITBUCKET_API_URL: scm.bitbucketUrl }
+      : { GITHUB_TOKEN: GH_TOKEN, GITHUB_API_URL: scm.url }),
     LLM_PROVIDER: 'openai',
     OPENAI_API_KEY: 'sk-test-draft-pr-suite',
     OPENAI_BASE_URL: llm.baseUrl,
-    DRAFT_PR_GIT_URL_REWRITES: JSON.stringify({ 'https://github.com/acme/': `${git.url}/` }),
+    DRAFT_PR_GIT_URL_REWRITES: JSON.stringify({
+      [bitbucket ? 'https://bitbucket.org/acme/' : 'https://github.com/acme/']: `${git.url}/`,
+    }),
     DRAFT_PR_TEST_COMMAND: `test -f package.json && for f in docs/changes/*.md; do n=$(basename "$f" .md); if [ -e "${blocks}/$n" ]; then echo "blocked: $n"; exit 1; fi; done`,
     DRAFT_PR_VERIFY_TIMEOUT_SECONDS: '60',
     DRAFT_PR_PROTECTED_PATHS: JSON.stringify({ 'docs/changes/shop-7.md': { require: 'docs_team' } }),
