@@ -8,6 +8,7 @@ import {
   buildRelationships,
   type DroppedDependency,
   mergeDependencies,
+  type ProposedDependency,
   type Relationship,
   splitLongTasks,
   type Team,
@@ -29,12 +30,11 @@ export interface AssembledPlan {
 export function assembleTaskPlan(
   results: readonly StoryTaskResult[],
   maxTaskCycleDays: number,
+  /** Links between stories (the cross-story pass), merged after every story's own links. */
+  crossStory: readonly ProposedDependency[] = [],
 ): AssembledPlan {
   const withRules = applyTeamDependencies(results.flatMap((r) => r.tasks));
-  const merged = mergeDependencies(
-    withRules,
-    results.flatMap((r) => r.proposed),
-  );
+  const merged = mergeDependencies(withRules, [...results.flatMap((r) => r.proposed), ...crossStory]);
   const tasks = splitLongTasks(merged.tasks, maxTaskCycleDays);
   return {
     tasks,

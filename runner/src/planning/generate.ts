@@ -18,6 +18,7 @@ import {
   generateTestCases,
   generateTicketDescription,
   type ProposedDependency,
+  ProposedDependencyList,
   type Story,
   StoryType,
   type Team,
@@ -291,6 +292,47 @@ export async function generateStoryTasks(
   };
   if (out.fallback_reason) result.fallback_reason = out.fallback_reason;
   return result;
+}
+
+/** Marks the reason of a link proposed by the cross-story pass, so accepted ones can be told apart. */
+export const CROSS_STORY_REASON = 'cross-story';
+
+/**
+ * The optional cross-story AI pass: ONE call over a compact list of every story's tasks, asking which
+ * task of one story blocks a task of another. The fallback proposes nothing (the team rules stand);
+ * links within one story are left to each story's own generation.
+ */
+export async function generateCrossStoryLinks(
+  ctx: PlanningCtx,
+  results: readonly StoryTaskResult[],
+  choice: LlmChoice,
+): Promise<ProposedDependency[]> {
+  const storyOf = new Map(results.flatMap((r) => r.tasks.map((t) => [t.id, r.story_key] as const)));
+  const out = await generateStructured(ctx, {
+    schema: ProposedDependencyList,
+    schemaName: 'cross_story_dependencies',
+    system: SYSTEM(),
+    prompt: renderPrompt('plan-cross-story-links', {
+      story_count: results.length,
+      tasks: results
+        .flatMap((r) => r.tasks.map((t) => `${t.id} | ${r.story_key} | ${t.team} | ${t.summary}`))
+        .join('\n'),
+    }),
+    choice: { ...choice, repos: undefined },
+    fallback: () => ({ dependencies: [] }),
+  });
+  // Unknown ids go on to the merge, which reports them; same-story links are not this pass's to make.
+  return out.data.dependencies
+    .filter((d) => {
+      const a = storyOf.get(d.from);
+      const b = storyOf.get(d.to);
+      return a === undefined || b === undefined || a !== b;
+    })
+    .map((d) => ({
+      from: d.from,
+      to: d.to,
+      reason: d.reason ? `${CROSS_STORY_REASON}: ${d.reason}` : CROSS_STORY_REASON,
+    }));
 }
 
 // ---- ticket description ----------------------------------------------------------------------------

@@ -6,7 +6,9 @@
  * 2. per story, ONE generation returns its tasks with their test cases (model, OpenCode or rules);
  *    a real run first looks for the plan an earlier run stored on the story (issue property
  *    `augment.task-plan`) so a re-run or a retried job creates exactly the same tasks;
- * 3. the epic-wide dependency pass (team rules, the model's links validated, long tasks split);
+ * 3. with a model and 2+ stories, ONE extra call proposes links between stories (kept with the blocked
+ *    task's stored plan); then the epic-wide dependency pass (team rules, the model's links validated,
+ *    long tasks split);
  * 4. with `dry_run: false`: the plan is stored on each story, tasks are created under their story
  *    (idempotently), and the "Blocks" links are created once each, blocker as `inwardIssue`.
  */
@@ -42,7 +44,14 @@ import {
   type StoryRecord,
   storyFromIssue,
 } from './epic-context.js';
-import { fitTestCases, generateStoryTasks, type StoryTaskResult, type TaskOptions } from './generate.js';
+import {
+  CROSS_STORY_REASON,
+  fitTestCases,
+  generateCrossStoryLinks,
+  generateStoryTasks,
+  type StoryTaskResult,
+  type TaskOptions,
+} from './generate.js';
 import { type RelationshipCreated, type TaskWrite, writeBlocksLinks, writeTasks } from './jira-writer.js';
 import type { LlmChoice } from './structured.js';
 
@@ -206,7 +215,7 @@ export async function planTasksForStories(
   ctx: JobContext,
   clients: AtlassianClients,
   records: readonly StoryRecord[],
-  input: Omit<TaskPlanningInput, 'story_keys' | 'dry_run'> & { reuseStored?: boolean },
+  input: Omit<TaskPlanningInput, 'story_keys' | 'dry_run'> & { reuseStored?: boolean; crossStory?: boolean },
 ): Promise<PlannedTasks> {
   const warnings: string[] = [];
   const epicKey = epicKeyOf(records, input.epic_key);
@@ -276,7 +285,24 @@ export async function planTasksForStories(
       }),
     ),
   );
-  const plan = assembleTaskPlan(results, input.max_task_cycle_days);
+  // Stored plans already carry the cross-story links accepted the first time, so a re-run or a retry
+  // asks nothing and links the same tasks.
+  const cross =
+    input.crossStory &&
+    results.length >= 2 &&
+    results.some((r) => r.engine !== 'stored') &&
+    ctx.llm.isConfigured(input.llm_provider)
+      ? await generateCrossStoryLinks(ctx, results, choice)
+      : [];
+  const plan = assembleTaskPlan(results, input.max_task_cycle_days, cross);
+  if (cross.length > 0) {
+    const resultOf = new Map(results.flatMap((r) => r.tasks.map((t) => [t.id, r] as const)));
+    for (const a of plan.added) {
+      if (!a.reason?.startsWith(CROSS_STORY_REASON)) continue;
+      const r = resultOf.get(a.to);
+      if (r && !r.proposed.some((p) => p.from === a.from && p.to === a.to)) r.proposed.push(a);
+    }
+  }
   for (const d of plan.dropped) {
     warnings.push(`Dependency ${d.from} -> ${d.to} dropped (${d.reason}): ${d.detail}.`);
   }
@@ -347,7 +373,11 @@ export async function runTaskPlanning(
   const clients = ctx.services.atlassian(ctx.credentials);
   await ctx.progress('reading stories', 5, { stories: input.story_keys.length });
   const records = await loadStories(clients.jira, input.story_keys);
-  const planned = await planTasksForStories(ctx, clients, records, { ...input, reuseStored: true });
+  const planned = await planTasksForStories(ctx, clients, records, {
+    ...input,
+    reuseStored: true,
+    crossStory: true,
+  });
   const { plan } = planned;
 
   let keyOf: Map<string, string> | undefined;
