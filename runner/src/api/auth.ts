@@ -39,12 +39,26 @@ export type AuthVariables = { principal: Principal };
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Constant-time membership test: every key is compared, whatever matches first. */
-export function matchApiKey(candidate: string, keys: readonly string[]): string | undefined {
+interface KeyDigest {
+  digest: Buffer;
+  /** A short, non-reversible name of the key for logs and job records. */
+  id: string;
+}
+
+/** Digests of the configured keys, computed once rather than on every request. */
+export function digestApiKeys(keys: readonly string[]): KeyDigest[] {
+  return keys.map((key) => {
+    const d = digest(key);
+    return { digest: d, id: `key:${d.toString('hex').slice(0, 8)}` };
+  });
+}
+
+/** Constant-time membership test: every key is compared, whatever matches first. Returns the key's id. */
+export function matchApiKey(candidate: string, keys: readonly KeyDigest[]): string | undefined {
   const c = digest(candidate);
   let found: string | undefined;
   for (const key of keys) {
-    if (timingSafeEqual(c, digest(key)) && found === undefined) found = key;
+    if (timingSafeEqual(c, key.digest) && found === undefined) found = key.id;
   }
   return found;
 }
@@ -60,6 +74,7 @@ export function createAuthenticator(cfg: AuthConfig) {
     return jwks;
   };
   const tolerance = cfg.webhookToleranceSeconds ?? 300;
+  const apiKeys = digestApiKeys(cfg.apiKeys);
 
   async function verifyForge(token: string, systemToken: string | undefined): Promise<Principal> {
     if (!cfg.forgeAppId)
@@ -111,14 +126,14 @@ export function createAuthenticator(cfg: AuthConfig) {
     let principal: Principal | undefined;
     if (header.startsWith('Bearer ')) {
       const token = header.slice(7).trim();
-      const key = matchApiKey(token, cfg.apiKeys);
-      if (key) principal = { kind: 'api_key', id: `key:${digest(key).toString('hex').slice(0, 8)}` };
+      const keyId = matchApiKey(token, apiKeys);
+      if (keyId) principal = { kind: 'api_key', id: keyId };
       else if (token.split('.').length === 3)
         principal = await verifyForge(token, c.req.header('x-forge-oauth-system'));
     } else if (header.startsWith('Basic ')) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-      const key = matchApiKey(decoded.slice(decoded.indexOf(':') + 1), cfg.apiKeys);
-      if (key) principal = { kind: 'api_key', id: `key:${digest(key).toString('hex').slice(0, 8)}` };
+      const keyId = matchApiKey(decoded.slice(decoded.indexOf(':') + 1), apiKeys);
+      if (keyId) principal = { kind: 'api_key', id: keyId };
     } else if (signature) {
       principal = await verifyHmac(c.req.header('x-augment-timestamp') ?? '', signature, await c.req.text());
     }
