@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
@@ -6,31 +6,16 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).fo
 
 const { epicActionHandler } = await import('../../../src/index.js');
 const { callResolver, epicContext } = await import('../testing/call-resolver.js');
-const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
-const { fakeJira, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
-const { renderForge } = await import('../testing/forge-ui.js');
+const { fakeJira, fakeRunner } = await import('../testing/forge-fakes.js');
+const { setUpAppTests } = await import('../testing/app-harness.js');
 const { EpicActionApp } = await import('./epic-action-app.js');
 
-type Rendered = Awaited<ReturnType<typeof renderForge>>;
-let ui: Rendered | undefined;
-let consoleError: ReturnType<typeof vi.spyOn>;
-
+const renderApp = setUpAppTests(epicActionHandler, () => <EpicActionApp pollMs={10} />, epicContext);
 const render = async () => {
-  routeInvokesTo(epicActionHandler, epicContext);
-  ui = await renderForge(<EpicActionApp pollMs={10} />);
+  const ui = await renderApp();
   await ui.waitForText('Plan PROJ-10');
   return ui;
 };
-
-beforeEach(() => {
-  resetFakes();
-  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(async () => {
-  await ui?.unmount();
-  ui = undefined;
-  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
-});
 
 describe('epic action', () => {
   it('previews the epic plan and then creates it in Jira', async () => {

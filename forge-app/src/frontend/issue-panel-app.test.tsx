@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
@@ -6,30 +6,11 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).fo
 
 const { issuePanelHandler } = await import('../../../src/index.js');
 const { callResolver, storyContext } = await import('../testing/call-resolver.js');
-const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
-const { fakeKvs, fakePlanHash, fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
-const { renderForge } = await import('../testing/forge-ui.js');
+const { fakeKvs, fakePlanHash, fakeRunner } = await import('../testing/forge-fakes.js');
+const { setUpAppTests } = await import('../testing/app-harness.js');
 const { IssuePanelApp } = await import('./issue-panel-app.js');
 
-type Rendered = Awaited<ReturnType<typeof renderForge>>;
-let ui: Rendered | undefined;
-let consoleError: ReturnType<typeof vi.spyOn>;
-
-const render = async (context: Record<string, unknown> = storyContext) => {
-  routeInvokesTo(issuePanelHandler, context);
-  ui = await renderForge(<IssuePanelApp pollMs={10} />);
-  return ui;
-};
-
-beforeEach(() => {
-  resetFakes();
-  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(async () => {
-  await ui?.unmount();
-  ui = undefined;
-  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
-});
+const render = setUpAppTests(issuePanelHandler, () => <IssuePanelApp pollMs={10} />, storyContext);
 
 describe('issue panel', () => {
   it('previews a description, follows the job, then creates it in Jira', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
@@ -6,30 +6,11 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).fo
 
 const { prdMacroHandler } = await import('../../../src/index.js');
 const { pageContext } = await import('../testing/call-resolver.js');
-const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
-const { fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
-const { renderForge } = await import('../testing/forge-ui.js');
+const { fakeRunner } = await import('../testing/forge-fakes.js');
+const { setUpAppTests } = await import('../testing/app-harness.js');
 const { PrdMacroApp } = await import('./prd-macro-app.js');
 
-type Rendered = Awaited<ReturnType<typeof renderForge>>;
-let ui: Rendered | undefined;
-let consoleError: ReturnType<typeof vi.spyOn>;
-
-const render = async (context: Record<string, unknown> = pageContext) => {
-  routeInvokesTo(prdMacroHandler, context);
-  ui = await renderForge(<PrdMacroApp pollMs={10} />);
-  return ui;
-};
-
-beforeEach(() => {
-  resetFakes();
-  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(async () => {
-  await ui?.unmount();
-  ui = undefined;
-  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
-});
+const render = setUpAppTests(prdMacroHandler, () => <PrdMacroApp pollMs={10} />, pageContext);
 
 describe('PRD macro', () => {
   it('previews what each table row would do, then syncs and shows the outcome per row', async () => {

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
@@ -6,14 +6,9 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).fo
 
 const { issuePanelHandler } = await import('../../../src/index.js');
 const { callResolver, storyContext } = await import('../testing/call-resolver.js');
-const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
-const { fakeRunner, resetFakes } = await import('../testing/forge-fakes.js');
-const { renderForge } = await import('../testing/forge-ui.js');
+const { fakeRunner } = await import('../testing/forge-fakes.js');
+const { setUpAppTests } = await import('../testing/app-harness.js');
 const { IssuePanelApp } = await import('./issue-panel-app.js');
-
-type Rendered = Awaited<ReturnType<typeof renderForge>>;
-let ui: Rendered | undefined;
-let consoleError: ReturnType<typeof vi.spyOn>;
 
 /** What GET /plan/readiness/{key} answers for a weak story, then for the same story once fixed. */
 const weak = {
@@ -59,21 +54,7 @@ const fixed = {
   suggestions: [],
 };
 
-const render = async () => {
-  routeInvokesTo(issuePanelHandler, storyContext);
-  ui = await renderForge(<IssuePanelApp pollMs={10} />);
-  return ui;
-};
-
-beforeEach(() => {
-  resetFakes();
-  consoleError = vi.spyOn(console, 'error').mockImplementation(() => {});
-});
-afterEach(async () => {
-  await ui?.unmount();
-  ui = undefined;
-  expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
-});
+const render = setUpAppTests(issuePanelHandler, () => <IssuePanelApp pollMs={10} />, storyContext);
 
 describe('readiness in the issue panel', () => {
   it('the resolver asks the runner for the issue of the panel', async () => {
@@ -132,9 +113,8 @@ describe('readiness in the issue panel', () => {
       ...storyContext,
       extension: { ...storyContext.extension, issue: { key: 'PROJ-2', type: 'Task' } },
     };
-    routeInvokesTo(issuePanelHandler, taskContext);
-    ui = await renderForge(<IssuePanelApp pollMs={10} />);
-    await ui.waitForText('Generate the description');
-    expect(ui.button('Readiness')).toBeUndefined();
+    const panel = await render(taskContext);
+    await panel.waitForText('Generate the description');
+    expect(panel.button('Readiness')).toBeUndefined();
   });
 });
