@@ -101,6 +101,35 @@ export async function createIssuesOnce(
   return out;
 }
 
+/** A row of a write report: what happened to one issue. */
+interface WriteRow {
+  outcome: 'previewed' | 'created' | 'already_existed' | 'existing' | 'error';
+  key: string | null;
+  reason: string | null;
+}
+
+/** Creates `items` once each and records the outcome on the row of the same position. */
+async function createAndRecord(
+  jira: JiraClient,
+  items: readonly CreateItem[],
+  rows: readonly WriteRow[],
+  onProgress?: (done: number, total: number) => Promise<void>,
+): Promise<void> {
+  const results = await createIssuesOnce(jira, items, (done) =>
+    onProgress ? onProgress(done, items.length) : Promise.resolve(),
+  );
+  results.forEach((r, j) => {
+    const row = rows[j]!;
+    if (r.ok)
+      Object.assign(row, {
+        key: r.key,
+        outcome: r.created ? 'created' : 'already_existed',
+        reason: r.warning ?? null,
+      });
+    else Object.assign(row, { outcome: 'error', reason: r.error });
+  });
+}
+
 // ---- epics and stories -----------------------------------------------------------------------------
 
 export interface StoryWrite {
@@ -157,19 +186,12 @@ export async function writeStories(
     if (s.story_points !== undefined) input.storyPoints = s.story_points;
     return { input, idempotencyKey: storyIdempotencyKey(opts.epicKey, s.title) };
   });
-  const results = await createIssuesOnce(jira, items, (done) =>
-    opts.onProgress ? opts.onProgress(done, items.length) : Promise.resolve(),
+  await createAndRecord(
+    jira,
+    items,
+    todo.map((i) => rows[i]!),
+    opts.onProgress,
   );
-  results.forEach((r, j) => {
-    const row = rows[todo[j]!]!;
-    if (r.ok)
-      Object.assign(row, {
-        key: r.key,
-        outcome: r.created ? 'created' : 'already_existed',
-        reason: r.warning ?? null,
-      });
-    else Object.assign(row, { outcome: 'error', reason: r.error });
-  });
   return rows;
 }
 
@@ -243,19 +265,12 @@ export async function writeTasks(
       idempotencyKey: taskIdempotencyKey(storyKey, t.summary),
     });
   });
-  const results = await createIssuesOnce(jira, items, (done) =>
-    opts.onProgress ? opts.onProgress(done, items.length) : Promise.resolve(),
+  await createAndRecord(
+    jira,
+    items,
+    todo.map((i) => rows[i]!),
+    opts.onProgress,
   );
-  results.forEach((r, j) => {
-    const row = rows[todo[j]!]!;
-    if (r.ok)
-      Object.assign(row, {
-        key: r.key,
-        outcome: r.created ? 'created' : 'already_existed',
-        reason: r.warning ?? null,
-      });
-    else Object.assign(row, { outcome: 'error', reason: r.error });
-  });
   return rows;
 }
 
