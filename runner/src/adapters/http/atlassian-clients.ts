@@ -1,22 +1,15 @@
 /** One call per job: the Jira and Confluence clients of one site, sharing its concurrency limit. */
 import { createConfluenceClient } from '../confluence/confluence-client.js';
 import type { ConfluenceClient } from '../confluence/confluence-types.js';
-import { createJiraClient } from '../jira/jira-client.js';
-import type { JiraClient, JiraFieldNamesInput } from '../jira/jira-types.js';
+import { createJiraClient, type JiraClientOptions } from '../jira/jira-client.js';
+import type { JiraClient } from '../jira/jira-types.js';
 import { type AtlassianAuth, checkAuth } from './atlassian-auth.js';
-import type { AdapterLogger } from './call-runner.js';
-import type { RetryOptions } from './retry.js';
-import type { SiteLimiters } from './site-limiter.js';
 
-export interface AtlassianClientOptions {
-  /** Display names of the custom fields (env JIRA_PRD_FIELD, JIRA_RFC_FIELD, JIRA_STORY_POINTS_FIELD). */
-  fieldNames?: Partial<JiraFieldNamesInput>;
-  retry?: Partial<RetryOptions>;
-  /** Requests in flight at once per site (env JIRA_MAX_CONCURRENCY). Default 4. */
-  maxConcurrency?: number;
-  timeoutMs?: number;
-  log?: AdapterLogger;
-  limiters?: SiteLimiters;
+/**
+ * The Jira client's options (field names from JIRA_PRD_FIELD/JIRA_RFC_FIELD/JIRA_STORY_POINTS_FIELD, the
+ * per-site limit from JIRA_MAX_CONCURRENCY), shared by Confluence, plus Confluence's own credentials.
+ */
+export interface AtlassianClientOptions extends Omit<JiraClientOptions, 'blocksLinkType'> {
   /** Separate credentials for Confluence (env CONFLUENCE_*); default: the same as Jira. */
   confluenceAuth?: AtlassianAuth;
 }
