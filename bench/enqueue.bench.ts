@@ -1,11 +1,21 @@
 /**
  * Enqueue rate and latency of `POST /generate/single` with `async_mode` over loopback, next to raw BullMQ
  * `queue.add` in the same run. Targets: at least half of raw BullMQ's rate, p99 under 10 ms.
- * The HTTP load runs in a worker thread so that the client and the server do not share one core.
+ *
+ * The HTTP load comes from bench/http-load.mjs in a separate process (raw keep-alive sockets; a fetch client
+ * costs more per request than the endpoint). Two more HTTP servers run against the same client, so the figures
+ * say where the time goes on this machine:
+ *  - "Hono + queue.add": a Hono app that does nothing but parse the body and call BullMQ's queue.add, the
+ *    floor of any endpoint built on Hono and BullMQ;
+ *  - "bare Hono 202": a Hono app answering without any work, the ceiling of HTTP itself.
+ * BENCH_N (default 20000) requests per measurement, BENCH_CONCURRENCY (default 8) connections / in-flight adds,
+ * BENCH_ROUNDS (default 3) rounds; the figures are the medians of the rounds.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { type ServerType, serve } from '@hono/node-server';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
@@ -13,9 +23,11 @@ import { Redis } from 'ioredis';
 import { parseEnv } from '../runner/src/env.js';
 import { startRunner } from '../runner/src/server.js';
 
-const N = Number(process.env.BENCH_N ?? 3000);
+const N = Number(process.env.BENCH_N ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const KEY = 'bench-key-000000';
+const CLIENT = fileURLToPath(new URL('./http-load.mjs', import.meta.url));
 
 interface Figures {
   rate: number;
@@ -23,30 +35,11 @@ interface Figures {
   p99: number;
 }
 
-async function measure(op: (i: number) => Promise<void>): Promise<Figures> {
-  for (let i = 0; i < 300; i++) await op(-1 - i); // warm-up
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= N) return;
-        const t = performance.now();
-        await op(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  return figures((performance.now() - started) / 1000, latencies);
-}
-
 function figures(seconds: number, latencies: number[]): Figures {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { rate: N / seconds, p50: pct(50), p99: pct(99) };
+  return { rate: latencies.length / seconds, p50: pct(50), p99: pct(99) };
 }
 
 const show = (label: string, f: Figures) =>
@@ -54,61 +47,127 @@ const show = (label: string, f: Figures) =>
     `${label.padEnd(34)} ${f.rate.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2)} ms   p99 ${f.p99.toFixed(2)} ms`,
   );
 
-{
-  const prefix = `augbench:${randomUUID().slice(0, 8)}`;
-  const env = parseEnv({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    API_KEYS: KEY,
-    QUEUE_PREFIX: prefix,
-    DATABASE_PATH: ':memory:',
+/** Runs the load generator against url and returns its figures; every answer must be a 202. */
+async function load(url: string, run: string): Promise<Figures> {
+  const cfg = { url, path: '/generate/single', n: N, concurrency: CONCURRENCY, key: KEY, run, status: 202 };
+  const { stdout } = await promisify(execFile)(process.execPath, [CLIENT, JSON.stringify(cfg)], {
+    maxBuffer: 64 * 1024 * 1024,
   });
-  const runner = await startRunner(env, { role: 'api' });
-  const run = 'ABCDEFGHIJ'[Math.floor(Math.random() * 10)]!.repeat(3);
-  const load = (url: string) =>
-    new Promise<Figures>((resolve, reject) => {
-      const w = new Worker(new URL('./enqueue-client.mjs', import.meta.url), {
-        workerData: { url, run, n: N, concurrency: CONCURRENCY, key: KEY },
-      });
-      w.once('message', (m: { seconds: number; latencies: number[] }) =>
-        resolve(figures(m.seconds, m.latencies)),
-      );
-      w.once('error', reject);
-    });
-  const http = await load(runner.url);
-  show('POST /generate/single (async)', http);
-
-  // The ceiling of HTTP on this machine: a bare Hono app answering 202 without any work, same client.
-  const bare = new Hono().post('/generate/single', async (c) =>
-    c.json({ job_id: 'x', seen: await c.req.json() }, 202),
-  );
-  const bareServer = await new Promise<ServerType>((resolve) => {
-    const srv = serve({ fetch: bare.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
-  });
-  const ceiling = await load(`http://127.0.0.1:${(bareServer.address() as AddressInfo).port}`);
-  show('bare Hono 202 (HTTP ceiling)', ceiling);
-  bareServer.close();
-
-  const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-  const raw = new Queue('raw', { connection, prefix: `${prefix}-raw` });
-  const bull = await measure(async (i) => {
-    await raw.add('single', { input: { ticket_key: `R-${i}` } }, { jobId: randomUUID() });
-  });
-  show('raw BullMQ queue.add', bull);
-  console.log(
-    `ratio ${(http.rate / bull.rate).toFixed(2)} of raw BullMQ (target >= 0.5), ${(http.rate / ceiling.rate).toFixed(2)} of the bare-HTTP ceiling; p99 ${http.p99.toFixed(2)} ms (target < 10 ms); N=${N} concurrency=${CONCURRENCY}`,
-  );
-
-  await raw.close();
-  await runner.stop();
-  const redis = new Redis(env.REDIS_URL);
-  let cursor = '0';
-  do {
-    const [c, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = c;
-    if (keys.length) await redis.del(...keys);
-  } while (cursor !== '0');
-  await redis.quit();
-  await connection.quit();
+  const m = JSON.parse(stdout) as { seconds: number; latencies: number[] };
+  return figures(m.seconds, m.latencies);
 }
+
+async function listen(app: Hono): Promise<{ url: string; close: () => void }> {
+  const server = await new Promise<ServerType>((resolve) => {
+    const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => server.close(),
+  };
+}
+
+const prefix = `augbench:${randomUUID().slice(0, 8)}`;
+const env = parseEnv({
+  PORT: '0',
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'silent',
+  API_KEYS: KEY,
+  QUEUE_PREFIX: prefix,
+  DATABASE_PATH: ':memory:',
+});
+// Ticket keys are unique per run (project key B<run>) so that no request meets an active job: all are 202s.
+const run = Array.from(
+  { length: 3 },
+  () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[Math.floor(Math.random() * 26)],
+).join('');
+
+const runner = await startRunner(env, { role: 'api' });
+const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+const floorQueue = new Queue('floor', { connection, prefix: `${prefix}-floor` });
+const floorApp = await listen(
+  new Hono().post('/generate/single', async (c) => {
+    const job = await floorQueue.add('single', { input: await c.req.json() }, { jobId: randomUUID() });
+    return c.json({ job_id: job.id }, 202);
+  }),
+);
+const bareApp = await listen(
+  new Hono().post('/generate/single', async (c) => c.json({ job_id: 'x', seen: await c.req.json() }, 202)),
+);
+const raw = new Queue('raw', { connection, prefix: `${prefix}-raw` });
+let rawIndex = 0;
+const rawAdd = () => raw.add('single', { input: { ticket_key: `R-${rawIndex++}` } }, { jobId: randomUUID() });
+
+async function rawBullMQ(): Promise<Figures> {
+  for (let i = 0; i < 500; i++) await rawAdd(); // warm-up
+  const latencies: number[] = [];
+  let left = N;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) {
+        const t = performance.now();
+        await rawAdd();
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return figures((performance.now() - started) / 1000, latencies);
+}
+
+// The four measurements take turns, round after round, so that a busy moment of the machine does not land on
+// one of them only; each figure reported is the median of its rounds.
+const measurements = {
+  endpoint: (r: number) => load(runner.url, `${run}E${r}`),
+  floor: (r: number) => load(floorApp.url, `${run}F${r}`),
+  ceiling: (r: number) => load(bareApp.url, `${run}C${r}`),
+  raw: () => rawBullMQ(),
+};
+const rounds: Record<keyof typeof measurements, Figures[]> = {
+  endpoint: [],
+  floor: [],
+  ceiling: [],
+  raw: [],
+};
+for (let r = 0; r < ROUNDS; r++) {
+  for (const [name, measure] of Object.entries(measurements) as [
+    keyof typeof measurements,
+    (r: number) => Promise<Figures>,
+  ][]) {
+    rounds[name].push(await measure(r));
+  }
+}
+const median = (xs: Figures[]): Figures => {
+  const mid = (pick: (f: Figures) => number) =>
+    xs.map(pick).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { rate: mid((f) => f.rate), p50: mid((f) => f.p50), p99: mid((f) => f.p99) };
+};
+const http = median(rounds.endpoint);
+const floor = median(rounds.floor);
+const ceiling = median(rounds.ceiling);
+const bull = median(rounds.raw);
+show('POST /generate/single (async)', http);
+show('Hono + queue.add (framework floor)', floor);
+show('bare Hono 202 (HTTP ceiling)', ceiling);
+show('raw BullMQ queue.add', bull);
+console.log(
+  `endpoint per round: ${rounds.endpoint.map((f) => f.rate.toFixed(0)).join(', ')} req/s; ` +
+    `raw BullMQ per round: ${rounds.raw.map((f) => f.rate.toFixed(0)).join(', ')} req/s`,
+);
+console.log(
+  `ratio ${(http.rate / bull.rate).toFixed(2)} of raw BullMQ (target >= 0.5); ` +
+    `${(http.rate / floor.rate).toFixed(2)} of Hono + queue.add; the floor itself is ${(floor.rate / bull.rate).toFixed(2)} of raw BullMQ; ` +
+    `p99 ${http.p99.toFixed(2)} ms (target < 10 ms); median of ${ROUNDS} rounds, N=${N} concurrency=${CONCURRENCY}`,
+);
+
+await runner.stop();
+floorApp.close();
+bareApp.close();
+await Promise.all([floorQueue.close(), raw.close()]);
+let cursor = '0';
+do {
+  const [c, keys] = await connection.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+  cursor = c;
+  if (keys.length) await connection.del(...keys);
+} while (cursor !== '0');
+await connection.quit();

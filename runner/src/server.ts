@@ -45,9 +45,9 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   const redisOpts = { maxRetriesPerRequest: null, lazyConnect: false } as const;
   const redis = new Redis(env.REDIS_URL, redisOpts);
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-  // The API's queue connection batches concurrent commands into one write (auto-pipelining): enqueueing is
-  // two round trips per request, and under load the saved system calls are most of the cost.
-  const connection = new Redis(env.REDIS_URL, { ...redisOpts, enableAutoPipelining: true });
+  // The queue's own connection, without auto-pipelining: ioredis builds a Pipeline per batch that copies every
+  // script BullMQ defines onto it, which costs more than the write it saves (bench/enqueue.bench.ts).
+  const connection = new Redis(env.REDIS_URL, redisOpts);
   connection.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   const services = createServices(env, log, secrets, {
     redis,

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runner } from '../../runner/src/server.js';
 import { startForgeJwks, TEST_APP_UUID } from '../helpers/forge-jwks.js';
-import { api, cleanPrefix, logSink, testEnv, withRunner } from '../helpers/runner.js';
+import { api, cleanPrefix, logSink, TEST_API_KEY, testEnv, withRunner } from '../helpers/runner.js';
 
 let runner: Runner;
 let jwks: Awaited<ReturnType<typeof startForgeJwks>>;
@@ -167,9 +168,45 @@ describe('request validation', () => {
     expect(r.body.error.details.field).toBe('body');
   });
 
+  it('enforces the limit on chunked bodies that declare no length, and reads small ones', async () => {
+    const big = await chunkedPost('/generate/single', [
+      '{"ticket_key":"BIG-2","additional_context":"',
+      ...Array.from({ length: 10 }, () => 'y'.repeat(1000)),
+      '"}',
+    ]);
+    expect(big.status).toBe(413);
+    expect(big.body.error.details).toMatchObject({ field: 'body', max_bytes: 4096 });
+    const before = await queued();
+    const small = await chunkedPost('/generate/single', ['{"ticket_key":', '"CHUNK-1","async_mode":true}']);
+    expect(small.status).toBe(202);
+    expect(small.body.ticket_keys).toEqual(['CHUNK-1']);
+    expect(await queued()).toBe(before + 1);
+  });
+
   it('answers unknown routes with a JSON 404', async () => {
     const r = await api(runner).get('/nope');
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
   });
 });
+
+/** POSTs a body in several chunks with Transfer-Encoding: chunked (no Content-Length). */
+function chunkedPost(path: string, chunks: string[]): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${runner.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        text += d;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
+}

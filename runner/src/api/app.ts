@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Redis } from 'ioredis';
@@ -15,6 +14,7 @@ import type { JobQueue } from '../jobs/queue.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { type AuthConfig, type AuthVariables, createAuthenticator } from './auth.js';
+import { bodyLimit } from './body-limit.js';
 import { registerBullBoard } from './bull-board.js';
 import { AppError } from './errors.js';
 import { registerDraftPrRoutes } from './routes/draft-pr.js';
@@ -65,23 +65,7 @@ export function createApp(deps: AppDeps): App {
       'request',
     );
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes,
-      onError: () => {
-        throw new AppError(
-          413,
-          'payload_too_large',
-          `request body is larger than ${deps.maxBodyBytes} bytes`,
-          {
-            field: 'body',
-            max_bytes: deps.maxBodyBytes,
-          },
-        );
-      },
-    }),
-  );
+  app.use('*', bodyLimit(deps.maxBodyBytes));
   app.use('*', async (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : authenticate(c, next)));
 
   app.onError((err, c) => {
