@@ -3,16 +3,19 @@
  * `queue.add` in the same run. Targets: at least half of raw BullMQ's rate, p99 under 10 ms.
  *
  * The HTTP load comes from bench/http-load.mjs in a separate process (raw keep-alive sockets; a fetch client
- * costs more per request than the endpoint). Two more HTTP servers run against the same client, so the figures
+ * costs more per request than the endpoint). Three more HTTP servers run against the same client, so the figures
  * say where the time goes on this machine:
  *  - "Hono + queue.add": a Hono app that does nothing but parse the body and call BullMQ's queue.add, the
  *    floor of any endpoint built on Hono and BullMQ;
+ *  - "node:http + queue.add": the same without any framework, the floor of any Node HTTP endpoint that enqueues
+ *    (no authentication, validation or duplicate check);
  *  - "bare Hono 202": a Hono app answering without any work, the ceiling of HTTP itself.
  * BENCH_N (default 20000) requests per measurement, BENCH_CONCURRENCY (default 8) connections / in-flight adds,
  * BENCH_ROUNDS (default 3) rounds; the figures are the medians of the rounds.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -44,7 +47,7 @@ function figures(seconds: number, latencies: number[]): Figures {
 
 const show = (label: string, f: Figures) =>
   console.log(
-    `${label.padEnd(34)} ${f.rate.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2)} ms   p99 ${f.p99.toFixed(2)} ms`,
+    `${label.padEnd(36)} ${f.rate.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2)} ms   p99 ${f.p99.toFixed(2)} ms`,
   );
 
 /** Runs the load generator against url and returns its figures; every answer must be a 202. */
@@ -91,6 +94,20 @@ const floorApp = await listen(
     return c.json({ job_id: job.id }, 202);
   }),
 );
+const nodeQueue = new Queue('node', { connection, prefix: `${prefix}-node` });
+const nodeServer = createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (d: Buffer) => chunks.push(d));
+  req.on('end', async () => {
+    const input = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    const job = await nodeQueue.add('single', { input }, { jobId: randomUUID() });
+    const out = JSON.stringify({ job_id: job.id });
+    res.writeHead(202, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) });
+    res.end(out);
+  });
+});
+await new Promise<void>((resolve) => nodeServer.listen(0, '127.0.0.1', resolve));
+const nodeUrl = `http://127.0.0.1:${(nodeServer.address() as AddressInfo).port}`;
 const bareApp = await listen(
   new Hono().post('/generate/single', async (c) => c.json({ job_id: 'x', seen: await c.req.json() }, 202)),
 );
@@ -115,17 +132,19 @@ async function rawBullMQ(): Promise<Figures> {
   return figures((performance.now() - started) / 1000, latencies);
 }
 
-// The four measurements take turns, round after round, so that a busy moment of the machine does not land on
+// The measurements take turns, round after round, so that a busy moment of the machine does not land on
 // one of them only; each figure reported is the median of its rounds.
 const measurements = {
   endpoint: (r: number) => load(runner.url, `${run}E${r}`),
   floor: (r: number) => load(floorApp.url, `${run}F${r}`),
+  nodeFloor: (r: number) => load(nodeUrl, `${run}N${r}`),
   ceiling: (r: number) => load(bareApp.url, `${run}C${r}`),
   raw: () => rawBullMQ(),
 };
 const rounds: Record<keyof typeof measurements, Figures[]> = {
   endpoint: [],
   floor: [],
+  nodeFloor: [],
   ceiling: [],
   raw: [],
 };
@@ -144,10 +163,12 @@ const median = (xs: Figures[]): Figures => {
 };
 const http = median(rounds.endpoint);
 const floor = median(rounds.floor);
+const nodeFloor = median(rounds.nodeFloor);
 const ceiling = median(rounds.ceiling);
 const bull = median(rounds.raw);
 show('POST /generate/single (async)', http);
 show('Hono + queue.add (framework floor)', floor);
+show('node:http + queue.add (no framework)', nodeFloor);
 show('bare Hono 202 (HTTP ceiling)', ceiling);
 show('raw BullMQ queue.add', bull);
 console.log(
@@ -156,14 +177,16 @@ console.log(
 );
 console.log(
   `ratio ${(http.rate / bull.rate).toFixed(2)} of raw BullMQ (target >= 0.5); ` +
-    `${(http.rate / floor.rate).toFixed(2)} of Hono + queue.add; the floor itself is ${(floor.rate / bull.rate).toFixed(2)} of raw BullMQ; ` +
+    `${(http.rate / floor.rate).toFixed(2)} of Hono + queue.add; of raw BullMQ, Hono + queue.add reaches ` +
+    `${(floor.rate / bull.rate).toFixed(2)} and node:http + queue.add ${(nodeFloor.rate / bull.rate).toFixed(2)}; ` +
     `p99 ${http.p99.toFixed(2)} ms (target < 10 ms); median of ${ROUNDS} rounds, N=${N} concurrency=${CONCURRENCY}`,
 );
 
 await runner.stop();
 floorApp.close();
 bareApp.close();
-await Promise.all([floorQueue.close(), raw.close()]);
+nodeServer.close();
+await Promise.all([floorQueue.close(), nodeQueue.close(), raw.close()]);
 let cursor = '0';
 do {
   const [c, keys] = await connection.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
