@@ -29,6 +29,7 @@ import { startRunner } from '../runner/src/server.js';
 const N = Number(process.env.BENCH_N ?? 20_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP = 500;
 const KEY = 'bench-key-000000';
 const CLIENT = fileURLToPath(new URL('./http-load.mjs', import.meta.url));
 
@@ -36,28 +37,46 @@ interface Figures {
   rate: number;
   p50: number;
   p99: number;
+  /** CPU time of this process (the server, or BullMQ's client for the raw figure) per request, µs. */
+  cpu: number;
 }
 
-function figures(seconds: number, latencies: number[]): Figures {
+function figures(seconds: number, latencies: number[], cpu: NodeJS.CpuUsage, requests: number): Figures {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { rate: latencies.length / seconds, p50: pct(50), p99: pct(99) };
+  return {
+    rate: latencies.length / seconds,
+    p50: pct(50),
+    p99: pct(99),
+    cpu: (cpu.user + cpu.system) / requests,
+  };
 }
 
 const show = (label: string, f: Figures) =>
   console.log(
-    `${label.padEnd(36)} ${f.rate.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2)} ms   p99 ${f.p99.toFixed(2)} ms`,
+    `${label.padEnd(36)} ${f.rate.toFixed(0).padStart(6)} req/s   p50 ${f.p50.toFixed(2)} ms   p99 ${f.p99.toFixed(2)} ms   ${f.cpu.toFixed(0).padStart(4)} µs CPU/req`,
   );
 
 /** Runs the load generator against url and returns its figures; every answer must be a 202. */
 async function load(url: string, run: string): Promise<Figures> {
-  const cfg = { url, path: '/generate/single', n: N, concurrency: CONCURRENCY, key: KEY, run, status: 202 };
+  const cfg = {
+    url,
+    path: '/generate/single',
+    n: N,
+    concurrency: CONCURRENCY,
+    key: KEY,
+    run,
+    status: 202,
+    warmup: WARMUP,
+  };
+  const cpu = process.cpuUsage();
   const { stdout } = await promisify(execFile)(process.execPath, [CLIENT, JSON.stringify(cfg)], {
     maxBuffer: 64 * 1024 * 1024,
   });
+  const used = process.cpuUsage(cpu); // the server's work for the warm-up and the measured requests
   const m = JSON.parse(stdout) as { seconds: number; latencies: number[] };
-  return figures(m.seconds, m.latencies);
+  return figures(m.seconds, m.latencies, used, N + WARMUP);
 }
 
 async function listen(app: Hono): Promise<{ url: string; close: () => void }> {
@@ -116,9 +135,10 @@ let rawIndex = 0;
 const rawAdd = () => raw.add('single', { input: { ticket_key: `R-${rawIndex++}` } }, { jobId: randomUUID() });
 
 async function rawBullMQ(): Promise<Figures> {
-  for (let i = 0; i < 500; i++) await rawAdd(); // warm-up
+  for (let i = 0; i < WARMUP; i++) await rawAdd();
   const latencies: number[] = [];
   let left = N;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -129,7 +149,7 @@ async function rawBullMQ(): Promise<Figures> {
       }
     }),
   );
-  return figures((performance.now() - started) / 1000, latencies);
+  return figures((performance.now() - started) / 1000, latencies, process.cpuUsage(cpu), N);
 }
 
 // The measurements take turns, round after round, so that a busy moment of the machine does not land on
@@ -159,7 +179,7 @@ for (let r = 0; r < ROUNDS; r++) {
 const median = (xs: Figures[]): Figures => {
   const mid = (pick: (f: Figures) => number) =>
     xs.map(pick).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return { rate: mid((f) => f.rate), p50: mid((f) => f.p50), p99: mid((f) => f.p99) };
+  return { rate: mid((f) => f.rate), p50: mid((f) => f.p50), p99: mid((f) => f.p99), cpu: mid((f) => f.cpu) };
 };
 const http = median(rounds.endpoint);
 const floor = median(rounds.floor);
