@@ -4,4 +4,4 @@ export {
   epicActionHandler,
   issuePanelHandler,
   prdMacroHandler,
-} from '../forge-app/src/index.js';
+} from '../forge-app/src/index';

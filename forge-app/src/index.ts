@@ -5,15 +5,15 @@
 import { asUser, invokeRemote, route } from '@forge/api';
 import { kvs } from '@forge/kvs';
 import Resolver from '@forge/resolver';
-import { adminHandlers } from './resolvers/admin.js';
-import { defineAll } from './resolvers/define.js';
-import type { ResolverDeps } from './resolvers/deps.js';
-import { epicActionHandlers } from './resolvers/epic-action.js';
-import { issuePanelHandlers } from './resolvers/issue-panel.js';
-import { prdMacroHandlers } from './resolvers/prd-macro.js';
-import { createJiraReader } from './services/jira-reader.js';
-import { createJobStore, createSettingsStore } from './services/job-store.js';
-import { createRunnerClient } from './services/runner-client.js';
+import { adminHandlers } from './resolvers/admin';
+import { defineAll } from './resolvers/define';
+import type { ResolverDeps } from './resolvers/deps';
+import { epicActionHandlers } from './resolvers/epic-action';
+import { issuePanelHandlers } from './resolvers/issue-panel';
+import { prdMacroHandlers } from './resolvers/prd-macro';
+import { createJiraReader } from './services/jira-reader';
+import { createJobStore, createSettingsStore } from './services/job-store';
+import { createRunnerClient } from './services/runner-client';
 
 function forgeDeps(): ResolverDeps {
   return {

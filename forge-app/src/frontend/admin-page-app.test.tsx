@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 
-await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
-const { adminHandler } = await import('../../../src/index.js');
-const { adminContext } = await import('../testing/call-resolver.js');
-const { fakeKvs, fakeRunner } = await import('../testing/forge-fakes.js');
-const { setUpAppTests } = await import('../testing/app-harness.js');
-const { AdminPageApp } = await import('./admin-page-app.js');
+const { adminHandler } = await import('../../../src/index');
+const { adminContext } = await import('../testing/call-resolver');
+const { fakeKvs, fakeRunner } = await import('../testing/forge-fakes');
+const { setUpAppTests } = await import('../testing/app-harness');
+const { AdminPageApp } = await import('./admin-page-app');
 
 const render = setUpAppTests(adminHandler, () => <AdminPageApp />, adminContext);
 

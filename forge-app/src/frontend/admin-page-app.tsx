@@ -14,10 +14,10 @@ import {
   Textfield,
 } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AdminApi, AppFailure, LlmSettings, TeamLevel, TeamMember, TeamRole } from '../types.js';
-import { FailureMessage } from './components/failure-message.js';
-import { createCaller } from './lib/call.js';
-import { isRecord, text } from './lib/format.js';
+import type { AdminApi, AppFailure, LlmSettings, TeamLevel, TeamMember, TeamRole } from '../types';
+import { FailureMessage } from './components/failure-message';
+import { createCaller } from './lib/call';
+import { isRecord, text } from './lib/format';
 
 const call = createCaller<AdminApi>();
 

@@ -1,14 +1,14 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 
-await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
-const handlers = await import('../../../src/index.js');
-const contexts = await import('../testing/call-resolver.js');
-const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge.js');
-const { resetFakes } = await import('../testing/forge-fakes.js');
-const { attachToRender } = await import('../testing/forge-ui.js');
+const handlers = await import('../../../src/index');
+const contexts = await import('../testing/call-resolver');
+const { routeInvokesTo, unexpectedConsoleErrors } = await import('../testing/fake-bridge');
+const { resetFakes } = await import('../testing/forge-fakes');
+const { attachToRender } = await import('../testing/forge-ui');
 
 let consoleError: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {
@@ -21,28 +21,28 @@ describe('UI Kit entry modules', () => {
   it.each([
     [
       'issue-panel',
-      () => import('./issue-panel.js'),
+      () => import('./issue-panel'),
       handlers.issuePanelHandler,
       contexts.storyContext,
       'Generate the description',
     ],
     [
       'epic-action',
-      () => import('./epic-action.js'),
+      () => import('./epic-action'),
       handlers.epicActionHandler,
       contexts.epicContext,
       'Plan PROJ-10',
     ],
     [
       'prd-macro',
-      () => import('./prd-macro.js'),
+      () => import('./prd-macro'),
       handlers.prdMacroHandler,
       contexts.pageContext,
       'PRD stories to Jira',
     ],
     [
       'admin-page',
-      () => import('./admin-page.js'),
+      () => import('./admin-page'),
       handlers.adminHandler,
       contexts.adminContext,
       '2 team member(s)',

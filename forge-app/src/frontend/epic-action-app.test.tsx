@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 
-await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
-const { epicActionHandler } = await import('../../../src/index.js');
-const { callResolver, epicContext } = await import('../testing/call-resolver.js');
-const { fakeJira, fakeRunner } = await import('../testing/forge-fakes.js');
-const { setUpAppTests } = await import('../testing/app-harness.js');
-const { EpicActionApp } = await import('./epic-action-app.js');
+const { epicActionHandler } = await import('../../../src/index');
+const { callResolver, epicContext } = await import('../testing/call-resolver');
+const { fakeJira, fakeRunner } = await import('../testing/forge-fakes');
+const { setUpAppTests } = await import('../testing/app-harness');
+const { EpicActionApp } = await import('./epic-action-app');
 
 const renderApp = setUpAppTests(epicActionHandler, () => <EpicActionApp pollMs={10} />, epicContext);
 const render = async () => {

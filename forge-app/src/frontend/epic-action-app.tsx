@@ -1,10 +1,10 @@
 /** Epic action: plan the epic (stories, tasks, tests), then sprints and timeline, previews before applying. */
 import { DatePicker, Label, Select, Spinner, Stack, Text, Textfield } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AppFailure, Board, EpicActionApi, PanelState, SprintForm } from '../types.js';
-import { FailureMessage } from './components/failure-message.js';
-import { JobRunner } from './components/job-runner.js';
-import { createCaller } from './lib/call.js';
+import type { AppFailure, Board, EpicActionApi, PanelState, SprintForm } from '../types';
+import { FailureMessage } from './components/failure-message';
+import { JobRunner } from './components/job-runner';
+import { createCaller } from './lib/call';
 
 const call = createCaller<EpicActionApi>();
 const getJob = (jobId: string) => call('getJob', { jobId });

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 
-await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
-const { issuePanelHandler } = await import('../../../src/index.js');
-const { callResolver, storyContext } = await import('../testing/call-resolver.js');
-const { fakeKvs, fakePlanHash, fakeRunner } = await import('../testing/forge-fakes.js');
-const { setUpAppTests } = await import('../testing/app-harness.js');
-const { IssuePanelApp } = await import('./issue-panel-app.js');
+const { issuePanelHandler } = await import('../../../src/index');
+const { callResolver, storyContext } = await import('../testing/call-resolver');
+const { fakeKvs, fakePlanHash, fakeRunner } = await import('../testing/forge-fakes');
+const { setUpAppTests } = await import('../testing/app-harness');
+const { IssuePanelApp } = await import('./issue-panel-app');
 
 const render = setUpAppTests(issuePanelHandler, () => <IssuePanelApp pollMs={10} />, storyContext);
 

@@ -4,12 +4,12 @@
  */
 import { Button, ButtonGroup, Select, Spinner, Stack, Text, useProductContext } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AppFailure, CoverageLevel, IssueAction, IssuePanelApi, JobKind, PanelState } from '../types.js';
-import { DraftPrReview } from './components/draft-pr-review.js';
-import { FailureMessage } from './components/failure-message.js';
-import { JobRunner } from './components/job-runner.js';
-import { ReadinessView } from './components/readiness-view.js';
-import { createCaller } from './lib/call.js';
+import type { AppFailure, CoverageLevel, IssueAction, IssuePanelApi, JobKind, PanelState } from '../types';
+import { DraftPrReview } from './components/draft-pr-review';
+import { FailureMessage } from './components/failure-message';
+import { JobRunner } from './components/job-runner';
+import { ReadinessView } from './components/readiness-view';
+import { createCaller } from './lib/call';
 
 const call = createCaller<IssuePanelApi>();
 const getJob = (jobId: string) => call('getJob', { jobId });

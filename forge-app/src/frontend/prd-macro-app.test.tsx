@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 
-await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge());
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
-const { prdMacroHandler } = await import('../../../src/index.js');
-const { pageContext } = await import('../testing/call-resolver.js');
-const { fakeRunner } = await import('../testing/forge-fakes.js');
-const { setUpAppTests } = await import('../testing/app-harness.js');
-const { PrdMacroApp } = await import('./prd-macro-app.js');
+const { prdMacroHandler } = await import('../../../src/index');
+const { pageContext } = await import('../testing/call-resolver');
+const { fakeRunner } = await import('../testing/forge-fakes');
+const { setUpAppTests } = await import('../testing/app-harness');
+const { PrdMacroApp } = await import('./prd-macro-app');
 
 const render = setUpAppTests(prdMacroHandler, () => <PrdMacroApp pollMs={10} />, pageContext);
 

@@ -1,10 +1,10 @@
 /** Confluence macro on a PRD page: preview the stories of the page's table, then sync them to Jira. */
 import { Label, Select, Spinner, Stack, Text, Textfield } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AppFailure, ExistingTicketAction, PanelState, PrdMacroApi } from '../types.js';
-import { FailureMessage } from './components/failure-message.js';
-import { JobRunner } from './components/job-runner.js';
-import { createCaller } from './lib/call.js';
+import type { AppFailure, ExistingTicketAction, PanelState, PrdMacroApi } from '../types';
+import { FailureMessage } from './components/failure-message';
+import { JobRunner } from './components/job-runner';
+import { createCaller } from './lib/call';
 
 const call = createCaller<PrdMacroApi>();
 const getJob = (jobId: string) => call('getJob', { jobId });

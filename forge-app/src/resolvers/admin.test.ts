@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { adminHandler } from '../../../src/index.js';
-import { adminContext, callResolver } from '../testing/call-resolver.js';
-import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
-import type { LlmSettings, TeamMember } from '../types.js';
+import { adminHandler } from '../../../src/index';
+import { adminContext, callResolver } from '../testing/call-resolver';
+import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes';
+import type { LlmSettings, TeamMember } from '../types';
 
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
 const call = <T>(fn: string, payload: unknown = {}) =>
   callResolver<T>(adminHandler, fn, payload, adminContext);

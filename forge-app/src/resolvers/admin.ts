@@ -1,9 +1,9 @@
 /** Resolvers of the Jira admin page: runner check, team members and capacities, LLM choice. */
 import type { LlmProviderName, TeamLevel, TeamMemberInput, TeamRole } from '@augment/shared';
 import type { z } from 'zod';
-import type { AdminApi, LlmSettings, TeamMember } from '../types.js';
-import { badPayload, type Handlers, ResolverFailure } from './define.js';
-import type { ResolverDeps } from './deps.js';
+import type { AdminApi, LlmSettings, TeamMember } from '../types';
+import { badPayload, type Handlers, ResolverFailure } from './define';
+import type { ResolverDeps } from './deps';
 
 const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi'];
 const ROLES: readonly z.infer<typeof TeamRole>[] = [

@@ -3,7 +3,7 @@
  * bad payload, bug) still gives the UI a code and a readable message instead of a rejected `invoke`.
  */
 import type Resolver from '@forge/resolver';
-import type { AppFailure, Envelope } from '../types.js';
+import type { AppFailure, Envelope } from '../types';
 
 /** Thrown inside a resolver to answer with this failure. */
 export class ResolverFailure extends Error {

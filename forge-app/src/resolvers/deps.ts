@@ -1,6 +1,6 @@
-import type { JobStore, SettingsStore } from '../services/job-store.js';
-import type { RunnerClient } from '../services/runner-client.js';
-import type { Board, Envelope } from '../types.js';
+import type { JobStore, SettingsStore } from '../services/job-store';
+import type { RunnerClient } from '../services/runner-client';
+import type { Board, Envelope } from '../types';
 
 /** Jira reads the app does itself rather than through the runner. */
 export interface JiraReader {

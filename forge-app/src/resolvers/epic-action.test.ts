@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { epicActionHandler } from '../../../src/index.js';
-import { callResolver, epicContext } from '../testing/call-resolver.js';
-import { fakeJira, fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
-import type { Board, PanelState, StartOutcome } from '../types.js';
+import { epicActionHandler } from '../../../src/index';
+import { callResolver, epicContext } from '../testing/call-resolver';
+import { fakeJira, fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes';
+import type { Board, PanelState, StartOutcome } from '../types';
 
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
 const call = <T>(fn: string, payload: unknown = {}) =>
   callResolver<T>(epicActionHandler, fn, payload, epicContext);

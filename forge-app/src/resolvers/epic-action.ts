@@ -1,9 +1,9 @@
 /** Resolvers of the epic action: plan the epic, then sprints and timeline, each previewed before applying. */
 import type { SprintPlanRequest, TimelineRequest } from '@augment/shared';
 import type { z } from 'zod';
-import type { EpicActionApi, JobKind, SprintForm } from '../types.js';
-import { badPayload, type Handlers, ResolverFailure } from './define.js';
-import type { ResolverDeps } from './deps.js';
+import type { EpicActionApi, JobKind, SprintForm } from '../types';
+import { badPayload, type Handlers, ResolverFailure } from './define';
+import type { ResolverDeps } from './deps';
 import {
   commonHandlers,
   issueFromContext,
@@ -13,7 +13,7 @@ import {
   requireKind,
   startWork,
   trackExisting,
-} from './jobs.js';
+} from './jobs';
 
 const EPIC_KINDS: readonly JobKind[] = ['epic_plan', 'sprint_plan', 'timeline'];
 

@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { issuePanelHandler } from '../../../src/index.js';
-import { callResolver, storyContext } from '../testing/call-resolver.js';
-import { fakeKvs, fakePlanHash, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
-import type { DraftPrPlan, JobSnapshot, PanelState, StartOutcome, TrackedJob } from '../types.js';
+import { issuePanelHandler } from '../../../src/index';
+import { callResolver, storyContext } from '../testing/call-resolver';
+import { fakeKvs, fakePlanHash, fakeRunner, resetFakes } from '../testing/forge-fakes';
+import type { DraftPrPlan, JobSnapshot, PanelState, StartOutcome, TrackedJob } from '../types';
 
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
 const call = <T>(fn: string, payload: unknown = {}, context: Record<string, unknown> = storyContext) =>
   callResolver<T>(issuePanelHandler, fn, payload, context);

@@ -16,9 +16,9 @@ import type {
   IssuePanelApi,
   JobKind,
   StoryReadiness,
-} from '../types.js';
-import { badPayload, type Handlers, ResolverFailure } from './define.js';
-import type { ResolverDeps } from './deps.js';
+} from '../types';
+import { badPayload, type Handlers, ResolverFailure } from './define';
+import type { ResolverDeps } from './deps';
 import {
   commonHandlers,
   issueFromContext,
@@ -29,7 +29,7 @@ import {
   requireKind,
   startWork,
   trackExisting,
-} from './jobs.js';
+} from './jobs';
 
 const ACTIONS: readonly IssueAction[] = ['description', 'tasks', 'tests', 'coverage'];
 const COVERAGE_LEVELS: readonly CoverageLevel[] = ['minimal', 'basic', 'standard', 'comprehensive'];

@@ -2,10 +2,10 @@
  * Starting runner work and following it: the job id of each start is remembered per (issue or page,
  * kind), and a duplicate start (409) remembers the job already running so the UI can show it.
  */
-import type { JobRef } from '../services/job-store.js';
-import type { CommonApi, JobKind, JobSnapshot, LlmSettings, StartOutcome, TrackedJob } from '../types.js';
-import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define.js';
-import type { ResolverDeps } from './deps.js';
+import type { JobRef } from '../services/job-store';
+import type { CommonApi, JobKind, JobSnapshot, LlmSettings, StartOutcome, TrackedJob } from '../types';
+import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
+import type { ResolverDeps } from './deps';
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/;
 const JOB_ID = /^[A-Za-z0-9:_.-]{1,200}$/;

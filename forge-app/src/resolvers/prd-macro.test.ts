@@ -1,11 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { prdMacroHandler } from '../../../src/index.js';
-import { callResolver, pageContext } from '../testing/call-resolver.js';
-import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes.js';
-import type { PanelState, StartOutcome } from '../types.js';
+import { prdMacroHandler } from '../../../src/index';
+import { callResolver, pageContext } from '../testing/call-resolver';
+import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes';
+import type { PanelState, StartOutcome } from '../types';
 
-vi.mock('@forge/api', async () => (await import('../testing/forge-fakes.js')).forgeApiModule());
-vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes.js')).forgeKvsModule());
+vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
+vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
 
 const call = <T>(fn: string, payload: unknown = {}, context: Record<string, unknown> = pageContext) =>
   callResolver<T>(prdMacroHandler, fn, payload, context);

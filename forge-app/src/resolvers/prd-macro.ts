@@ -1,9 +1,9 @@
 /** Resolvers of the Confluence macro placed on a PRD page: preview the page's story table, then sync it. */
 import type { PrdSyncRequest } from '@augment/shared';
 import type { z } from 'zod';
-import type { ExistingTicketAction, PrdMacroApi } from '../types.js';
-import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define.js';
-import type { ResolverDeps } from './deps.js';
+import type { ExistingTicketAction, PrdMacroApi } from '../types';
+import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
+import type { ResolverDeps } from './deps';
 import {
   commonHandlers,
   llmFields,
@@ -14,7 +14,7 @@ import {
   requireKind,
   startWork,
   trackExisting,
-} from './jobs.js';
+} from './jobs';
 
 const ACTIONS: readonly ExistingTicketAction[] = ['skip', 'update', 'error'];
 

@@ -1,6 +1,6 @@
 /** Jira reads the app makes itself, as the current user (so users only see boards they may see). */
-import type { JiraReader } from '../resolvers/deps.js';
-import type { Board } from '../types.js';
+import type { JiraReader } from '../resolvers/deps';
+import type { Board } from '../types';
 
 export interface JiraResponse {
   ok: boolean;

@@ -2,7 +2,7 @@
  * Remembers the latest job per (issue or page, kind) in Forge storage, so reopening an issue shows the
  * job that was running when the user left. Also holds the admin's LLM choice.
  */
-import type { JobKind, LlmSettings } from '../types.js';
+import type { JobKind, LlmSettings } from '../types';
 
 /** The subset of `@forge/kvs` used here. */
 export interface KeyValueStore {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRunnerClient, type InvokeRemote } from './runner-client.js';
+import { createRunnerClient, type InvokeRemote } from './runner-client';
 
 const answer =
   (status: number, text: string, statusText = ''): InvokeRemote =>

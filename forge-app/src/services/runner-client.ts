@@ -2,7 +2,7 @@
  * HTTP client for the Augment runner, reached through Forge Remote (`invokeRemote`). It never throws:
  * every outcome is an Envelope, so a resolver can hand it straight to the UI.
  */
-import type { AppFailure, Envelope } from '../types.js';
+import type { AppFailure, Envelope } from '../types';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -5,9 +5,9 @@
  */
 import type { ReactElement } from 'react';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
-import { routeInvokesTo, unexpectedConsoleErrors } from './fake-bridge.js';
-import { resetFakes } from './forge-fakes.js';
-import { renderForge } from './forge-ui.js';
+import { routeInvokesTo, unexpectedConsoleErrors } from './fake-bridge';
+import { resetFakes } from './forge-fakes';
+import { renderForge } from './forge-ui';
 
 export type RenderedApp = Awaited<ReturnType<typeof renderForge>>;
 

@@ -1,4 +1,4 @@
-import type { Envelope } from '../types.js';
+import type { Envelope } from '../types';
 
 type DefinitionsHandler = (
   payload: { call: { functionKey: string; payload?: unknown }; context: Record<string, unknown> },

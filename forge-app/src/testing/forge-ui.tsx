@@ -3,12 +3,12 @@
  * (invoke, getContext), and helpers read and click the ForgeDoc tree the reconciler would send to Jira.
  *
  * The bridge must exist before `@forge/bridge` loads (it binds `__bridge.callBridge` at import), so test
- * files call `await vi.hoisted(async () => (await import('../testing/fake-bridge.js')).installFakeBridge())`
+ * files call `await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge())`
  * before importing any frontend module.
  */
 import ForgeReconciler from '@forge/react';
 import { act, type ReactElement, useState } from 'react';
-import { type BridgeCall, bridgeState } from './fake-bridge.js';
+import { type BridgeCall, bridgeState } from './fake-bridge';
 
 export interface ForgeNode {
   type: string;

@@ -19,11 +19,11 @@ import {
   TextArea,
 } from '@forge/react';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { AppFailure, DraftPrJob, DraftPrPlan, IssuePanelApi, TrackedJob } from '../../types.js';
-import { createCaller } from '../lib/call.js';
-import { errorText, isRecord, json, pick, shortHash, text } from '../lib/format.js';
-import { FailureMessage } from './failure-message.js';
-import { TextList } from './text-list.js';
+import type { AppFailure, DraftPrJob, DraftPrPlan, IssuePanelApi, TrackedJob } from '../../types';
+import { createCaller } from '../lib/call';
+import { errorText, isRecord, json, pick, shortHash, text } from '../lib/format';
+import { FailureMessage } from './failure-message';
+import { TextList } from './text-list';
 
 const call = createCaller<IssuePanelApi>();
 

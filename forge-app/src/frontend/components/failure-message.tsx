@@ -1,5 +1,5 @@
 import { Button, SectionMessage, Stack, Text } from '@forge/react';
-import type { AppFailure } from '../../types.js';
+import type { AppFailure } from '../../types';
 
 function titleFor(failure: AppFailure): string {
   if (failure.code === 'duplicate_job') return 'Already running';

@@ -1,7 +1,7 @@
 import { Button, Inline, Lozenge, ProgressBar, SectionMessage, Stack, Text } from '@forge/react';
-import type { AppFailure, JobSnapshot } from '../../types.js';
-import { errorText } from '../lib/format.js';
-import { FailureMessage } from './failure-message.js';
+import type { AppFailure, JobSnapshot } from '../../types';
+import { errorText } from '../lib/format';
+import { FailureMessage } from './failure-message';
 
 type LozengeAppearance = 'default' | 'inprogress' | 'success' | 'removed' | 'moved';
 

@@ -4,11 +4,11 @@
  */
 import { Button, Heading, Inline, LoadingButton, SectionMessage, Stack, Text } from '@forge/react';
 import { type ReactNode, useState } from 'react';
-import type { AppFailure, Envelope, JobKind, JobSnapshot, StartOutcome, TrackedJob } from '../../types.js';
-import { isTerminal, useJobPolling } from '../lib/use-job-polling.js';
-import { FailureMessage } from './failure-message.js';
-import { JobProgress } from './job-progress.js';
-import { ResultView } from './result-view.js';
+import type { AppFailure, Envelope, JobKind, JobSnapshot, StartOutcome, TrackedJob } from '../../types';
+import { isTerminal, useJobPolling } from '../lib/use-job-polling';
+import { FailureMessage } from './failure-message';
+import { JobProgress } from './job-progress';
+import { ResultView } from './result-view';
 
 export interface JobRunnerProps {
   kind: JobKind;

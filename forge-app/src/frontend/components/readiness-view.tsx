@@ -10,9 +10,9 @@ import {
   Text,
 } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AppFailure, Envelope, StoryReadiness } from '../../types.js';
-import { FailureMessage } from './failure-message.js';
-import { TextList } from './text-list.js';
+import type { AppFailure, Envelope, StoryReadiness } from '../../types';
+import { FailureMessage } from './failure-message';
+import { TextList } from './text-list';
 
 const LEVEL: Record<StoryReadiness['level'], { label: string; appearance: 'success' | 'moved' | 'removed' }> =
   {

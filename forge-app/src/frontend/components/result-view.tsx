@@ -3,9 +3,9 @@
  * result that matches no known shape is shown as JSON rather than hidden.
  */
 import { CodeBlock, DynamicTable, Heading, Stack, Text } from '@forge/react';
-import type { JobKind } from '../../types.js';
-import { firstText, isRecord, json, pick, pickArray, text } from '../lib/format.js';
-import { Paragraphs, TextList } from './text-list.js';
+import type { JobKind } from '../../types';
+import { firstText, isRecord, json, pick, pickArray, text } from '../lib/format';
+import { Paragraphs, TextList } from './text-list';
 
 type Row = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /** Typed `invoke` for the UI: every answer is an Envelope, including bridge failures. */
 import { invoke } from '@forge/bridge';
-import type { AppFailure, Envelope } from '../../types.js';
+import type { AppFailure, Envelope } from '../../types';
 
 type ApiOf<A> = { [K in keyof A]: { payload: unknown; data: unknown } };
 

@@ -6,7 +6,7 @@ import {
   type JobSnapshot,
   TERMINAL_STATUSES,
   type TrackedJob,
-} from '../../types.js';
+} from '../../types';
 
 export const isTerminal = (status: string | undefined): boolean =>
   status !== undefined && TERMINAL_STATUSES.includes(status);
