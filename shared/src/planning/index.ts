@@ -15,6 +15,7 @@ export * from './generate-ticket-description.js';
 export * from './html-to-text.js';
 export * from './plan-document.js';
 export * from './plan-epic.js';
+export * from './read-plan-source.js';
 export * from './schemas.js';
 export * from './score-readiness.js';
 export * from './validate-epic-plan.js';
