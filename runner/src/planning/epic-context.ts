@@ -18,7 +18,10 @@ export interface PageText {
   id: string;
   title: string;
   url: string | null;
+  /** The page as planning text (headings, lists, table rows). */
   text: string;
+  /** The page body in Confluence storage format, for readers that need its structure (the story table). */
+  storage: string;
 }
 
 export interface StoryRecord {
@@ -123,6 +126,7 @@ export async function readPageText(
       title: page.title,
       url: page.webUrl,
       text: htmlToPlanText(page.storage),
+      storage: page.storage,
     };
   } catch (err) {
     if (!(err instanceof AtlassianError)) throw err;

@@ -13,14 +13,17 @@ import {
   type Domain,
   detectDomains,
   detectTechnicalContexts,
-  generateStoriesForEpic,
   generateTeamTasks,
   generateTestCases,
   generateTicketDescription,
+  type PlanSource,
   type ProposedDependency,
   ProposedDependencyList,
+  readPlanSource,
+  renderPlanSource,
   type Story,
   StoryType,
+  storiesFromSource,
   type Team,
   type TeamTask,
   type TechnicalContext,
@@ -48,32 +51,33 @@ function joinSections(...parts: string[]): string {
 export interface EpicSource {
   epic_key?: string;
   summary: string;
+  /** The epic's description (markdown). */
   description?: string;
-  prd_text?: string | undefined;
+  /** The PRD as written: Confluence storage format (for its story table), HTML or markdown. */
+  prd_document?: string | undefined;
   rfc_text?: string | undefined;
   max_stories: number;
 }
 
-/** Stories for an epic, each with a description and acceptance criteria (at most `max_stories`). */
+/**
+ * Stories for an epic, each with a description and acceptance criteria (at most `max_stories`), read
+ * once with readPlanSource. A PRD story table IS the list of stories: its rows are returned as written
+ * (no model call). Otherwise the model writes them from the labelled source, and the rules read them
+ * from the page when there is no model.
+ */
 export async function generateEpicStories(
   ctx: PlanningCtx,
   src: EpicSource,
   choice: LlmChoice,
-): Promise<Generated<Story[]>> {
-  const rules = (): LlmStoryList => ({
-    stories: generateStoriesForEpic({
-      epic_summary: src.summary,
-      ...(src.description ? { epic_description: src.description } : {}),
-      ...(src.prd_text ? { prd_text: src.prd_text } : {}),
-      ...(src.rfc_text ? { rfc_text: src.rfc_text } : {}),
-      max_stories: src.max_stories,
-    }).map((s) => ({
-      title: s.title,
-      description: s.description,
-      acceptance_criteria: s.acceptance_criteria.slice(0, 30),
-      story_points: s.story_points ?? null,
-    })),
+): Promise<Generated<Story[]> & { source: PlanSource }> {
+  const source = readPlanSource({
+    summary: src.summary,
+    description: src.description,
+    prd: src.prd_document,
+    max_stories: src.max_stories,
   });
+  const fromRules = () => storiesFromSource(source, src.rfc_text);
+  if (source.stories_from === 'prd_table') return { data: fromRules(), engine: 'rules', source };
   const out = await generateStructured(ctx, {
     schema: LlmStoryList,
     schemaName: 'epic_stories',
@@ -81,12 +85,20 @@ export async function generateEpicStories(
     prompt: renderPrompt('plan-stories', {
       epic_key: src.epic_key ?? '(new epic)',
       max_stories: src.max_stories,
-      epic: joinSections(`# ${src.summary}`, src.description ?? ''),
+      epic: `# ${src.summary}`,
     }),
-    context: joinSections(section('PRD', src.prd_text), section('RFC', src.rfc_text)),
+    context: joinSections(renderPlanSource(source), section('RFC', src.rfc_text)),
     choice,
-    fallback: rules,
+    fallback: (): LlmStoryList => ({
+      stories: fromRules().map((s) => ({
+        title: s.title,
+        description: s.description,
+        acceptance_criteria: s.acceptance_criteria.slice(0, 30),
+        story_points: s.story_points ?? null,
+      })),
+    }),
   });
+  if (out.engine === 'rules') return { ...out, data: fromRules(), source };
   const seen = new Set<string>();
   const stories: Story[] = [];
   for (const s of out.data.stories) {
@@ -102,7 +114,7 @@ export async function generateEpicStories(
     stories.push(story);
     if (stories.length >= src.max_stories) break;
   }
-  return { ...out, data: stories };
+  return { ...out, data: stories, source };
 }
 
 // ---- team tasks with tests (unified) ---------------------------------------------------------------

@@ -4,10 +4,18 @@
  * its parent and its normalised title, so a retried or re-run job finds what an earlier run created
  * instead of creating it again; an existing child with the same title counts as that item too.
  */
-import type { Relationship, Story, Team, TeamTask } from '@augment/shared';
+import {
+  IssueKey,
+  matchExistingStories,
+  type Relationship,
+  type Story,
+  type Team,
+  type TeamTask,
+} from '@augment/shared';
 import pLimit from 'p-limit';
 import { AtlassianError } from '../adapters/http/index.js';
 import { JIRA_BATCH_LIMIT, type JiraClient, type JiraIssue, type NewIssue } from '../adapters/jira/index.js';
+import { descriptionMarkdown } from './adf-markdown.js';
 import { normaliseTitle } from './epic-context.js';
 import { jiraDuration, storyMarkdown, taskMarkdown } from './markdown.js';
 
@@ -141,20 +149,41 @@ export interface StoryWrite {
   reason: string | null;
 }
 
-/** Which stories are new and which the epic already has (same normalised title). */
+const MATCH_WORDING = {
+  row_link: 'the PRD row links',
+  same_title: 'the epic already has',
+  similar_title: 'a story with a near-identical title is',
+  similar_description: 'a story with the same description is',
+} as const;
+
+/**
+ * Which stories are new and which the epic already has: the issue a PRD row links, the same title, a
+ * near-identical title or the same description (see matchExistingStories for the thresholds).
+ */
 export function matchStories(stories: readonly Story[], children: readonly JiraIssue[]): StoryWrite[] {
-  const byTitle = new Map<string, JiraIssue>();
-  for (const c of children)
-    if (!byTitle.has(normaliseTitle(c.summary))) byTitle.set(normaliseTitle(c.summary), c);
-  return stories.map((s) => {
-    const twin = byTitle.get(normaliseTitle(s.title));
-    return twin
+  const matches = matchExistingStories(
+    stories.map((s) => ({ key: s.key, title: s.title, description: s.description })),
+    children.map((c) => ({ key: c.key, title: c.summary, description: descriptionMarkdown(c) })),
+  );
+  return stories.map((s, i) => {
+    const m = matches[i];
+    const twin = m ? children[m.existing]! : null;
+    // A PRD row that links an issue outside the epic still names the work's issue: never a second one.
+    if (!twin && s.key && IssueKey.safeParse(s.key).success)
+      return {
+        title: s.title,
+        action: 'existing' as const,
+        outcome: 'existing' as const,
+        key: s.key,
+        reason: `${MATCH_WORDING.row_link} ${s.key}`,
+      };
+    return twin && m
       ? {
           title: s.title,
           action: 'existing' as const,
           outcome: 'existing' as const,
           key: twin.key,
-          reason: `the epic already has ${twin.key} "${twin.summary}"`,
+          reason: `${MATCH_WORDING[m.reason]} ${twin.key} "${twin.summary}"`,
         }
       : { title: s.title, action: 'create' as const, outcome: 'previewed' as const, key: null, reason: null };
   });

@@ -13,6 +13,7 @@ export * from './generate-team-tasks.js';
 export * from './generate-test-cases.js';
 export * from './generate-ticket-description.js';
 export * from './html-to-text.js';
+export * from './match-existing-stories.js';
 export * from './plan-document.js';
 export * from './plan-epic.js';
 export * from './read-plan-source.js';

@@ -200,6 +200,38 @@ describe('readPlanSource', () => {
     expect(src.context).toContain('Shoppers pay in under a minute');
   });
 
+  it('reads a terse epic: bold labels with an aside, plain label lines, task-list boxes and issue keys', () => {
+    const src = readPlanSource({
+      summary: 'Visit reminders',
+      description: [
+        '## OPS-7: Visit reminders',
+        'owner: @sam · status: ready',
+        '',
+        '**stories** (the first two exist already)',
+        '1. OPS-8 SMS reminder the day before',
+        '2. [OPS-9] confirm by replying C',
+        '3. reschedule link in the reminder',
+        '',
+        'Stories',
+        '- [ ] quiet hours for SMS',
+        '',
+        '**rules (all stories)**',
+        '- nothing but the date and a link in an SMS',
+        '',
+        '**open qs**',
+        '- link expiry?',
+      ].join('\n'),
+    });
+    expect(src.stories.map((s) => [s.title, s.jira_key])).toEqual([
+      ['SMS reminder the day before', 'OPS-8'],
+      ['Confirm by replying C', 'OPS-9'],
+      ['Reschedule link in the reminder', null],
+      ['Quiet hours for SMS', null],
+    ]);
+    expect(src.constraints).toEqual(['nothing but the date and a link in an SMS']);
+    expect(src.questions).toEqual(['link expiry?']);
+  });
+
   it('classifies common section names, with numbering and qualifiers', () => {
     expect(classifyHeading('4. Out of scope (for now)')).toBe('exclusions');
     expect(classifyHeading('Non-goals')).toBe('exclusions');
@@ -211,5 +243,7 @@ describe('readPlanSource', () => {
     expect(classifyHeading('Functional requirements')).toBe('stories');
     expect(classifyHeading('Users can invite teammates')).toBeNull();
     expect(classifyHeading('Earn points')).toBeNull();
+    expect(classifyHeading('Rules (all stories)')).toBe('constraints');
+    expect(classifyHeading('Open qs')).toBe('questions');
   });
 });

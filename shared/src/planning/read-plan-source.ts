@@ -118,7 +118,7 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
   {
     kind: 'questions',
     pattern: kindPattern(
-      'questions?|open questions?|outstanding questions?|faqs?|frequently asked questions|unknowns?|' +
+      "questions?|open questions?|outstanding questions?|(?:open )?q'?s|q ?& ?a|faqs?|frequently asked questions|unknowns?|" +
         'open (?:issues|items|points|decisions)|unresolved (?:issues|items|questions)|decisions? (?:needed|pending)|tbds?',
     ),
   },
@@ -131,7 +131,10 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         'security (?:and|&) privacy|privacy(?: requirements)?|accessibility(?: requirements)?|' +
         'operational requirements|technical requirements|guardrails|policies|data retention|' +
         'locali[sz]ation|internationali[sz]ation|i18n|availability|scalability|reliability|observability|' +
-        'requirements (?:that apply|for all|across)(?: .*)?|general requirements|global requirements',
+        'requirements (?:that apply|for all|across)(?: .*)?|general requirements|global requirements|' +
+        '(?:business |global |general |ground |shared )?rules|standards|definition of ready|' +
+        // A qualifier that says the section spans every story: "Rules (all stories)", "Applies to all".
+        '.{0,40}\\((?:applies to |for )?(?:all|every) (?:stories|story|tickets)\\)|appl(?:y|ies) to (?:all|every) (?:stories|story)',
     ),
   },
   {
@@ -171,6 +174,7 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         'list of (?:user )?stories|(?:functional |product |business |user |key |core )?requirements|' +
         "features?(?: list| set| breakdown)?|key features|scope|in scope|what(?:'s| is) in scope|mvp(?: scope)?|" +
         'capabilities|use cases|user journeys?|jobs to be done|epics?|work ?items|backlog|deliverables|' +
+        'tickets|issues in (?:this|the) epic|child issues|children|items|work|breakdown|work breakdown|to ?dos?|asks|changes|' +
         "what we(?:'re| are| will be) (?:building|doing|shipping)|what we will build|solution|proposed solution|" +
         'the solution|proposal|approach|must[- ]haves?|should[- ]haves?|could[- ]haves?|nice[- ]to[- ]haves?|' +
         '(?:release|phase|milestone|iteration|v)\\s?\\d+(?: scope)?|p[0-2]|priority \\d',
@@ -241,7 +245,8 @@ function toLines(text: string): { heading: { level: number; title: string } | nu
     }
     const b = BULLET.exec(raw);
     const indent = ((b ? b[1] : raw.match(/^\s*/)?.[0]) ?? '').replace(/\t/g, '    ').length;
-    const body = b ? b[4]! : raw.trim();
+    // "- [ ] item" (a task list): the box is no part of the item.
+    const body = b ? b[4]!.replace(/^\[[ xX]\]\s+/, '') : raw.trim();
     const trimmed = body.trim();
     const cells = /^\|.*\|$/.test(trimmed) ? trimmed.slice(1, -1).split('|').map(plain) : null;
     out.push({
@@ -250,7 +255,8 @@ function toLines(text: string): { heading: { level: number; title: string } | nu
         text: cells ? cells.join(' | ') : plain(body),
         indent,
         marker: b ? (b[2] ? '-' : '1') : '',
-        bold: /^(\*\*|__)[^*_]+\1:?$/.test(trimmed),
+        // "**Stories**", "**Rules:**", "**stories** (two already exist)": a label with an aside.
+        bold: /^(\*\*|__)[^*_]+\1\s*:?\s*(?:\([^)]*\))?:?$/.test(trimmed),
         cells:
           cells ??
           (/ \| /.test(body) && !b
@@ -291,12 +297,19 @@ function parseSections(text: string): Section {
     // A short bold line on its own is the page's own heading ("**Out of scope**", "**Story 3: Refunds**"),
     // one level below the heading it sits under; "**Acceptance criteria**" stays a line of its story.
     const words = line.text.split(/\s+/).length;
-    if (line.bold && line.marker === '' && words <= 12 && !AC_LABEL.test(headingKey(line.text))) {
+    const isAc = AC_LABEL.test(headingKey(line.text.replace(/:$/, '')));
+    // So is a short line on its own that names a kind of section ("Stories", "Open questions:").
+    const named = line.marker === '' && !line.cells && words <= 5 && !/[.!?]$/.test(line.text) && !isAc;
+    const labelText = line.bold
+      ? line.text.replace(/\s*\([^)]*\)\s*:?$/, '').replace(/:$/, '')
+      : line.text.replace(/:$/, '');
+    const own0 = named || line.bold ? classifyHeading(labelText) : null;
+    if (line.marker === '' && !isAc && ((line.bold && words <= 12) || (named && own0 !== null))) {
       if (stack.length > 1 && !Number.isInteger(stack[stack.length - 1]!.level)) stack.pop();
       const parent = stack[stack.length - 1]!;
-      const own = classifyHeading(line.text) ?? 'other';
+      const own = own0 ?? 'other';
       const section: Section = {
-        title: line.text.replace(/:$/, ''),
+        title: labelText,
         level: parent.level + 0.5,
         own,
         kind: own === 'other' ? parent.kind : own,
@@ -934,4 +947,35 @@ export function readPlanSource(input: PlanSourceInput): PlanSource {
     stories_from: from,
     notes,
   };
+}
+
+const bullets = (lines: readonly string[]) => lines.map((l) => `- ${l}`).join('\n');
+
+/**
+ * The read source as labelled text for a model: the epic's context, the stories the page already lists
+ * (with their criteria as written), the constraints every story carries, what is out of scope, open
+ * questions and risks. Empty parts are left out.
+ */
+export function renderPlanSource(source: PlanSource): string {
+  const parts: string[] = [];
+  if (source.context.length > 0) parts.push(`## Epic goal and context\n${bullets(source.context)}`);
+  const written = source.stories.filter((s) => s.origin !== 'summary' && s.origin !== 'sentence');
+  if (written.length > 0) {
+    const rows = written.map((s, i) => {
+      const head = `${i + 1}. ${s.title}${s.jira_key ? ` (${s.jira_key})` : ''}`;
+      const desc = s.description ? `\n   ${s.description.replace(/\n/g, '\n   ')}` : '';
+      const ac = s.acceptance_criteria.map((c) => `\n   - ${c}`).join('');
+      return `${head}${desc}${ac}`;
+    });
+    parts.push(`## Stories the page lists (keep their titles, order and criteria)\n${rows.join('\n')}`);
+  }
+  if (source.constraints.length > 0)
+    parts.push(
+      `## Constraints that apply to every story (non-functional requirements)\n${bullets(source.constraints)}`,
+    );
+  if (source.exclusions.length > 0)
+    parts.push(`## Out of scope: never plan these\n${bullets(source.exclusions)}`);
+  if (source.questions.length > 0) parts.push(`## Open questions\n${bullets(source.questions)}`);
+  if (source.risks.length > 0) parts.push(`## Risks and assumptions\n${bullets(source.risks)}`);
+  return parts.join('\n\n');
 }

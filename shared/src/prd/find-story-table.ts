@@ -73,6 +73,8 @@ function normaliseHeading(text: string): string {
       // Numbering: "4.", "4.2", "Section 4:", "IV.", "B."
       .replace(/^(?:section )?(?:\d+ )+/, '')
       .replace(/^(?:[ivx]+|[a-h]) (?=\S)/, '')
+      // A count after the name: "Story tickets (6)".
+      .replace(/ \d+$/, '')
   );
 }
 
@@ -392,7 +394,8 @@ function readTable(table: XElement): TableVerdict {
 }
 
 /**
- * Locates the story table: the first table with a title column under a story heading ("Story Ticket
+ * Locates the story table: the first table with a title column (and, among several, the first that also
+ * has a description or criteria column) under a story heading ("Story Ticket
  * List", "4. Story List", a heading anchor such as `#story-list`, a bold paragraph, or an expand titled so),
  * looking through page layouts and macro bodies. Other tables on the page are ignored.
  *
@@ -403,12 +406,19 @@ export function locateStoryTable(root: XParent): StoryTable {
   const sections = findSections(root);
   let titleless: { section: string; headers: string[] } | null = null;
   for (const section of sections) {
+    let titleOnly: StoryTable | null = null;
     for (const table of section.tables) {
       const verdict = readTable(table);
-      if (verdict.ok) return { section: section.label, ...verdict.table };
-      if (verdict.reason === 'no_title' && !titleless)
+      if (verdict.ok) {
+        const found = { section: section.label, ...verdict.table };
+        // A table with only a title column (a metrics panel, a list of links) gives way to a later one
+        // that also has descriptions or criteria.
+        if (found.columns.description !== null || found.columns.acceptance !== null) return found;
+        titleOnly ??= found;
+      } else if (verdict.reason === 'no_title' && !titleless)
         titleless = { section: section.label, headers: verdict.headers };
     }
+    if (titleOnly) return titleOnly;
   }
   if (titleless) {
     const found = titleless.headers.filter((h) => h !== '').map((h) => `"${h}"`);

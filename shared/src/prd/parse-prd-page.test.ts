@@ -106,6 +106,16 @@ describe('finding the story table', () => {
     expect(parsePrdPage(page(legend + table)).stories).toHaveLength(1);
   });
 
+  it('prefers a table with descriptions or criteria to a title-only table in the same section', () => {
+    const metrics = '<table><tr><th>Title</th></tr><tr><td>Weekly active sellers</td></tr></table>';
+    expect(parsePrdPage(page(metrics + table)).stories.map((s) => s.title)).toEqual(['Export CSV']);
+  });
+
+  it('reads a story heading followed by a count, such as an expand titled "Story tickets (6)"', () => {
+    const xhtml = `<ac:structured-macro ac:name="expand"><ac:parameter ac:name="title">Story tickets (6)</ac:parameter><ac:rich-text-body>${table}</ac:rich-text-body></ac:structured-macro>`;
+    expect(parsePrdPage(xhtml).stories.map((s) => s.title)).toEqual(['Export CSV']);
+  });
+
   it('ignores tables that come before the story heading', () => {
     const other = '<table><tr><th>Title</th></tr><tr><td>Not a story</td></tr></table>';
     const result = parsePrdPage(`${other}<h2>Story List</h2>${table}`);

@@ -190,7 +190,7 @@ async function fillStories(
           epic_key: epic.epic.key,
           summary: epic.epic.summary,
           description: epic.description,
-          prd_text: epic.prd?.text,
+          prd_document: epic.prd?.storage,
           rfc_text: epic.rfc?.text,
           max_stories: input.max_stories,
         },

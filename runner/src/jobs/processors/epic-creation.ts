@@ -81,7 +81,7 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
       {
         summary: input.summary,
         description: input.description,
-        prd_text: prd?.text,
+        prd_document: prd?.storage,
         rfc_text: rfc?.text,
         max_stories: 20,
       },

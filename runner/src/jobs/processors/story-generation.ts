@@ -80,7 +80,7 @@ export async function runStoryPlanning(
         epic_key: epic.epic.key,
         summary: epic.epic.summary,
         description: epic.description,
-        prd_text: epic.prd?.text,
+        prd_document: epic.prd?.storage,
         rfc_text: epic.rfc?.text,
         max_stories: input.max_stories ?? 20,
       },
