@@ -10,7 +10,7 @@ import {
   extractEntities,
   type StoryEntities,
 } from './extract-entities.js';
-import type { Domain, StoryType, Team, TechnicalContext } from './schemas.js';
+import { type Domain, type StoryType, TEAM_ORDER, type Team, type TechnicalContext } from './schemas.js';
 import { pluralize } from './text.js';
 
 /** The parts of a story (or ticket) the planning rules read. */
@@ -68,7 +68,7 @@ export function storyText(story: StoryLike): string {
   return [story.title, story.description ?? '', ...(story.acceptance_criteria ?? [])].join('\n');
 }
 
-const ALL_TEAMS: Team[] = ['backend', 'frontend', 'qa', 'infrastructure', 'data'];
+const ALL_TEAMS: Team[] = [...TEAM_ORDER];
 
 const COMPLIANCE_RE =
   /\b(?:gdpr|hipaa|pci(?:[- ]dss)?|sox|soc ?2|compliance|compliant|regulat\w*|audit(?:ed|s| trail| log)?|encrypt\w*|permissions?|authori[sz]\w*|authenticat\w*|mfa|2fa|sso|consent|retention)\b/gi;
@@ -163,7 +163,11 @@ export function assessComplexity(
   if (migration.length > 0) add('data_migration', migration.slice(0, 3).join(', '), 0.2, ['backend', 'data']);
   const richUi = matches(a.text, RICH_UI_RE);
   if (richUi.length > 0) {
-    add('rich_ui', richUi.slice(0, 4).join(', '), Math.min(0.4, 0.15 * richUi.length), ['frontend', 'qa']);
+    add('rich_ui', richUi.slice(0, 4).join(', '), Math.min(0.4, 0.15 * richUi.length), [
+      'frontend',
+      'mobile',
+      'qa',
+    ]);
   }
   if (a.text.length > 1500) add('size', `${a.text.length} characters of requirements`, 0.1, ALL_TEAMS);
 

@@ -22,8 +22,10 @@ function tier(task: TeamTask): number {
     case 'backend':
       return FOUNDATION_RE.test(task.summary) ? 1 : 2;
     case 'data':
+    case 'design':
       return 2;
     case 'frontend':
+    case 'mobile':
       return 3;
     case 'qa':
       return 4;
@@ -56,9 +58,11 @@ export function applyTeamDependencies(tasks: readonly TeamTask[]): TeamTask[] {
   const out = tasks.map((t) => ({ ...t, depends_on_tasks: [...t.depends_on_tasks] }));
   for (const members of groups.values()) {
     const byTier: string[][] = [[], [], [], [], []];
-    for (const i of members) byTier[tier(tasks[i]!)]!.push(tasks[i]!.id);
+    for (const i of members) if (!tasks[i]!.serves_stories) byTier[tier(tasks[i]!)]!.push(tasks[i]!.id);
     for (const i of members) {
       const task = out[i]!;
+      // Design starts from the story alone; epic-wide work is linked by the epic's plan.
+      if (task.team === 'design' || task.serves_stories) continue;
       for (const option of BLOCKING_TIERS[tier(task)]!) {
         const blockers = option.flatMap((t) => byTier[t]!);
         if (blockers.length === 0) continue;
@@ -472,4 +476,57 @@ export function validateDependencies(tasks: readonly TeamTask[]): DependencyVali
     cycle_tasks: cycleTasks,
     order: order.map((i) => tasks[i]!.id),
   };
+}
+
+/**
+ * Removes the links that other links already imply (transitive reduction): when A blocks B and B blocks
+ * C, a direct "A blocks C" adds nothing a scheduler or a reader needs. Every ordering still holds.
+ * Expects an acyclic graph (what mergeDependencies returns); unknown references are kept as they are.
+ */
+export function reduceTransitiveLinks(tasks: readonly TeamTask[]): TeamTask[] {
+  const index = new Map(tasks.map((t, i) => [t.id, i] as const));
+  const n = tasks.length;
+  const words = Math.ceil(n / 32);
+  const deps = tasks.map((t) =>
+    t.depends_on_tasks.map((d) => index.get(d)).filter((d): d is number => d !== undefined),
+  );
+  // Ancestors of each task as a bitset, in topological order (DFS post-order).
+  const anc: (Uint32Array | undefined)[] = new Array(n);
+  const state = new Uint8Array(n);
+  const visit = (root: number) => {
+    const stack: [number, number][] = [[root, 0]];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!;
+      const [v, at] = top;
+      if (at === 0) state[v] = 1;
+      if (at < deps[v]!.length) {
+        top[1]++;
+        const d = deps[v]![at]!;
+        if (state[d] === 0) stack.push([d, 0]);
+        continue;
+      }
+      const bits = new Uint32Array(words);
+      for (const d of deps[v]!) {
+        bits[d >>> 5]! |= 1 << (d & 31);
+        const da = anc[d];
+        if (da) for (let w = 0; w < words; w++) bits[w]! |= da[w]!;
+      }
+      anc[v] = bits;
+      state[v] = 2;
+      stack.pop();
+    }
+  };
+  for (let i = 0; i < n; i++) if (state[i] === 0) visit(i);
+  const has = (bits: Uint32Array | undefined, i: number) =>
+    bits !== undefined && (bits[i >>> 5]! & (1 << (i & 31))) !== 0;
+  const out = tasks.map((t, v) => {
+    const mine = deps[v]!;
+    const kept = t.depends_on_tasks.filter((ref) => {
+      const d = index.get(ref);
+      if (d === undefined) return true;
+      return !mine.some((other) => other !== d && has(anc[other], d));
+    });
+    return kept.length === t.depends_on_tasks.length ? t : { ...t, depends_on_tasks: kept };
+  });
+  return withBlockedByTeams(out);
 }

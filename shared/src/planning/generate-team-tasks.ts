@@ -1,27 +1,30 @@
 /**
- * Rule-based team task generation: turns a story into the backend, frontend, QA (and, when the story
- * calls for it, infrastructure and data) tasks a senior engineer would write, naming the story's
- * endpoints, entities and fields, with estimates that follow the story's complexity signals, test cases
- * per task, the team dependency rules and splitting of tasks longer than the cycle-time limit.
+ * Rule-based team tasks for one story, from what the story says: each acceptance criterion is work for
+ * one kind of team (the server, the screens, the data pipeline, the infrastructure, design), phrased
+ * with the criterion's own words ("Hide expired cards"), two criteria at most per task. Screens go to
+ * frontend or mobile by the product; a product with no UI gets none. Nothing is added that the story
+ * does not ask for: a team with work but no criterion of its own gets one task named after the story.
+ * QA tests every story; its estimate follows the number of tests the coverage level asks for.
  */
 import type { CoverageLevel } from '../api/requests.js';
 import { analyzeStory, type StoryAnalysis, type StoryLike } from './analyze-story.js';
-import { analyzeCriterion } from './criteria.js';
 import { applyTeamDependencies, buildRelationships, splitLongTasks } from './dependencies.js';
-import type { Action } from './extract-entities.js';
-import { generateTestCases } from './generate-test-cases.js';
+import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
+import { type ProductProfile, readProductProfile } from './product-profile.js';
 import type { Domain, StoryType, TaskPlan, Team, TeamTask } from './schemas.js';
+import { contentTokens, kebab, lowerFirst, roundHalfDay, truncate } from './text.js';
+import { gerund, isBaseVerb } from './verb-forms.js';
+import { workPhrase } from './work-phrase.js';
 import {
-  capitalize,
-  contentTokens,
-  fixArticles,
-  joinList,
-  kebab,
-  pluralize,
-  roundHalfDay,
-  singularize,
-  truncate,
-} from './text.js';
+  APP_STORY_CUE,
+  AREA_CUES,
+  CROSS_CUTTING,
+  type CrossCuttingId,
+  ESTIMATES,
+  TASK_SHAPE,
+  VISUAL_ONLY_CUE,
+  type WorkArea,
+} from './work-rules.js';
 
 export interface TeamTaskOptions {
   /** Tasks longer than this are split into parts (FEATURES.md "Task Splitting"). Default 3. */
@@ -33,909 +36,334 @@ export interface TeamTaskOptions {
   id_prefix?: string;
   prd_context?: string;
   rfc_context?: string;
+  /** The product the story belongs to (the epic's pages); default: read from the story alone. */
+  product?: ProductProfile;
+  /** Requirements every story of the epic carries; the ones a task touches go into its description. */
+  constraints?: readonly string[];
+  /** Epic-wide work planned once (an audit trail): criteria it covers make no task of the story. */
+  cross_cutting?: readonly CrossCuttingId[];
 }
 
-/** A task before estimates, ids and tests are attached. */
-interface Blueprint {
+/** A task before ids, estimates and tests. */
+interface Work {
   team: Team;
   summary: string;
-  goal: string;
+  criteria: string[];
   scope: string[];
-  checks: string[];
-  base_days: number;
-  /** Words that tie acceptance criteria to this task. */
-  hooks: string;
+  done_when: string[];
 }
 
-interface Endpoint {
-  method: string;
-  path: string;
-  purpose: Action | 'read' | 'other';
-  inferred: boolean;
-}
+const AREA_TYPE: Record<WorkArea, StoryType | null> = {
+  server: 'api',
+  ui: 'ui',
+  data: 'data',
+  infra: null,
+  design: 'ui',
+};
 
-interface Ctx {
-  a: StoryAnalysis;
-  title: string;
-  R: string;
-  Rs: string;
-  fields: string[];
-  actor: string;
-  endpoints: Endpoint[];
-  types: Set<StoryType>;
-  has: (a: Action) => boolean;
-  /** Actions the actor asks for (title and user story), which get endpoints and screens. */
-  asks: (a: Action) => boolean;
-}
-
-const INFRA_RE =
-  /\b(?:message queues?|job queues?|kafka|rabbitmq|sqs|sns|redis|cache|caching|s3|buckets?|cdn|cron|scheduler|terraform|kubernetes|k8s|helm|load balancer|feature flags?|secrets? manager|environment variables?|new service|microservices?|monitoring|alerting)\b/gi;
-
-const INFRA_NAMES: [RegExp, string][] = [
-  [/queue|kafka|rabbitmq|sqs|sns/, 'message queue'],
-  [/redis|cache|caching/, 'cache'],
-  [/s3|bucket/, 'storage bucket'],
-  [/cdn/, 'CDN'],
-  [/cron|scheduler/, 'scheduler'],
-  [/terraform|kubernetes|k8s|helm|load balancer|new service|microservice/, 'deployment and service config'],
-  [/feature flag/, 'feature flag'],
-  [/secret|environment variable/, 'secrets and configuration'],
-  [/monitoring|alerting/, 'monitoring and alerts'],
-];
-
-const COMPUTED_FIELDS = new Set(['total', 'subtotal', 'balance', 'due amount', 'tax', 'vat']);
-
-function fieldPhrase(fields: readonly string[], max = 4): string {
-  return joinList(fields.slice(0, max));
-}
-
-function endpointPurpose(method: string, path: string): Endpoint['purpose'] {
-  const last = path.split('/').filter(Boolean).pop() ?? '';
-  if (method === 'GET' && /\.(?:csv|pdf|xlsx?)$/i.test(last)) return 'export';
-  const action = /^(send|approve|reject|cancel|export|import|pay|payments|refund|void|archive|search)$/.exec(
-    last,
-  )?.[1];
-  if (action) {
-    if (action === 'payments' || action === 'refund') return 'pay';
-    if (action === 'reject') return 'approve';
-    if (action === 'void' || action === 'archive') return 'cancel';
-    return action as Action;
-  }
-  if (method === 'POST') return 'create';
-  if (method === 'PUT' || method === 'PATCH') return 'update';
-  if (method === 'DELETE') return 'delete';
-  if (method === 'GET') return /[{:]/.test(last) ? 'view' : 'list';
-  return 'other';
-}
-
-function inferEndpoints(c: Omit<Ctx, 'endpoints'>): Endpoint[] {
-  const own = `/${pluralize(c.R).replace(/ /g, '-')}`;
-  // "Invoice line items" live under their invoice.
-  const parent = c.a.parent_resource;
-  const base = parent ? `/${pluralize(parent).replace(/ /g, '-')}/{id}${own}` : own;
-  const item = parent ? `${base}/{${kebab(c.R).replace(/-/g, '_')}_id}` : `${base}/{id}`;
-  const out: Endpoint[] = [];
-  const add = (method: string, path: string, purpose: Endpoint['purpose']) => {
-    if (!out.some((e) => e.method === method && e.path === path))
-      out.push({ method, path, purpose, inferred: true });
-  };
-  if (c.asks('create') || c.asks('import')) add('POST', base, 'create');
-  if (c.asks('list') || c.asks('search') || c.asks('export')) add('GET', base, 'list');
-  if (c.asks('view')) add('GET', item, 'view');
-  if (c.asks('update')) add('PATCH', item, 'update');
-  if (c.asks('delete')) add('DELETE', item, 'delete');
-  // A scheduled job does the sending of time-driven stories.
-  if (c.asks('send') && !c.asks('schedule')) add('POST', `${item}/send`, 'send');
-  if (c.asks('approve')) add('POST', `${item}/approve`, 'approve');
-  if (c.asks('cancel')) add('POST', `${item}/cancel`, 'cancel');
-  if (c.asks('pay')) add('POST', `${item}/payments`, 'pay');
-  if (c.asks('export')) add('GET', `${base}/export`, 'export');
-  if (c.asks('import')) add('POST', `${base}/import`, 'import');
-  // A purely time-driven story ("remind after 30 days") needs a job, not an API.
-  if (out.length === 0 && !c.has('schedule')) {
-    add(c.fields.length > 0 ? 'POST' : 'GET', base, c.fields.length > 0 ? 'create' : 'list');
+function areaScores(text: string): Map<WorkArea, number> {
+  const out = new Map<WorkArea, number>();
+  for (const c of AREA_CUES) {
+    const hits = text.match(new RegExp(c.cue.source, 'gi'))?.length ?? 0;
+    if (hits > 0) out.set(c.area, (out.get(c.area) ?? 0) + hits * c.weight);
   }
   return out;
 }
 
-function filterPhrase(c: Ctx): string {
-  const by = c.a.text.match(
-    /\b(?:filter(?:ed|s)?|sort(?:ed)?|group(?:ed)?|search(?:ed)?)\s+by\s+([a-z ,]+?)(?:[.;\n]|\s+(?:so|and then|to|for)\b|$)/i,
-  )?.[1];
-  if (by) return `filtering by ${by.trim().replace(/\s+or\s+/g, ' and ')}`;
-  const dims = [
-    ...c.a.entities.resources.slice(1, 3),
-    ...(c.a.entities.statuses.length > 0 ? ['status'] : []),
-  ];
-  return dims.length > 0 ? `filtering by ${joinList(dims)}` : 'filtering';
-}
-
-function endpointBlueprints(c: Ctx): Blueprint[] {
-  const out: Blueprint[] = [];
-  const reads = c.endpoints.filter(
-    (e) => e.method === 'GET' && (e.purpose === 'list' || e.purpose === 'view'),
-  );
-  const fields = fieldPhrase(c.fields);
-  const authz = `only ${pluralize(c.actor)} (and roles allowed by the story) may call it`;
-  const money =
-    c.a.domains.includes('financial') && c.fields.some((f) => /amount|price|total|currency|tax/.test(f));
-  for (const e of c.endpoints) {
-    if (reads.includes(e) && reads.length > 1 && e !== reads[0]) continue;
-    const ep = `${e.method} ${e.path}`;
-    const R = resourceOfPath(e.path) ?? c.R;
-    let summary: string;
-    let days: number;
-    const scope: string[] = [];
-    const checks: string[] = [];
-    switch (e.purpose) {
-      case 'create':
-      case 'update': {
-        const verb = e.purpose === 'create' ? 'create' : 'update';
-        summary = fields
-          ? `Implement ${ep} endpoint with validation of ${fields}`
-          : `Implement ${ep} endpoint to ${verb} ${pluralize(R)}`;
-        days = (e.purpose === 'create' ? 1.5 : 1.25) + Math.max(0, c.fields.length - 3) * 0.15;
-        scope.push(
-          `Request schema for the ${R}${fields ? `: ${fields}` : ''}; reject unknown fields`,
-          money
-            ? 'Amounts as decimal strings converted to integer minor units; currency must be an ISO 4217 code'
-            : 'Field-level validation with messages the UI can show next to each input',
-          e.purpose === 'create'
-            ? `Persist the ${R} and return 201 with the created resource and a Location header`
-            : `Partial update with optimistic locking (version/ETag); 409 on a stale version`,
-          `Authorization: ${authz}`,
-        );
-        checks.push(
-          `${ep} returns 400 with one error per invalid field`,
-          `${ep} is idempotent for a retried request with the same Idempotency-Key`,
-        );
-        break;
-      }
-      case 'list':
-      case 'view': {
-        const both = reads.length > 1;
-        const eps = both ? joinList(reads.map((r) => `${r.method} ${r.path}`)) : ep;
-        const filtering = c.has('search') || c.has('list') ? ` with ${filterPhrase(c)} and pagination` : '';
-        summary = both
-          ? `Implement ${eps} endpoints${filtering}`
-          : e.purpose === 'list'
-            ? `Implement ${ep} endpoint${filtering || ' with pagination'}`
-            : `Implement ${ep} endpoint returning ${R} details`;
-        days = (both ? 1.5 : 1) + (c.has('search') ? 0.5 : 0);
-        scope.push(
-          `Response shape of the ${R}${fields ? ` (${fields})` : ''} documented in the OpenAPI spec`,
-          'Cursor pagination with a stable sort; index the filter columns',
-          `Authorization: callers only see ${pluralize(R)} they are allowed to; 404 for others`,
-        );
-        checks.push(
-          `${eps} returns 404 for unknown or foreign ids`,
-          'List queries use an index (no full scan) at 100k rows',
-        );
-        break;
-      }
-      case 'delete':
-        summary = `Implement ${ep} endpoint with authorization check and soft delete`;
-        days = 0.75;
-        scope.push(
-          `Soft-delete the ${R} (deleted_at) so history and references stay valid`,
-          `Authorization: ${authz}`,
-        );
-        checks.push(`${ep} returns 204, then 404 on a second call`);
-        break;
-      case 'send':
-        summary = `Implement ${ep} endpoint to send the ${R}${recipient(c) ? ` to the ${recipient(c)}` : ''}`;
-        days = 1;
-        scope.push(
-          `Queue the message instead of sending inline; record sent_at on the ${R}`,
-          'Refuse sending twice within a short window',
-        );
-        checks.push(`${ep} queues exactly one message per call`);
-        break;
-      case 'approve':
-      case 'cancel':
-        summary = `Implement ${ep} endpoint enforcing ${R} status rules`;
-        days = 1;
-        scope.push(
-          `Allowed only from the statuses the story names${c.a.entities.statuses.length ? ` (${c.a.entities.statuses.join(', ')})` : ''}`,
-          `Authorization: ${authz}`,
-        );
-        checks.push(`${ep} returns 409 when the ${R} is in a status that does not allow it`);
-        break;
-      case 'pay':
-        summary = `Implement ${ep} endpoint to record ${R} payments`;
-        days = 1.5;
-        scope.push(
-          'Idempotency key required; partial payments reduce the balance',
-          'Reject overpayment and currency mismatch',
-        );
-        checks.push(`A retried payment with the same key is recorded once`);
-        break;
-      case 'export':
-        summary = /report|statement/.test(c.R)
-          ? `Implement ${ep} endpoint streaming the ${c.R} as CSV`
-          : `Implement ${ep} endpoint streaming ${pluralize(R)} as CSV`;
-        days = 1.5;
-        scope.push(
-          'Stream rows (no full result in memory); same filters as the list endpoint',
-          'RFC 4180 escaping, UTF-8 with header row',
-        );
-        checks.push('Export of 50,000 rows completes without exhausting memory');
-        break;
-      case 'import':
-        summary = `Implement ${ep} endpoint for bulk ${R} import with a row-level error report`;
-        days = 2;
-        scope.push(
-          'Validate every row before writing any; report errors by row number',
-          'Run large imports as a background job',
-        );
-        checks.push('An import with one bad row writes nothing and reports that row');
-        break;
-      default:
-        summary = `Implement ${ep} endpoint`;
-        days = 1;
-        scope.push(`Contract, validation and authorization for ${ep}`);
-        checks.push(`${ep} follows the documented contract`);
-    }
-    out.push({
-      team: 'backend',
-      summary,
-      goal: `Expose ${e.inferred ? 'a new ' : ''}API for the ${R} so the story "${c.title}" can be delivered${e.inferred ? ' (endpoint path proposed; align with existing API conventions)' : ''}.`,
-      scope,
-      checks,
-      base_days: days,
-      hooks: `${summary} ${R} api endpoint request response saved stored returns validation error reject ${e.purpose}`,
-    });
-  }
-  return out;
-}
-
-function resourceOfPath(path: string): string | undefined {
-  const segs = path
-    .replace(/\.[a-z]+$/i, '')
-    .split('/')
-    .filter(
-      (s) =>
-        s &&
-        !/^[{:]/.test(s) &&
-        !/^v\d+$/i.test(s) &&
-        s !== 'api' &&
-        !/^(send|approve|reject|cancel|export|import|payments|search)$/.test(s),
-    );
-  const last = segs[segs.length - 1];
-  return last ? singularize(last.replace(/[-_]/g, ' ')) : undefined;
-}
-
-function recipient(c: Ctx): string | undefined {
-  const m = c.a.text.match(
-    /\b(?:send|email|notify)\s+(?:it\s+|them\s+)?(?:to\s+)?(?:the\s+|a\s+)?(customer|client|patient|user|buyer|approver|manager|owner|member)s?\b/i,
-  );
-  return (
-    m?.[1]?.toLowerCase() ??
-    (c.a.entities.resources.includes('customer') && c.R !== 'customer' ? 'customer' : undefined)
-  );
-}
-
-const REPORT_RE = /\b(?:reports?|reporting|analytics|aggregat\w*|metrics|dashboards?)\b/i;
-
-const LIFECYCLE = [
-  'draft',
-  'pending',
-  'submitted',
-  'scheduled',
-  'open',
-  'sent',
-  'approved',
-  'rejected',
-  'confirmed',
-  'active',
-  'in progress',
-  'shipped',
-  'delivered',
-  'unpaid',
-  'partially paid',
-  'overdue',
-  'paid',
-  'completed',
-  'closed',
-  'refunded',
-  'failed',
-  'cancelled',
-  'canceled',
-  'void',
-  'voided',
-  'expired',
-  'archived',
-  'suspended',
-  'inactive',
-];
-
-/** Position of a status in a typical lifecycle, so transitions read in order (draft -> sent -> paid). */
-function lifecycleRank(status: string): number {
-  const i = LIFECYCLE.indexOf(status);
-  return i < 0 ? LIFECYCLE.length : i;
-}
-
-/** "Implement nightly job sending invoice reminders (30 days after the due date)" */
-function scheduleSummary(c: Ctx, cadence: string): string {
-  const subject = c.a.entities.resources.find(
-    (r) => r !== c.R && !/reminder|notification|alert|email/.test(r),
-  );
-  const condition = c.a.text.match(
-    /\b(\d+ (?:days?|hours?|weeks?) (?:after|before) (?:the )?[a-z ]+?)(?=[.,;\n]| if\b| for\b|$)/i,
-  )?.[1];
-  const relative = cadence.startsWith('after') || cadence.startsWith('every');
-  const when = cadence === 'scheduled' || relative ? 'scheduled' : cadence;
-  const noticeLike = /reminder|notification|alert|email/.test(c.R);
-  const what =
-    noticeLike || c.has('notify')
-      ? `sending ${subject ? `${subject} ` : ''}${pluralize(noticeLike ? c.R : 'reminder')}`
-      : `processing ${pluralize(c.R)}`;
-  const why = condition ? ` (${condition.toLowerCase()})` : relative ? ` (${cadence})` : '';
-  return `Implement ${when} job ${what}${why}`;
-}
-
-function backendBlueprints(c: Ctx): Blueprint[] {
-  const out: Blueprint[] = [];
-  const { a, R } = c;
-  const fields = fieldPhrase(c.fields);
-  const mutates =
-    c.asks('create') || c.asks('update') || c.asks('delete') || c.asks('import') || c.asks('pay');
-  const financial = a.domains.includes('financial');
-  const healthcare = a.domains.includes('healthcare');
-  if (mutates || a.contexts.includes('database')) {
-    const related = a.entities.resources.filter((r) => r !== R).slice(0, 2);
-    out.push({
-      team: 'backend',
-      // Changing an existing record extends its model rather than creating one.
-      summary:
-        c.asks('update') && !c.asks('create') && fields
-          ? `Extend ${R} data model with ${fields} (migration)`
-          : `Add ${R} data model and migration${fields ? ` (${fields})` : ''}`,
-      goal: `Store ${pluralize(R)} with the fields the story needs.`,
-      scope: [
-        `Table for the ${R}${fields ? ` with ${fields}` : ''}${related.length ? `, foreign keys to ${joinList(related)}` : ''}`,
-        financial
-          ? 'Money as integer minor units plus a char(3) ISO 4217 currency column'
-          : 'NOT NULL and CHECK constraints for required and ranged fields',
-        healthcare
-          ? 'PHI columns encrypted at rest; no PHI in indexes'
-          : `Indexes on the columns the list/filter queries use`,
-        'Reversible migration, tested up and down on a copy of production-sized data',
-      ],
-      checks: ['Migration runs up and down cleanly', `Constraints reject an invalid ${R} row`],
-      base_days: 1 + Math.max(0, Math.min(c.fields.length, 8) - 3) * 0.15 + related.length * 0.25,
-      hooks: `${R} saved stored persist record database ${fields} unique`,
-    });
-  }
-  out.push(...endpointBlueprints(c));
-
-  // Report figures belong to the data team's aggregation, on its own schedule.
-  const reportByData = c.types.has('data') && REPORT_RE.test(a.text);
-  if (c.has('calculate') && !reportByData) {
-    const parts = ['line items', 'tax', 'discount', 'fees', 'interest', 'rounding'].filter((w) =>
-      new RegExp(`\\b${w.replace(/s$/, '')}`, 'i').test(a.text),
-    );
-    out.push({
-      team: 'backend',
-      summary:
-        `Implement ${a.parent_resource ?? R} ${financial ? 'total' : ''} calculation${parts.length ? ` (${joinList(parts)})` : ''}`.replace(
-          /\s+/g,
-          ' ',
-        ),
-      goal: `Compute ${R} figures in one tested place, never in the UI.`,
-      scope: [
-        'Pure calculation module with table-driven unit tests',
-        financial
-          ? 'Round once, at the end, half-even, to the currency minor unit'
-          : 'Explicit rounding rule',
-        'Recalculate on every change of an input; store the result with its inputs',
-      ],
-      checks: ['Worked examples from the story produce the expected figures'],
-      base_days: 1.5,
-      hooks: `calculate total sum tax discount round amount ${R}`,
-    });
-  }
-  const statuses = [...a.entities.statuses].sort((x, y) => lifecycleRank(x) - lifecycleRank(y));
-  const transitions = /\b(?:becomes?|marked as|moves? to|changes? to|transitions?|set to)\b/i.test(a.text);
-  if ((statuses.length >= 2 && transitions) || c.asks('approve') || c.asks('cancel')) {
-    out.push({
-      team: 'backend',
-      summary: `Implement ${R} status transitions${statuses.length >= 2 ? ` (${statuses.join(' → ')})` : ''}`,
-      goal: `Make ${R} status changes explicit and enforced.`,
-      scope: [
-        'State machine with the allowed transitions; every other transition is refused',
-        'Status history with actor and timestamp',
-      ],
-      checks: ['A disallowed transition is refused with 409'],
-      base_days: 1.25,
-      hooks: `status becomes marked transition ${statuses.join(' ')} approve cancel`,
-    });
-  }
-  if (c.has('schedule') && !reportByData) {
-    const cadence =
-      a.text
-        .match(/\b(?:nightly|daily|weekly|monthly|hourly|every \d+ \w+|after \d+ \w+)\b/i)?.[0]
-        ?.toLowerCase() ?? 'scheduled';
-    out.push({
-      team: 'backend',
-      summary: scheduleSummary(c, cadence),
-      goal: `Run the time-based part of the story reliably.`,
-      scope: [
-        'Idempotent job: a re-run or overlap never repeats an effect',
-        'Clock injected for tests; time zone explicit',
-      ],
-      checks: ['Running the job twice has the effect once'],
-      base_days: 1.5,
-      hooks: `after days daily nightly scheduled overdue remind expire ${R}`,
-    });
-  }
-  if ((c.has('notify') || c.has('send')) && !c.endpoints.some((e) => e.purpose === 'send')) {
-    const to = recipient(c) ?? c.actor;
-    const provider = a.entities.integrations.find((i) => /sendgrid|mailgun|twilio|slack/i.test(i));
-    out.push({
-      team: 'backend',
-      summary: `Send ${R} notification to the ${to}${provider ? ` via ${provider}` : ''}`,
-      goal: `Tell the ${to} about ${R} events the story names.`,
-      scope: [
-        'Templated message with the key facts and a deep link',
-        'Queued delivery with retries; no duplicate on retry',
-      ],
-      checks: ['Exactly one message per event'],
-      base_days: 1,
-      hooks: `email notify notification send remind message ${to}`,
-    });
-  }
-  const vendors = a.entities.integrations.filter(
-    (i) => !/sendgrid|mailgun|twilio/i.test(i) || !c.has('notify'),
-  );
-  if (vendors.length > 0 || c.types.has('integration')) {
-    const names = vendors.length > 0 ? vendors : ['the external provider'];
-    for (const v of names.slice(0, 3)) {
-      const payer = R === 'payment' ? (a.entities.resources.find((r) => r !== 'payment') ?? '') : R;
-      const purpose = c.has('pay')
-        ? `${payer} payments`.trim()
-        : /sync/i.test(a.text)
-          ? `${R} synchronisation`
-          : `${R} data`;
-      out.push({
-        team: 'backend',
-        summary: `Integrate ${v} for ${purpose}: client with timeouts and retries, idempotent webhook handling`,
-        goal: `Connect the ${R} flow to ${v}.`,
-        scope: [
-          `${v} client behind an interface, with timeouts, bounded retries and backoff`,
-          'Webhook endpoint verifying signatures; duplicate and out-of-order events applied once',
-          'Credentials from the secret store; sandbox account for tests',
-        ],
-        checks: [
-          `A duplicated ${v} webhook changes nothing the second time`,
-          `${v} timeouts surface as a clear, retryable error`,
-        ],
-        base_days: 2.5,
-        hooks: `${v} integration sync external provider webhook ${purpose}`,
-      });
+/** The area a criterion asks work of, among those the story has. */
+function areaOf(criterion: string, allowed: ReadonlySet<WorkArea>, fallback: WorkArea): WorkArea {
+  const scores = areaScores(criterion);
+  let best: WorkArea | null = null;
+  let top = 0;
+  for (const area of ['data', 'server', 'ui', 'infra', 'design'] as const) {
+    const s = scores.get(area) ?? 0;
+    if (allowed.has(area) && s > top) {
+      best = area;
+      top = s;
     }
   }
-  if (/\bpdfs?\b/i.test(a.text) && !c.endpoints.some((e) => /\.pdf$/i.test(e.path))) {
-    const pdfFields = fieldPhrase(c.fields.filter((f) => !/e-?mail|password|username/.test(f)));
-    out.push({
-      team: 'backend',
-      summary: `Generate ${R} PDF${pdfFields ? ` with ${pdfFields}` : ''}`,
-      goal: `Produce the ${R} document customers receive.`,
-      scope: [
-        'Template with company branding; numbers and dates formatted per locale',
-        'Generated once per version and stored',
-      ],
-      checks: ['The PDF shows the same figures as the screen'],
-      base_days: 1.5,
-      hooks: `pdf document attached attachment ${R}`,
-    });
-  }
-  const authWords = /\b(?:log ?in|sign[- ]in|passwords?|mfa|2fa|two[- ]factor|sso|saml|oauth)\b/i.exec(
-    a.text,
-  )?.[0];
-  if (authWords) {
-    out.push({
-      team: 'backend',
-      summary: `Implement ${authWords.toUpperCase() === authWords ? authWords : authWords.toLowerCase()} flow with session handling and lockout`,
-      goal: 'Authenticate users safely.',
-      scope: [
-        'Rate limiting and lockout after repeated failures',
-        'Short-lived tokens, rotation on privilege change',
-        'No user enumeration in error messages',
-      ],
-      checks: ['Lockout after 5 failed attempts', 'Errors do not reveal whether an account exists'],
-      base_days: 2,
-      hooks: 'login sign password mfa authenticate session token lockout',
-    });
-  } else if (
-    a.domains.includes('security') ||
-    /\bonly (?:the |an? )?(?:\w+ ){0,2}\w+ (?:can|may)\b/i.test(a.text)
-  ) {
-    out.push({
-      team: 'backend',
-      summary: `Enforce role-based authorization on ${R} operations`,
-      goal: `Only the roles the story names may act on ${pluralize(R)}.`,
-      scope: [
-        `Permission checks server-side on every ${R} operation, per object (no IDOR)`,
-        'Denied attempts logged',
-      ],
-      checks: ['Another role or tenant gets 403/404'],
-      base_days: 1,
-      hooks: 'only permission role access authorized admin denied',
-    });
-  }
-  if (healthcare) {
-    out.push({
-      team: 'backend',
-      summary: `Log PHI access to ${pluralize(R)} in the HIPAA audit trail`,
-      goal: 'Every access to protected health information is traceable.',
-      scope: [
-        'Append-only audit entries: who, which patient, which fields, when, why',
-        'No PHI in application logs',
-      ],
-      checks: ['Each read and write of PHI produces an audit entry'],
-      base_days: 1.5,
-      hooks: 'audit phi hipaa access patient privacy',
-    });
-  } else if (financial && !/audit/.test(R) && mutates) {
-    out.push({
-      team: 'backend',
-      summary: `Record audit trail for ${R} changes (who, when, before/after)`,
-      goal: 'Financial records must be traceable.',
-      scope: ['Append-only audit entries on create, update, status change and delete'],
-      checks: ['Editing an audit entry is impossible'],
-      base_days: 1,
-      hooks: 'audit trail history change record',
-    });
-  }
-  return out;
+  return best ?? fallback;
 }
 
-function dataBlueprints(c: Ctx): Blueprint[] {
-  const { a, R, Rs } = c;
-  const out: Blueprint[] = [];
-  const by = a.text.match(/\bby ([a-z]+(?: (?:and|or) [a-z]+)?)\b/i)?.[1];
-  if (
-    /\b(?:backfill\w*|migrat\w* (?:existing|legacy|historical|old)|existing (?:data|records))\b/i.test(a.text)
-  ) {
-    out.push({
-      team: 'data',
-      summary: `Backfill existing ${Rs} into the new model`,
-      goal: 'Bring existing data into the new shape without downtime.',
-      scope: [
-        'Batched, resumable job with progress',
-        'Dry run with a diff report first',
-        'Row counts and checksums verified before and after',
-      ],
-      checks: ['Counts match after the backfill; a re-run changes nothing'],
-      base_days: 2,
-      hooks: 'migrate backfill existing legacy data records',
-    });
+/** Two criteria that name the same things go into one task; a task takes at most two. */
+function groupCriteria(criteria: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  for (const c of criteria) {
+    const toks = new Set(contentTokens(c));
+    const last = groups[groups.length - 1];
+    const shares =
+      last &&
+      last.length < TASK_SHAPE.criteria_per_task &&
+      contentTokens(last.join(' ')).some((t) => toks.has(t));
+    if (shares) last.push(c);
+    else groups.push([c]);
   }
-  if (/\b(?:reports?|reporting|analytics|aggregat\w*|metrics|dashboards?)\b/i.test(a.text)) {
-    const metric = a.text
-      .match(
-        /\b(revenue|totals?|counts?|volume|conversion|usage|balances?|outstanding \w+|average \w+)\b/i,
-      )?.[1]
-      ?.toLowerCase();
-    out.push({
-      team: 'data',
-      summary: `Build ${metric && !R.includes(metric) ? `${metric} ` : ''}${R}${/report|metric|dashboard/.test(R) ? '' : ' report'} aggregation${by ? ` by ${by.toLowerCase()}` : ''}`,
-      goal: `Provide the figures the ${R} report needs.`,
-      scope: [
-        'Aggregation query or materialised view refreshed on a schedule',
-        'Reconciles with the source tables; time zone explicit',
-      ],
-      checks: ['Aggregates reconcile with a manual count on a fixture'],
-      base_days: 2,
-      hooks: `report aggregate metrics dashboard ${metric ?? ''} ${by ?? ''}`,
-    });
+  // Too many groups for one team: fold the smallest neighbours together.
+  while (groups.length > TASK_SHAPE.tasks_per_team) {
+    let at = 0;
+    for (let i = 1; i < groups.length - 1; i++) if (groups[i]!.length < groups[at]!.length) at = i;
+    groups.splice(at, 2, [...groups[at]!, ...groups[at + 1]!]);
   }
-  if (/\b(?:etl|pipelines?|ingest\w*)\b/i.test(a.text)) {
-    const source = a.entities.integrations[0];
-    out.push({
-      team: 'data',
-      summary: `Build ${R} ingestion pipeline${source ? ` from ${source}` : ''}`,
-      goal: 'Load the data reliably and observably.',
-      scope: [
-        'Incremental loads with a watermark',
-        'Dead-letter handling for bad records',
-        'Freshness and volume alerts',
-      ],
-      checks: ['A re-run of the same window produces no duplicates'],
-      base_days: 2.5,
-      hooks: 'pipeline etl ingest load import sync',
-    });
-  }
-  if (c.has('import') && !c.endpoints.some((e) => e.purpose === 'import')) {
-    out.push({
-      team: 'data',
-      summary: `Build CSV import of ${Rs} with row-level validation report`,
-      goal: 'Let users bring existing data in.',
-      scope: ['Validate all rows first; report errors by row', 'Large files processed in the background'],
-      checks: ['One bad row blocks the import and is reported'],
-      base_days: 2,
-      hooks: 'import csv upload bulk',
-    });
-  }
-  if (out.length === 0) {
-    out.push({
-      team: 'data',
-      summary: `Build ${R} data processing job`,
-      goal: `Process ${R} data as the story describes.`,
-      scope: ['Idempotent batch job with metrics', 'Data-quality checks on input and output'],
-      checks: ['Output reconciles with input on a fixture'],
-      base_days: 2,
-      hooks: 'data processing batch pipeline',
-    });
-  }
-  return out;
+  return groups;
 }
 
-function infraBlueprints(c: Ctx): Blueprint[] {
-  const found = [...new Set([...c.a.text.matchAll(INFRA_RE)].map((m) => m[0].toLowerCase()))];
-  if (found.length === 0) return [];
-  const names = [...new Set(found.map((w) => INFRA_NAMES.find(([re]) => re.test(w))?.[1] ?? w))];
-  return [
-    {
-      team: 'infrastructure',
-      summary: `Provision ${joinList(names)} for the ${c.R} ${c.has('schedule') ? 'jobs' : 'feature'}`,
-      goal: `Have the infrastructure the ${c.R} work needs in every environment.`,
-      scope: [
-        ...names.map((n) => `${capitalize(n)} defined as code for dev, staging and production`),
-        'Dashboards and alerts for the new resources',
-      ],
-      checks: ['Resources exist in staging and are reachable from the service'],
-      base_days: 1 + Math.min(1, (names.length - 1) * 0.5),
-      hooks: `${found.join(' ')} infrastructure deploy`,
-    },
-  ];
+/** "List saved cards ..., preselect the default card and hide expired cards". */
+function summaryOf(criteria: readonly string[], actors: readonly string[]): string {
+  const phrases = criteria.map((c) => truncate(workPhrase(c, actors), criteria.length > 1 ? 110 : 200));
+  if (phrases.length === 1) return phrases[0]!;
+  const rest = phrases.slice(1).map((p) => lowerFirst(p));
+  return `${phrases[0]}${rest.length > 1 ? `, ${rest.slice(0, -1).join(', ')}` : ''} and ${rest[rest.length - 1]}`;
 }
 
-/** The page an action lives on: a payment is made from its invoice's page. */
-function pageOf(c: Ctx): string {
-  if (c.a.parent_resource) return c.a.parent_resource;
-  if (c.R === 'payment') return c.a.entities.resources.find((r) => r !== 'payment') ?? c.R;
-  return c.R;
+const UI_NOUN =
+  /\b(?:page|screen|form|list|view|dashboard|sidebar|panel|picker|chart|board|wizard|console|inbox|menu|dialog|modal|banner|widget|card)s?\b/i;
+const USER_STORY_WANT =
+  /\bas an?\s+([^,.\n]{2,60}?),?\s+I\s+(?:want|need|would like|can)\s+(?:to\s+)?(?:be able to\s+)?([^.\n]+?)(?:,?\s+so(?: that)?\s+[^.\n]+)?(?:[.!]|$)/i;
+
+const READ_VERB = /^(?:see|view|list|browse|find|search|filter|read|check|look)$/;
+
+/** What the story asks for in one verb phrase: its user story's "I want ...", else its title. */
+function storyAsk(story: StoryLike): { verb: string | null; rest: string; text: string } {
+  const us = USER_STORY_WANT.exec(story.description ?? '');
+  const text = (us ? us[2]! : story.title).trim().replace(/[.;]+$/, '');
+  const [first = '', ...more] = text.split(/\s+/);
+  return isBaseVerb(first)
+    ? { verb: first.toLowerCase(), rest: more.join(' '), text }
+    : { verb: null, rest: text, text };
 }
 
-function frontendBlueprints(c: Ctx): Blueprint[] {
-  const { a, R } = c;
-  const out: Blueprint[] = [];
-  const fields = fieldPhrase(c.fields);
-  const call = (purpose: Endpoint['purpose'][]) => {
-    const eps = c.endpoints.filter((e) => purpose.includes(e.purpose)).map((e) => `${e.method} ${e.path}`);
-    return eps.length > 0
-      ? `Calls ${joinList(eps)}; shows its field errors inline and keeps the user's input`
-      : 'Wire to the backend API; show errors inline';
-  };
-  const a11y = 'Labels, focus order and error announcements meet WCAG 2.1 AA; works at 320 px width';
-  if (c.asks('create') || c.asks('update')) {
-    const mode = c.asks('create') && c.asks('update') ? 'create/edit' : c.asks('create') ? 'create' : 'edit';
-    out.push({
-      team: 'frontend',
-      summary: `Build ${R} ${mode} form${fields ? ` with ${fields} inputs` : ''} and inline validation`,
-      goal: `Let the ${c.actor} ${mode === 'edit' ? 'edit' : 'create'} ${pluralize(R)}.`,
-      scope: [
-        `Form for the ${R}${fields ? `: ${fields}` : ''} with client-side checks mirroring the API rules`,
-        call(['create', 'update']),
-        a.domains.includes('financial') && /currency|amount/.test(fields)
-          ? 'Amount input formatted per locale; currency picker of ISO codes'
-          : 'Disabled submit while saving; success message',
-        a11y,
-      ],
-      checks: ['Submitting invalid input shows the API field errors next to the inputs'],
-      base_days: 1.5 + Math.max(0, c.fields.length - 3) * 0.15,
-      hooks: `form input enter submit field create edit ${fields} error message shows`,
-    });
-  }
-  if (c.asks('list') || c.asks('search')) {
-    out.push({
-      team: 'frontend',
-      summary: `Build ${R} list view with ${filterPhrase(c)}, sorting and empty state`,
-      goal: `Let the ${c.actor} find ${pluralize(R)}.`,
-      scope: [
-        'Table with pagination; filters kept in the URL',
-        call(['list']),
-        'Empty, loading and error states',
-        a11y,
-      ],
-      checks: ['Filters survive a page reload'],
-      base_days: 1.5 + (c.asks('search') ? 0.5 : 0),
-      hooks: `list table filter search sort see shows overview ${pluralize(R)}`,
-    });
-  }
-  if (c.asks('view') && !(c.asks('list') && !/\bdetails?\b/i.test(a.text))) {
-    out.push({
-      team: 'frontend',
-      summary: `Build ${R} detail page${fields ? ` showing ${fields}` : ''}`,
-      goal: `Show one ${R} with everything the ${c.actor} needs.`,
-      scope: [call(['view']), 'Status badge and history when available', a11y],
-      checks: ['Unknown or forbidden ids show a not-found page'],
-      base_days: 1,
-      hooks: `detail view see shows display page ${R}`,
-    });
-  }
-  if (/\b(?:dashboards?|charts?|graphs?)\b/i.test(a.text)) {
-    out.push({
-      team: 'frontend',
-      summary: `Build ${R} dashboard with charts`,
-      goal: 'Make the figures readable at a glance.',
-      scope: ['Charts with accessible data tables as fallback', 'Date range picker; loading skeletons'],
-      checks: ['Figures match the report data'],
-      base_days: 2,
-      hooks: 'dashboard chart graph report metrics',
-    });
-  }
-  const actions = (['send', 'approve', 'cancel', 'delete', 'export', 'pay'] as const).filter((x) =>
-    c.asks(x),
-  );
-  if (actions.length > 0) {
-    const labels = actions.map((x) => (x === 'pay' ? 'pay' : x));
-    out.push({
-      team: 'frontend',
-      summary: `Add ${joinList(labels)} action${labels.length > 1 ? 's' : ''} to the ${pageOf(c)} page with confirmation and error states`,
-      goal: `Let the ${c.actor} act on a ${R} safely.`,
-      scope: [
-        'Buttons shown only when the status and role allow the action',
-        'Confirmation for destructive or irreversible actions',
-        call(actions as unknown as Endpoint['purpose'][]),
-      ],
-      checks: ['Actions not allowed in the current status are hidden'],
-      base_days: 0.75 + (labels.length - 1) * 0.25 + (c.asks('pay') ? 0.75 : 0),
-      hooks: `button action ${labels.join(' ')} confirm`,
-    });
-  }
-  if (out.length === 0) {
-    out.push({
-      team: 'frontend',
-      summary: `Build ${R} UI for "${truncate(c.title, 80)}"`,
-      goal: 'Deliver the user-facing part of the story.',
-      scope: [call(['list', 'view', 'create', 'update']), 'Empty, loading and error states', a11y],
-      checks: ['The flow works end to end in the browser'],
-      base_days: 1.5,
-      hooks: `page screen view shows display ${R}`,
-    });
-  }
-  return out;
-}
-
-function qaBlueprints(c: Ctx): Blueprint[] {
-  const n = c.a.criteria.length;
-  const out: Blueprint[] = [
-    {
-      team: 'qa',
-      summary: `Write test plan and automated acceptance tests for "${truncate(c.title, 90)}"`,
-      goal: 'Prove every acceptance criterion and guard it against regressions.',
-      scope: [
-        n > 0
-          ? `One or more automated tests per acceptance criterion (${n})`
-          : 'Derive acceptance tests from the description with the PO',
-        'Exploratory session on edge cases and error states',
-        'Tests run in CI against a seeded environment',
-      ],
-      checks: ['Every criterion has a passing automated test'],
-      base_days: Math.min(3, 0.5 + 0.3 * Math.max(2, n)),
-      hooks: c.a.criteria.join(' '),
-    },
-  ];
-  const perf = c.a.complexity.signals.find((s) => s.signal === 'performance');
-  if (perf) {
-    const main = c.endpoints[0];
-    out.push({
-      team: 'qa',
-      summary: `Load-test ${main ? `${main.method} ${main.path}` : `the ${c.R} flow`} (${perf.detail})`,
-      goal: 'Confirm the performance targets of the story.',
-      scope: ['Production-like data volume', 'Peak and 2x peak scenarios; report p50/p95/p99'],
-      checks: ['Targets met at peak'],
-      base_days: 1,
-      hooks: `performance load latency within seconds ${perf.detail}`,
-    });
-  }
-  if (c.a.domains.includes('security') || c.a.domains.includes('healthcare')) {
-    out.push({
-      team: 'qa',
-      summary: `Security-test ${c.R} operations: authorization, input handling${c.a.domains.includes('healthcare') ? ', PHI exposure' : ''}`,
-      goal: 'Find access-control and injection flaws before release.',
-      scope: ['Role and tenant matrix for every operation', 'OWASP Top 10 checks on the new inputs'],
-      checks: ['No operation reachable by a role the story does not name'],
-      base_days: 1,
-      hooks: 'security permission role only access authorized login',
-    });
-  }
-  return out;
-}
-
-function describe(b: Blueprint, story: StoryLike, covers: readonly string[]): string {
-  const lines = [
-    b.goal,
-    '',
-    '**Scope**',
-    ...b.scope.map((s) => `- ${s}`),
-    '',
-    '**Done when**',
-    ...b.checks.map((s) => `- ${s}`),
-  ];
-  if (covers.length > 0) lines.push('', '**Acceptance criteria covered**', ...covers.map((s) => `- ${s}`));
-  lines.push('', `Story: ${story.key ? `${story.key} ` : ''}${story.title}`);
-  return lines.join('\n');
-}
-
-const UI_CRITERION_RE =
-  /\b(?:submits?|enters?|sees?|shows?|shown|display\w*|visible|page|screen|form|button|click\w*|list|highlight\w*|message|tab|menu|dashboard)\b/i;
-
-const SERVER_CRITERION_RE =
-  /\b(?:saved?|stored?|persist\w*|api|returns?|validat\w*|calculat\w*|rounded|total|recorded|sent|e-?mail\w*|audit\w*)\b/i;
-
-function bestOfTeam(
-  blueprints: readonly Blueprint[],
-  hookSets: readonly Set<string>[],
-  toks: readonly string[],
-  team: Team,
-): number {
-  let best = -1;
-  let bestScore = -1;
-  blueprints.forEach((b, i) => {
-    if (b.team !== team) return;
-    let score = 0;
-    for (const t of toks) if (hookSets[i]!.has(t)) score++;
-    if (score > bestScore) {
-      bestScore = score;
-      best = i;
+/** The work a team does on a story that has no criterion of its own, in the story's own words. */
+function storyWork(team: Team, story: StoryLike, surface: string, endpoints: readonly string[]): string {
+  const ask = storyAsk(story);
+  const t = lowerFirst(ask.text);
+  switch (team) {
+    case 'frontend':
+    case 'mobile': {
+      if (ask.verb) return `Add the ${surface} screen to ${t}`;
+      const title = lowerFirst(story.title);
+      return UI_NOUN.test(title)
+        ? `Build the ${title} in the ${surface}`
+        : `Build the ${title} screen in the ${surface}`;
     }
-  });
-  return best;
+    case 'design':
+      return `Design ${ask.verb ? `the flow to ${t}` : `the ${t}`} and its states`;
+    case 'data':
+      return ask.verb ? `Build the data flow to ${t}` : `Build the data flow for ${t}`;
+    case 'infrastructure':
+      return `Provision what ${lowerFirst(story.title)} runs on`;
+    case 'qa':
+      return `Test ${lowerFirst(story.title)} end to end`;
+    default:
+      if (endpoints.length > 0)
+        return `Implement ${endpoints.slice(0, 3).join(', ')} for ${lowerFirst(story.title)}`;
+      if (ask.verb && READ_VERB.test(ask.verb)) return `Serve ${ask.rest} from the API`;
+      return ask.verb
+        ? `Implement ${gerund(ask.verb)} ${ask.rest} in the API`
+        : `Implement the server side of ${lowerFirst(story.title)}`;
+  }
 }
 
-/** Assigns each acceptance criterion to the implementation task whose hooks it shares most words with. */
-function assignCriteria(blueprints: readonly Blueprint[], criteria: readonly string[]): string[][] {
-  const covers: string[][] = blueprints.map(() => []);
-  const hookSets = blueprints.map((b) => new Set(contentTokens(`${b.summary} ${b.hooks}`)));
-  criteria.forEach((criterion) => {
-    const toks = contentTokens(criterion);
-    const prefersUi = UI_CRITERION_RE.test(criterion);
-    const facts = analyzeCriterion(criterion);
-    let best = -1;
-    let bestScore = -1;
-    blueprints.forEach((b, i) => {
-      if (b.team === 'qa') return;
-      let score = 0;
-      for (const t of toks) if (hookSets[i]!.has(t)) score++;
-      if (prefersUi && b.team === 'frontend') score += 1.5;
-      if (!prefersUi && b.team === 'backend') score += 1;
-      if (facts.category === 'calculation' && /calculation/.test(b.summary)) score += 2;
-      if (facts.category === 'state' && /status transitions/.test(b.summary)) score += 2;
-      if (facts.category === 'permission' && /authorization/.test(b.summary)) score += 3;
-      if (facts.category === 'validation' && /validation/.test(b.summary)) score += 2;
-      if (score > bestScore) {
-        bestScore = score;
-        best = i;
-      }
-    });
-    if (best >= 0) covers[best]!.push(criterion);
-    // A criterion that spans the screen and the server is work for both teams.
-    const otherTeam =
-      best >= 0 && blueprints[best]!.team === 'frontend'
-        ? SERVER_CRITERION_RE.test(criterion)
-          ? 'backend'
-          : undefined
-        : prefersUi
-          ? 'frontend'
-          : undefined;
-    if (otherTeam) {
-      const j = bestOfTeam(blueprints, hookSets, toks, otherTeam);
-      if (j >= 0 && j !== best) covers[j]!.push(criterion);
-    }
-    blueprints.forEach((b, i) => {
-      if (b.team === 'qa' && i === blueprints.findIndex((x) => x.team === 'qa')) covers[i]!.push(criterion);
-    });
-  });
-  return covers;
+/** Nouns of the story (entities, fields, formats) that none of its task summaries names yet. */
+function unnamed(story: StoryLike, a: StoryAnalysis, summaries: readonly string[], max: number): string[] {
+  const named = new Set(contentTokens(summaries.join(' ')));
+  const firstParagraph = (story.description ?? '').split(/\n\s*\n/)[0] ?? '';
+  const text = [...(story.acceptance_criteria ?? []), firstParagraph].join('\n');
+  const acronyms = text.match(/\b[A-Z][A-Z0-9]{1,7}\b/g) ?? [];
+  const candidates = [...acronyms, ...a.entities.integrations, ...a.entities.resources, ...a.entities.fields];
+  const people = new Set(a.entities.actors.flatMap((x) => contentTokens(x)));
+  const out: string[] = [];
+  for (const c of candidates) {
+    const toks = contentTokens(c);
+    if (toks.length === 0 || toks.every((t) => named.has(t) || people.has(t))) continue;
+    if (/^(?:AND|OR|THE|API|AC|GWT)$/.test(c) || isBaseVerb(c)) continue;
+    for (const t of toks) named.add(t);
+    out.push(c);
+    if (out.length >= max) break;
+  }
+  return out;
 }
 
 function slug(story: StoryLike): string {
   if (story.key) return story.key;
   return kebab(story.title).split('-').slice(0, 4).join('-') || 'story';
+}
+
+function describe(w: Work, story: StoryLike, constraints: readonly string[]): string {
+  const lines = [`Part of "${story.title}".`, '', '**Scope**', ...w.scope.map((s) => `- ${s}`)];
+  if (constraints.length > 0) lines.push('', '**Constraints**', ...constraints.map((c) => `- ${c}`));
+  lines.push('', '**Done when**', ...w.done_when.map((s) => `- ${s}`));
+  if (w.criteria.length > 0)
+    lines.push('', '**Acceptance criteria covered**', ...w.criteria.map((s) => `- ${s}`));
+  lines.push('', `Story: ${story.key ? `${story.key} ` : ''}${story.title}`);
+  return lines.join('\n');
+}
+
+/** Constraints that concern a team's work (a money rule for the server, a contrast rule for screens). */
+function constraintsFor(team: Team, constraints: readonly string[]): string[] {
+  const area: WorkArea | null =
+    team === 'backend'
+      ? 'server'
+      : team === 'frontend' || team === 'mobile'
+        ? 'ui'
+        : team === 'data'
+          ? 'data'
+          : null;
+  if (team === 'qa') return constraints.slice(0, 6);
+  if (!area) return [];
+  return constraints.filter((c) => (areaScores(c).get(area) ?? 0) > 0).slice(0, 4);
+}
+
+/** The teams and work items of a story. */
+function draftWork(
+  story: StoryLike,
+  a: StoryAnalysis,
+  product: ProductProfile,
+  crossCutting: ReadonlySet<CrossCuttingId>,
+): { work: Work[]; types: StoryType[] } {
+  const actors = a.entities.actors;
+  const criteria = (story.acceptance_criteria ?? []).map((c) => c.trim()).filter(Boolean);
+  // Criteria that epic-wide work covers (writing the audit trail) are that work's, not the story's.
+  const covered = (c: string) =>
+    CROSS_CUTTING.some((k) => crossCutting.has(k.id) && k.covers_criterion?.test(c));
+  const own = criteria.filter((c) => !covered(c));
+  const storyText = `${story.title}\n${story.description ?? ''}`;
+  const whole = areaScores([storyText, ...own].join('\n'));
+  const uiAllowed = !product.no_ui;
+  const uiTeam: Team =
+    product.mobile_app && (!product.web || APP_STORY_CUE.test(storyText)) ? 'mobile' : 'frontend';
+  const surface = uiTeam === 'mobile' ? 'app' : 'web app';
+
+  const areas = new Set<WorkArea>();
+  for (const [area, score] of whole) if (score > 0) areas.add(area);
+  if (!uiAllowed) {
+    areas.delete('ui');
+    areas.delete('design');
+  }
+  // A person asking to do something needs a screen, unless the product has none.
+  const human = actors.some(
+    (x) => !/\b(?:system|service|api|client|integration|job|scheduler|partner|developer)\b/i.test(x),
+  );
+  const ask = storyAsk(story);
+  const acts = ask.verb !== null && !/^(?:receive|get|be|have|know|keep)$/.test(ask.verb);
+  if (
+    uiAllowed &&
+    human &&
+    acts &&
+    !areas.has('ui') &&
+    !areas.has('data') &&
+    !/\b(?:api|endpoint|webhook)\b/i.test(storyText)
+  )
+    areas.add('ui');
+  if (areas.has('design') && !areas.has('ui')) areas.delete('design');
+  // A purely visual change (contrast, focus, motion) needs no server work.
+  const visual =
+    own.length > 0 && own.every((c) => VISUAL_ONLY_CUE.test(c) && !(areaScores(c).get('server') ?? 0));
+  if (areas.has('server') && areas.has('ui') && visual && !(areaScores(storyText).get('server') ?? 0))
+    areas.delete('server');
+  // Screens that show or change the story's things read them from the server, unless it says otherwise.
+  if (
+    areas.has('ui') &&
+    !visual &&
+    a.entities.resources.length > 0 &&
+    !/\b(?:existing|current) (?:api|endpoints?)\b|\bno backend\b/i.test(storyText)
+  )
+    areas.add('server');
+  if (areas.size === 0) areas.add(uiAllowed && human ? 'ui' : 'server');
+
+  const teamOf: Record<WorkArea, Team> = {
+    server: 'backend',
+    ui: uiTeam,
+    data: 'data',
+    infra: 'infrastructure',
+    design: 'design',
+  };
+  const fallback: WorkArea = areas.has('server') ? 'server' : areas.has('data') ? 'data' : [...areas][0]!;
+  const byArea = new Map<WorkArea, string[]>();
+  for (const c of own) {
+    const area = areaOf(c, areas, fallback);
+    byArea.set(area, [...(byArea.get(area) ?? []), c]);
+  }
+  const work: Work[] = [];
+  for (const area of ['design', 'infra', 'server', 'data', 'ui'] as const) {
+    if (!areas.has(area)) continue;
+    const team = teamOf[area];
+    const mine = byArea.get(area) ?? [];
+    if (mine.length === 0) {
+      // Design and infrastructure work come from their own words in the story, never by default.
+      const summary = storyWork(team, story, surface, a.entities.endpoints);
+      work.push({
+        team,
+        summary,
+        criteria: [],
+        scope: [summary],
+        done_when: [`${story.title} works as the story describes`],
+      });
+      continue;
+    }
+    for (const group of groupCriteria(mine)) {
+      work.push({
+        team,
+        summary: summaryOf(group, actors),
+        criteria: group,
+        scope: group.map((c) => workPhrase(c, actors)),
+        done_when: group,
+      });
+    }
+  }
+  const summaries = work.map((w) => w.summary);
+  const extra = unnamed(story, a, summaries, 4);
+  const qa = `Test ${lowerFirst(story.title)} end to end${extra.length > 0 ? `: ${extra.join(', ')}` : ''}`;
+  work.push({
+    team: 'qa',
+    summary: qa,
+    criteria: criteria,
+    scope: [
+      'Automate an acceptance test per criterion',
+      'Run them against a build with every task of the story',
+    ],
+    done_when:
+      criteria.length > 0
+        ? criteria.map((c) => `A passing test shows: ${c}`)
+        : ['The story works end to end'],
+  });
+  const types = [...new Set([...areas].map((x) => AREA_TYPE[x]).filter((t): t is StoryType => t !== null))];
+  if (
+    /\b(?:stripe|paypal|adyen|twilio|salesforce|quickbooks|zendesk|webhook|integrat\w*|third[- ]party|external)\b/i.test(
+      storyText,
+    )
+  )
+    types.push('integration');
+  return { work, types };
+}
+
+const DOMAIN_RELEVANCE: Record<Domain, RegExp> = {
+  financial:
+    /\b(?:amount|currency|total|calculat\w*|payments?|ledger|refund\w*|balance|price|cents|money|payout|invoice)\b/i,
+  healthcare: /\b(?:patient|phi|hipaa|record|result|appointment|visit)\b/i,
+  ecommerce: /\b(?:order|payments?|stock|inventory|checkout|cart)\b/i,
+  security: /\b(?:authori[sz]\w*|log ?in|sign[- ]in|auth\w*|permissions?|role|token|key|security|session)\b/i,
+};
+
+/** Domain cases only where the task touches that concern: no rounding test on a screen task. */
+function domainsForTask(w: Work, a: StoryAnalysis): Domain[] {
+  if (w.team === 'qa') return a.domains;
+  const text = `${w.summary} ${w.criteria.join(' ')}`;
+  return a.domains.filter((d) => DOMAIN_RELEVANCE[d].test(text));
+}
+
+function contextsForTeam(team: Team, a: StoryAnalysis) {
+  switch (team) {
+    case 'frontend':
+    case 'mobile':
+    case 'design':
+      return a.contexts.filter((c) => c === 'ui');
+    case 'backend':
+    case 'data':
+    case 'infrastructure':
+      return a.contexts.filter((c) => c !== 'ui');
+    default:
+      return a.contexts;
+  }
 }
 
 /**
@@ -947,42 +375,52 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
   const includeTests = opts.include_tests ?? true;
   const coverage = opts.coverage_level ?? 'standard';
   const a = analyzeStory(story);
-  const draft = draftBlueprints(story, a);
-  const covers = assignCriteria(draft.blueprints, a.criteria);
+  const product =
+    opts.product ??
+    readProductProfile({
+      text: [story.title, story.description ?? '', ...(story.acceptance_criteria ?? [])].join('\n'),
+    });
+  const draft = draftWork(story, a, product, new Set(opts.cross_cutting ?? []));
   const prefix = opts.id_prefix ?? slug(story);
+  const constraints = opts.constraints ?? [];
   const counters: Partial<Record<Team, number>> = {};
-  let tasks: TeamTask[] = draft.blueprints.map((b, i) => {
-    counters[b.team] = (counters[b.team] ?? 0) + 1;
+  const range = COVERAGE_RANGES[coverage];
+  const implementation = draft.work.filter((w) => w.team !== 'qa').length;
+  const expectedTests = Math.max(1, implementation) * ((range.min + range.max) / 2);
+  let tasks: TeamTask[] = draft.work.map((w) => {
+    counters[w.team] = (counters[w.team] ?? 0) + 1;
+    const base =
+      w.team === 'qa'
+        ? ESTIMATES.base.qa + ESTIMATES.qa_per_test * expectedTests
+        : ESTIMATES.base[w.team] + ESTIMATES.per_extra_criterion * Math.max(0, w.criteria.length - 1);
     const task: TeamTask = {
-      id: `${prefix}-${b.team}-${counters[b.team]}`,
-      summary: truncate(fixArticles(b.summary), 255),
-      description: fixArticles(describe(b, story, covers[i]!)),
-      team: b.team,
-      estimate_days: roundHalfDay(b.base_days * a.complexity.team_factor[b.team]),
+      id: `${prefix}-${w.team}-${counters[w.team]}`,
+      summary: truncate(w.summary, 255),
+      description: describe(w, story, constraintsFor(w.team, constraints)),
+      team: w.team,
+      estimate_days: roundHalfDay(base * a.complexity.team_factor[w.team]),
       depends_on_tasks: [],
       blocked_by_teams: [],
       test_cases: includeTests
         ? generateTestCases(
             {
-              title: b.summary,
-              description: `${b.goal}\n${b.scope.join('\n')}`,
-              acceptance_criteria: covers[i]!,
-              team: b.team,
-              // QA's "done when" is about the process, not behaviour to test.
-              checks: b.team === 'qa' ? [] : b.checks,
+              title: w.summary,
+              description: w.scope.join('\n'),
+              acceptance_criteria: w.criteria,
+              team: w.team,
+              checks: w.team === 'qa' ? [] : w.done_when.filter((d) => !w.criteria.includes(d)),
             },
             {
               coverage_level: coverage,
-              domains: domainsForTask(b, a),
-              contexts: contextsForTeam(b.team, a),
-              resource: draft.resource,
+              domains: domainsForTask(w, a),
+              contexts: contextsForTeam(w.team, a),
               actor: a.entities.actors[0] ?? 'user',
               ...(opts.prd_context ? { prd_context: opts.prd_context } : {}),
               ...(opts.rfc_context ? { rfc_context: opts.rfc_context } : {}),
             },
           )
         : [],
-      covers_criteria: covers[i]!,
+      covers_criteria: w.criteria,
     };
     if (story.key) task.story_key = story.key;
     return task;
@@ -992,105 +430,4 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
   const plan: TaskPlan = { story_types: draft.types, tasks, relationships: buildRelationships(tasks) };
   if (story.key) plan.story_key = story.key;
   return plan;
-}
-
-const DOMAIN_RELEVANCE: Record<Domain, RegExp> = {
-  financial: /\b(?:amount|currency|total|calculation|audit|payments?|data model|ledger|refund)\b/i,
-  healthcare: /\b(?:patient|phi|audit|data model|endpoints?|hipaa|record)\b/i,
-  ecommerce: /\b(?:order|payments?|stock|inventory|checkout|cart)\b/i,
-  security: /\b(?:authori[sz]ation|log ?in|sign[- ]in|auth\w*|permissions?|endpoints?|security|session)\b/i,
-};
-
-/** Domain cases only where the task touches that concern: no rounding test on an audit-log task. */
-function domainsForTask(b: Blueprint, a: StoryAnalysis): Domain[] {
-  if (b.team === 'qa') return a.domains;
-  if (b.team === 'frontend') return [];
-  return a.domains.filter((d) => DOMAIN_RELEVANCE[d].test(b.summary));
-}
-
-function contextsForTeam(team: Team, a: StoryAnalysis) {
-  switch (team) {
-    case 'frontend':
-      return a.contexts.filter((c) => c === 'ui');
-    case 'backend':
-    case 'data':
-    case 'infrastructure':
-      return a.contexts.filter((c) => c !== 'ui');
-    default:
-      return a.contexts;
-  }
-}
-
-/** The task blueprints of a story and the story types they were derived from. */
-function draftBlueprints(
-  story: StoryLike,
-  a: StoryAnalysis,
-): { blueprints: Blueprint[]; types: StoryType[]; resource: string } {
-  // No signal at all reads as backend work; a screen is added below when a person asks for something.
-  const types = a.types.length > 0 ? [...a.types] : (['api'] as StoryType[]);
-  const actions = new Set<Action>(a.actions);
-  const asked = new Set<Action>(a.primary_actions);
-  const actor = a.entities.actors[0] ?? 'user';
-  // A person asking to act on something needs a screen for it, even when the text never says "page".
-  const human =
-    a.entities.actors.length > 0 &&
-    !/\b(?:system|service|api|client|integration|job|scheduler|bot)\b/i.test(actor);
-  const interactive =
-    asked.size === 0 || [...asked].some((x) => x !== 'schedule' && x !== 'notify' && x !== 'calculate');
-  if (!types.includes('ui') && human && interactive && !/\b(?:api[- ]only|headless|no ui)\b/i.test(a.text))
-    types.push('ui');
-  const typeSet = new Set(types);
-  const R = a.entities.resources[0] ?? fallbackResource(story.title);
-  const base = {
-    a,
-    title: story.title,
-    R,
-    Rs: pluralize(R),
-    // Computed figures are outputs, not inputs to validate or type in.
-    fields: a.entities.fields.filter((f) => !COMPUTED_FIELDS.has(f)),
-    actor,
-    types: typeSet,
-    has: (x: Action) => actions.has(x),
-    asks: (x: Action) => asked.has(x),
-  };
-  const explicit: Endpoint[] = a.entities.endpoints.map((e) => {
-    const [method, path] = e.split(' ') as [string, string];
-    return { method, path, purpose: endpointPurpose(method, path), inferred: false };
-  });
-  const needsBackend =
-    typeSet.has('api') ||
-    typeSet.has('integration') ||
-    explicit.length > 0 ||
-    actions.has('schedule') ||
-    (typeSet.has('ui') &&
-      !/\b(?:existing|current) (?:api|endpoints?)\b|\bno backend\b/i.test(a.text) &&
-      [...asked].some((x) => x !== 'view'));
-  const endpoints =
-    explicit.length > 0
-      ? explicit
-      : needsBackend && (typeSet.has('api') || typeSet.has('ui'))
-        ? inferEndpoints(base)
-        : [];
-  const c: Ctx = { ...base, endpoints };
-  const blueprints: Blueprint[] = [];
-  blueprints.push(...infraBlueprints(c));
-  if (needsBackend) blueprints.push(...backendBlueprints(c));
-  if (typeSet.has('data')) blueprints.push(...dataBlueprints(c));
-  if (typeSet.has('ui') || a.contexts.includes('ui')) blueprints.push(...frontendBlueprints(c));
-  blueprints.push(...qaBlueprints(c));
-  return { blueprints, types, resource: R };
-}
-
-function fallbackResource(title: string): string {
-  const toks = title
-    .toLowerCase()
-    .match(/[a-z]+/g)
-    ?.filter(
-      (w) =>
-        w.length > 3 &&
-        !/^(with|from|into|that|this|when|should|able|users?|allow|make|improve|support|add|create|update|build|implement|view|edit|delete|manage|show)$/.test(
-          w,
-        ),
-    );
-  return singularize(toks?.[toks.length - 1] ?? 'feature');
 }

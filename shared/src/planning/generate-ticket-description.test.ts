@@ -43,7 +43,7 @@ describe('generateTicketDescription', () => {
     ]);
     expect(d.description_markdown).toContain('## Context\nCustomers often move.');
     expect(d.description_markdown).toContain(
-      '- Implement PATCH /customers/{id} endpoint with validation of shipping address and postal code',
+      '## Scope\n- Update the shipping address\n- Show an error when the postal code is invalid',
     );
     expect(d.description_markdown).toContain('### Out of scope\n- Billing address');
     expect(d.description_markdown).toContain('## Open questions\n- TBD: do we notify the warehouse?');

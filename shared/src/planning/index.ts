@@ -16,6 +16,7 @@ export * from './html-to-text.js';
 export * from './match-existing-stories.js';
 export * from './plan-document.js';
 export * from './plan-epic.js';
+export * from './product-profile.js';
 export * from './read-plan-source.js';
 export * from './schemas.js';
 export * from './score-readiness.js';

@@ -25,41 +25,31 @@ describe('planEpic on an 8-story invoicing epic', () => {
     for (const t of plan.tasks) expect(TeamTask.parse(t)).toEqual(t);
   });
 
-  it('names the entities and endpoints of each story in its tasks', () => {
-    expect(summaries('Create invoices')).toContain(
-      'Implement POST /invoices endpoint with validation of amount, currency, due date and invoice number',
-    );
+  it("names each story's own criteria in its tasks, and invents nothing", () => {
+    expect(summaries('Create invoices')).toContain('Restrict creating invoices to finance managers');
     expect(summaries('Invoice line items and totals')).toContain(
-      'Implement invoice total calculation (line items and tax)',
-    );
-    expect(summaries('Invoice line items and totals')).toContain(
-      'Implement POST /invoices/{id}/line-items endpoint with validation of quantity and unit price',
-    );
-    expect(summaries('Send invoices')).toContain(
-      'Implement POST /invoices/{id}/send endpoint to send the invoice to the customer',
+      'Include tax rounded to 2 decimal places in the invoice total',
     );
     expect(
-      summaries('Online payment').some((s) => s.startsWith('Integrate Stripe for invoice payments')),
+      summaries('Send invoices').some((s) =>
+        /^Send the customer exactly one email with a PDF attached/.test(s),
+      ),
     ).toBe(true);
+    expect(summaries('Online payment')).toContain(
+      'Prevent duplicate Stripe webhooks from recording the payment twice',
+    );
     expect(summaries('Overdue reminders')).toContain(
-      'Implement scheduled job sending invoice reminders (30 days after the due date)',
+      'Prevent the nightly job from sending the same reminder twice',
     );
-    expect(summaries('Invoice list')).toContain(
-      'Implement GET /invoices endpoint with filtering by customer and status and pagination',
-    );
-    expect(summaries('Invoice list')).toContain('Load-test GET /invoices (within 2 seconds)');
-    expect(summaries('Revenue report')).toContain(
-      'Build revenue report aggregation by customer and currency',
-    );
-    expect(summaries('Audit trail')).toContain('Enforce role-based authorization on audit log operations');
+    expect(summaries('Revenue report').some((s) => /CSV/.test(s))).toBe(true);
+    expect(summaries('Audit trail')).toContain('Restrict viewing the audit log to auditors');
+    // A scheduled job the finance manager does not operate gets no screen.
+    expect(summaries('Overdue reminders').some((s) => /screen/.test(s))).toBe(false);
   });
 
   it('gives estimates that vary with each story', () => {
     const estimates = plan.stories.map((s) => s.estimate_days);
-    expect(new Set(estimates).size).toBeGreaterThanOrEqual(5);
-    expect(story('Online payment').estimate_days).toBeGreaterThan(
-      story('Overdue reminders').estimate_days * 2,
-    );
+    expect(new Set(estimates).size).toBeGreaterThanOrEqual(4);
     expect(plan.estimate_total_days).toBeCloseTo(
       estimates.reduce((a, b) => a + b, 0),
       5,
@@ -91,8 +81,8 @@ describe('planEpic on an 8-story invoicing epic', () => {
 
   it('merges AI-proposed links and drops the ones that would close a cycle', () => {
     const qa = plan.tasks.find((t) => t.story_key === 'S1' && t.team === 'qa')!;
-    const model = plan.tasks.find((t) => t.story_key === 'S1' && /data model/.test(t.summary))!;
-    const s2 = plan.tasks.find((t) => t.story_key === 'S2' && /data model/.test(t.summary))!;
+    const model = plan.tasks.find((t) => t.story_key === 'S1' && t.team === 'backend')!;
+    const s2 = plan.tasks.find((t) => t.story_key === 'S2' && t.team === 'backend')!;
     const again = planEpic({
       summary: INVOICING_EPIC_SUMMARY,
       prd_text: INVOICING_PRD,

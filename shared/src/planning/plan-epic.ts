@@ -1,15 +1,26 @@
 /**
  * The whole rule-based planning pipeline for one epic, as used offline (`augment plan FILE`) and as the
- * no-LLM fallback of the planning jobs: stories -> team tasks with tests -> dependencies (rules plus
- * optional proposals, validated) -> epic-wide test de-duplication -> plan validation.
+ * no-LLM fallback of the planning jobs: the input read once (readPlanSource) -> stories -> team tasks
+ * with tests, for the product the pages describe -> epic-wide work planned once -> dependencies (rules
+ * plus optional proposals, validated, without links other links imply) -> epic-wide test
+ * de-duplication -> plan validation.
  */
 import type { CoverageLevel } from '../api/requests.js';
+import { analyzeStory } from './analyze-story.js';
 import { dedupeTestCases } from './dedupe-test-cases.js';
-import { type DroppedDependency, mergeDependencies } from './dependencies.js';
+import {
+  buildRelationships,
+  type DroppedDependency,
+  mergeDependencies,
+  reduceTransitiveLinks,
+} from './dependencies.js';
 import { longestPath } from './estimate-ticket.js';
-import { generateStoriesForEpic } from './generate-stories.js';
+import { storiesFromSource } from './generate-stories.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
 import { generateTestCases } from './generate-test-cases.js';
+import { blockedByCrossCutting, crossCuttingTask, findCrossCutting } from './plan-cross-cutting.js';
+import { readProductProfile } from './product-profile.js';
+import { type PlanSource, readPlanSource } from './read-plan-source.js';
 import type {
   ProposedDependency,
   Relationship,
@@ -30,6 +41,8 @@ export interface EpicPlanInput {
   rfc_text?: string;
   /** Use these stories instead of generating them (e.g. the epic's existing stories). */
   stories?: readonly Story[];
+  /** The input already read (the runner reads it once per job). */
+  source?: PlanSource;
   max_stories?: number;
   max_task_cycle_days?: number;
   coverage_level?: CoverageLevel;
@@ -69,22 +82,34 @@ export interface EpicPlan {
 export function planEpic(input: EpicPlanInput): EpicPlan {
   const coverage = input.coverage_level ?? 'standard';
   const includeTests = input.include_tests ?? true;
-  const generated =
-    input.stories ??
-    generateStoriesForEpic({
-      epic_summary: input.summary,
-      ...(input.description !== undefined ? { epic_description: input.description } : {}),
-      ...(input.prd_text !== undefined ? { prd_text: input.prd_text } : {}),
-      ...(input.rfc_text !== undefined ? { rfc_text: input.rfc_text } : {}),
-      ...(input.max_stories !== undefined ? { max_stories: input.max_stories } : {}),
+  const source =
+    input.source ??
+    readPlanSource({
+      summary: input.summary,
+      description: input.description,
+      prd: input.prd_text,
+      max_stories: input.max_stories,
     });
+  const generated = input.stories ?? storiesFromSource(source, input.rfc_text);
   const stories: Story[] = generated.map((s, i) => ({ ...s, key: s.key ?? `S${i + 1}` }));
+  const product = readProductProfile({
+    text: [
+      ...source.context,
+      ...source.constraints,
+      ...stories.map((s) => `${s.title}\n${s.description}\n${s.acceptance_criteria.join('\n')}`),
+    ].join('\n'),
+    exclusions: source.exclusions,
+  });
+  const crossCutting = findCrossCutting(source.constraints, stories);
 
   const plans = stories.map((s) =>
     generateTeamTasks(s, {
       max_task_cycle_days: input.max_task_cycle_days ?? 3,
       include_tests: includeTests,
       coverage_level: coverage,
+      product,
+      constraints: source.constraints,
+      cross_cutting: crossCutting.map((c) => c.kind.id),
       ...(input.prd_text ? { prd_context: input.prd_text } : {}),
       ...(input.rfc_text ? { rfc_context: input.rfc_text } : {}),
     }),
@@ -93,11 +118,35 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
     includeTests ? generateTestCases(s, { coverage_level: coverage }) : [],
   );
 
+  // Epic-wide work: one task each, under the first story that needs it, blocking the QA of every story it serves.
+  const storyTasks = plans.flatMap((p) => p.tasks);
+  const epicTasks = crossCutting.map((work) => {
+    const first = stories.find((s) => s.key === work.stories[0])!;
+    const task = crossCuttingTask(work, { team_factor: analyzeStory(first).complexity.team_factor });
+    if (includeTests)
+      task.test_cases = generateTestCases(
+        {
+          title: task.summary,
+          description: work.kind.scope.join('\n'),
+          acceptance_criteria: work.lines,
+          team: task.team,
+        },
+        { coverage_level: coverage },
+      );
+    return { work, task };
+  });
+  const withEpicWork = storyTasks.map((t) => {
+    const blockers = epicTasks
+      .filter((e) => blockedByCrossCutting(e.work, [t]).length > 0)
+      .map((e) => e.task.id);
+    return blockers.length > 0 ? { ...t, depends_on_tasks: [...t.depends_on_tasks, ...blockers] } : t;
+  });
+
   const merged = mergeDependencies(
-    plans.flatMap((p) => p.tasks),
+    [...withEpicWork, ...epicTasks.map((e) => e.task)],
     input.proposed_dependencies ?? [],
   );
-  let tasks = merged.tasks;
+  let tasks = reduceTransitiveLinks(merged.tasks);
 
   // De-duplicate across the epic; each kept case goes back to its owner (story or task).
   // Task cases come first so that they win over look-alike story-level cases.
@@ -165,7 +214,7 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
     stories: plannedStories,
     tasks,
     tasks_by_team: byTeam,
-    relationships: merged.relationships,
+    relationships: buildRelationships(tasks),
     dropped_dependencies: merged.dropped,
     dedupe: { before: all.length, after: deduped.kept.length, removed: deduped.removed.length },
     estimate_total_days: round(tasks.reduce((n, t) => n + t.estimate_days, 0)),

@@ -132,6 +132,8 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         'operational requirements|technical requirements|guardrails|policies|data retention|' +
         'locali[sz]ation|internationali[sz]ation|i18n|availability|scalability|reliability|observability|' +
         'requirements (?:that apply|for all|across)(?: .*)?|general requirements|global requirements|' +
+        'definition of done(?: for the (?:epic|release|project))?|(?:release|launch|exit) criteria|quality (?:bar|gates?)|' +
+        'data (?:handling|protection|privacy|governance|policy|policies)|' +
         '(?:business |global |general |ground |shared )?rules|standards|definition of ready|' +
         // A qualifier that says the section spans every story: "Rules (all stories)", "Applies to all".
         '.{0,40}\\((?:applies to |for )?(?:all|every) (?:stories|story|tickets)\\)|appl(?:y|ies) to (?:all|every) (?:stories|story)',
@@ -153,7 +155,8 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         'today|as[- ]is|personas?|target (?:users|audience|customers|personas)|who is this for|audience|' +
         'success (?:metrics|criteria|measures)|metrics|kpis?|measur(?:es|ing) success|hypothes[ie]s|' +
         'outcomes?|business case|value|customer (?:problems?|needs?|pain points?)|pain points?|' +
-        'about this (?:document|page|epic)|description|epic description|what (?:and|&) why',
+        'about this (?:document|page|epic)|description|epic description|what (?:and|&) why|' +
+        '(?:what )?success looks like|definition of success',
     ),
   },
   {
@@ -235,8 +238,12 @@ function plain(text: string): string {
 
 function toLines(text: string): { heading: { level: number; title: string } | null; line: Line | null }[] {
   const out: { heading: { level: number; title: string } | null; line: Line | null }[] = [];
+  let blankBefore = true;
   for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
-    if (!raw.trim() || TABLE_RULE.test(raw)) continue;
+    const blank = !raw.trim();
+    const afterBlank = blankBefore;
+    blankBefore = blank;
+    if (blank || TABLE_RULE.test(raw)) continue;
     const h = HEADING_MD.exec(raw) ?? HEADING_WIKI.exec(raw);
     if (h) {
       const level = h[1]!.startsWith('#') ? h[1]!.length : Number(h[1]);
@@ -244,6 +251,12 @@ function toLines(text: string): { heading: { level: number; title: string } | nu
       continue;
     }
     const b = BULLET.exec(raw);
+    // A paragraph or list item wrapped over several lines of a markdown file is one line.
+    const prev = out[out.length - 1]?.line;
+    if (!b && !afterBlank && prev && wrapsInto(prev, raw.trim())) {
+      prev.text = `${prev.text} ${plain(raw.trim())}`;
+      continue;
+    }
     const indent = ((b ? b[1] : raw.match(/^\s*/)?.[0]) ?? '').replace(/\t/g, '    ').length;
     // "- [ ] item" (a task list): the box is no part of the item.
     const body = b ? b[4]!.replace(/^\[[ xX]\]\s+/, '') : raw.trim();
@@ -269,6 +282,14 @@ function toLines(text: string): { heading: { level: number; title: string } | nu
     });
   }
   return out;
+}
+
+/** Whether `next` continues `prev` (a soft-wrapped line) rather than starting a line of its own. */
+function wrapsInto(prev: Line, next: string): boolean {
+  if (prev.bold || prev.cells || /[.!?:;]$/.test(prev.text) || /^\|/.test(next)) return false;
+  if (GWT_START.test(next) || REQ_ID.test(next) || USER_STORY.test(next) || /^[^:]{2,40}:\s/.test(next))
+    return false;
+  return /^[a-z(]/.test(next) || prev.text.length >= 60;
 }
 
 function parseSections(text: string): Section {
@@ -438,7 +459,9 @@ function pushCriterion(d: Draft, text: string, gwtOpen: boolean): boolean {
   }
   const word = clause[0].replace(/[:,]/g, '').trim().toLowerCase();
   const rest = text.slice(clause[0].length).trim();
-  if (word === 'given' || !gwtOpen || d.criteria.length === 0) {
+  // A "When" after a finished scenario ("..., then ...") starts the next one.
+  const finished = /,? then\b/i.test(d.criteria[d.criteria.length - 1] ?? '');
+  if (word === 'given' || !gwtOpen || d.criteria.length === 0 || (word === 'when' && finished)) {
     d.criteria.push(`${capitalize(word)} ${rest}`);
   } else {
     d.criteria[d.criteria.length - 1] =

@@ -38,7 +38,7 @@ describe('planning schemas', () => {
     };
     expect(Relationship.parse(rel)).toEqual(rel);
     expect(Relationship.safeParse({ ...rel, type: 'Relates' }).success).toBe(false);
-    expect(Relationship.safeParse({ ...rel, blocking_team: 'design' }).success).toBe(false);
+    expect(Relationship.safeParse({ ...rel, blocking_team: 'marketing' }).success).toBe(false);
   });
 
   it('requires covers_criterion to be present (null for technical cases)', () => {

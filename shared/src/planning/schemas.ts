@@ -4,8 +4,19 @@
  */
 import { z } from 'zod';
 
-export const Team = z.enum(['backend', 'frontend', 'qa', 'infrastructure', 'data']);
+export const Team = z.enum(['backend', 'frontend', 'mobile', 'design', 'qa', 'infrastructure', 'data']);
 export type Team = z.infer<typeof Team>;
+
+/** Teams in the order plans list them: foundations first, QA last. */
+export const TEAM_ORDER: readonly Team[] = [
+  'design',
+  'infrastructure',
+  'backend',
+  'data',
+  'frontend',
+  'mobile',
+  'qa',
+];
 
 export const TestType = z.enum(['unit', 'integration', 'acceptance', 'e2e', 'performance', 'security', 'ui']);
 export type TestType = z.infer<typeof TestType>;
@@ -69,6 +80,8 @@ export const TeamTask = z.object({
   covers_criteria: z.array(z.string().min(1).max(4000)).max(100).optional(),
   story_key: z.string().min(1).max(64).optional(),
   part: TaskPart.optional(),
+  /** Epic-wide work (an audit trail, a security review): the stories it serves, besides its own. */
+  serves_stories: z.array(z.string().min(1).max(64)).max(200).optional(),
 });
 export type TeamTask = z.infer<typeof TeamTask>;
 

@@ -1,0 +1,110 @@
+/**
+ * Epic-wide work that an epic's non-functional requirements ask for (an audit trail, a security review, a
+ * load test, a localisation pass): planned once per epic, under the first story that needs it, and
+ * linked to every story it serves, instead of being repeated in each story.
+ */
+import type { Story, Team, TeamTask } from './schemas.js';
+import { capitalize, roundHalfDay, splitSentences, truncate } from './text.js';
+import { CROSS_CUTTING, type CrossCuttingId, type CrossCuttingKind } from './work-rules.js';
+
+export interface CrossCuttingWork {
+  kind: CrossCuttingKind;
+  /** The requirement lines (or story criteria) that ask for it. */
+  lines: string[];
+  /** Keys of the stories it serves, in plan order. */
+  stories: string[];
+}
+
+const storyText = (s: Story) => [s.title, s.description, ...s.acceptance_criteria].join('\n');
+
+/**
+ * The epic-wide work of an epic: one item per kind that a requirement line names (a line counts for the
+ * first kind it matches), plus the kinds whose criteria appear in two or more stories (an audit entry
+ * in every story is one audit trail).
+ */
+export function findCrossCutting(
+  constraints: readonly string[],
+  stories: readonly Story[],
+): CrossCuttingWork[] {
+  const lines = new Map<CrossCuttingId, string[]>();
+  for (const line of constraints) {
+    const kind = CROSS_CUTTING.find((k) => k.trigger.test(line));
+    if (kind) lines.set(kind.id, [...(lines.get(kind.id) ?? []), line]);
+  }
+  for (const kind of CROSS_CUTTING) {
+    if (lines.has(kind.id) || !kind.covers_criterion) continue;
+    const asking = stories.filter((s) => s.acceptance_criteria.some((c) => kind.covers_criterion!.test(c)));
+    if (asking.length >= 2)
+      lines.set(
+        kind.id,
+        asking.map((s) => s.acceptance_criteria.find((c) => kind.covers_criterion!.test(c))!),
+      );
+  }
+  const out: CrossCuttingWork[] = [];
+  for (const kind of CROSS_CUTTING) {
+    const found = lines.get(kind.id);
+    if (!found) continue;
+    const keys = stories.map((s) => s.key!).filter(Boolean);
+    const needing = stories.filter(
+      (s) =>
+        kind.story_cue.test(storyText(s)) ||
+        (kind.covers_criterion && s.acceptance_criteria.some((c) => kind.covers_criterion!.test(c))),
+    );
+    out.push({ kind, lines: found, stories: needing.length > 0 ? needing.map((s) => s.key!) : keys });
+  }
+  return out;
+}
+
+/** The sentence of a requirement line that names the work ("... checked once in the data-contract review"). */
+function clause(kind: CrossCuttingKind, line: string): string {
+  const body = line.replace(/^[^:]{2,40}:\s+/, '');
+  const sentence = splitSentences(body).find((s) => kind.trigger.test(s)) ?? body;
+  return sentence.replace(/[.;]+$/, '');
+}
+
+/** The task of one item of epic-wide work, under its first story, blocking the QA of every story it serves. */
+export function crossCuttingTask(
+  work: CrossCuttingWork,
+  opts: { team_factor?: Partial<Record<Team, number>> } = {},
+): TeamTask {
+  const first = work.stories[0]!;
+  const clauses = [...new Set(work.lines.map((l) => clause(work.kind, l)))];
+  const summary = truncate(
+    `${work.kind.label}: ${clauses.map((c, i) => (i === 0 ? c : c.replace(/^[A-Z]/, (x) => x.toLowerCase()))).join('; ')}`,
+    250,
+  );
+  const description = [
+    `Epic-wide work, planned once for the ${work.stories.length} stories that need it: ${work.stories.join(', ')}.`,
+    '',
+    '**Requirement**',
+    ...work.lines.map((l) => `- ${l}`),
+    '',
+    '**Scope**',
+    ...work.kind.scope.map((s) => `- ${s}`),
+    '',
+    '**Done when**',
+    ...work.kind.done_when.map((s) => `- ${s}`),
+  ].join('\n');
+  return {
+    id: `${first}-${work.kind.team}-${work.kind.id.replace(/_/g, '-')}`,
+    summary: capitalize(summary),
+    description,
+    team: work.kind.team,
+    estimate_days: roundHalfDay(work.kind.days * (opts.team_factor?.[work.kind.team] ?? 1)),
+    depends_on_tasks: [],
+    blocked_by_teams: [],
+    test_cases: [],
+    covers_criteria: work.lines.filter(
+      (l) => !work.kind.trigger.test(l) || work.kind.covers_criterion?.test(l),
+    ),
+    story_key: first,
+    serves_stories: work.stories,
+  };
+}
+
+/** The QA tasks an item of epic-wide work blocks: its stories' verification waits for it. */
+export function blockedByCrossCutting(work: CrossCuttingWork, tasks: readonly TeamTask[]): TeamTask[] {
+  return tasks.filter(
+    (t) => t.team === 'qa' && !t.serves_stories && t.story_key && work.stories.includes(t.story_key),
+  );
+}

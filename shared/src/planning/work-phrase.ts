@@ -1,0 +1,204 @@
+/**
+ * What a criterion asks a team to do, as the imperative a task summary uses:
+ *   "Expired cards are hidden"                        -> "Hide expired cards"
+ *   "Points of a refunded order are removed"          -> "Remove points of a refunded order"
+ *   "A balance never goes below zero"                 -> "Prevent a balance from going below zero"
+ *   "The CSV reconciles with the order totals"        -> "Reconcile the CSV with the order totals"
+ *   "Shoppers receive an e-mail with the summary"     -> "Send shoppers an e-mail with the summary"
+ *   "Only finance managers can create invoices"       -> "Restrict creating invoices to finance managers"
+ *   "Given a paid order, when it is captured, then points are added to the ledger"
+ *                                                     -> "Add points to the ledger when it is captured"
+ * The story's words stay as written; only the verb moves to the front.
+ */
+import { capitalize, contentTokens, pluralize } from './text.js';
+import { baseOfPast, baseOfThird, gerund, INTRANSITIVE, isBaseVerb } from './verb-forms.js';
+
+/** People a story talks about: subjects that act ("the shopper can ...") rather than things acted on. */
+export const PEOPLE = new Set(
+  (
+    'user users customer customers shopper shoppers buyer buyers seller sellers member members admin admins ' +
+    'administrator administrators manager managers agent agents operator operators dispatcher dispatchers driver drivers ' +
+    'patient patients doctor doctors clinician clinicians nurse nurses scheduler schedulers staff employee employees ' +
+    'teacher teachers student students parent parents guest guests visitor visitors owner owners developer developers ' +
+    'partner partners merchant merchants technician technicians accountant accountants auditor auditors analyst analysts ' +
+    'reviewer reviewers approver approvers editor editors author authors subscriber subscribers player players ' +
+    'traveller travellers traveler travelers caller callers requester requesters coordinator coordinators clerk clerks ' +
+    'cashier cashiers they we you someone anyone everyone people person team teams client clients consumer consumers ' +
+    'integrator integrators tenant tenants provider providers caregiver caregivers proxy proxies planner planners'
+  ).split(' '),
+);
+
+const DETERMINER =
+  /^(?:a|an|the|each|every|any|all|no|its|their|our|his|her|this|that|these|those|some|only)$/i;
+const MODAL_PASSIVE =
+  /^(.{2,90}?)\s+(?:is|are|gets|get|will be|must be|should be|shall be|can be|may be|is always|are always|is automatically|are automatically|is then|are then|has been|have been)\s+(?:(?:also|only|immediately|automatically|always|then|still|correctly|clearly|securely)\s+)?([a-z][a-z-]*(?:ed|en)|shown|sent|kept|paid|held|made|told|found|built|set|put|cut|read|run|sold|spent|lost|left|done)\b(.*)$/i;
+const NEGATED_PASSIVE =
+  /^(.{2,90}?)\s+(?:is not|are not|isn't|aren't|is never|are never|cannot be|can't be|can not be|must not be|mustn't be|should not be|shall not be|will not be|won't be|may not be|never gets|never get)\s+([a-z][a-z-]*(?:ed|en)|shown|sent|kept|paid|held|made|told|found|built|set|put|cut|read|run|sold|spent|lost|left|done)\b(.*)$/i;
+const NEGATED_ACTIVE =
+  /^(.{2,90}?)\s+(?:never|does not|do not|doesn't|don't|must not|mustn't|cannot|can't|can not|should not|shall not|will not|won't|may not)\s+([a-z][a-z-]*)\b(.*)$/i;
+const SYSTEM_SUBJECT =
+  /^(?:the\s+)?(?:system|app|application|platform|service|server|api|backend|product|site|portal|page|job|tool|we)\s+(?:must|should|shall|will|needs? to|has to|can)\s+(?:be able to\s+)?/i;
+const ONLY = /^only\s+(.{2,60}?)\s+(?:can|may|are allowed to|is allowed to|are able to)\s+([a-z]+)\b(.*)$/i;
+
+/** "The invoice" -> "the invoice", "A saved card" -> "a saved card"; "PDF", "iOS" and names stay. */
+const lowerFirst = (s: string) => {
+  const first = s.split(/\s+/)[0] ?? '';
+  if (DETERMINER.test(first) || /^[A-Z][a-z]+$/.test(first)) return s[0]!.toLowerCase() + s.slice(1);
+  return s;
+};
+const clean = (s: string) =>
+  s
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s,;:-]+|[\s,;:.]+$/g, '')
+    .trim();
+
+function isPerson(subject: string, actors: readonly string[]): boolean {
+  const words = subject
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => !DETERMINER.test(w));
+  const head = words[words.length - 1] ?? '';
+  return (
+    PEOPLE.has(head) || actors.some((a) => a.toLowerCase() === words.join(' ') || a.toLowerCase() === head)
+  );
+}
+
+/** A verb in its base form or a modal: what can follow a subject. */
+function isVerbLike(word: string): boolean {
+  const w = word.toLowerCase();
+  return (
+    (isBaseVerb(w) && !w.endsWith('s')) ||
+    /^(?:can|may|must|should|will|shall|is|are|never|cannot|does|do)$/.test(w)
+  );
+}
+
+/** A subject ("the invoice list", "expired cards"): short, no verb inside, no clause marker. */
+function nounPhrase(s: string): boolean {
+  const words = s.split(/\s+/);
+  return words.length <= 9 && !/\b(?:when|if|then|that|which|who)\b/i.test(s);
+}
+
+/** "Given X, when Y, then Z" / "When Y, then Z" / "If Y, Z" -> { trigger: Y, outcome: Z }. */
+function splitScenario(text: string): { trigger: string | null; outcome: string } {
+  const m =
+    /^(?:given\s+.+?,\s*)?(?:when|if|once|after)\s+(.+),\s*then\s+(.+)$/i.exec(text) ??
+    /^(?:given\s+.+?,\s*)?(?:when|if|once|after)\s+(.+?),\s*(?:then\s+)?(.+)$/i.exec(text) ??
+    /^given\s+(.+?),\s*then\s+(.+)$/i.exec(text);
+  if (m) return { trigger: clean(m[1]!), outcome: clean(m[2]!) };
+  const then = /^(.+?)\s*;\s*then\s+(.+)$/i.exec(text);
+  if (then) return { trigger: null, outcome: clean(then[2]!) };
+  return { trigger: null, outcome: text };
+}
+
+/** The imperative of one statement, or null when its shape is not recognised. */
+function imperative(s: string, actors: readonly string[]): string | null {
+  const sys = SYSTEM_SUBJECT.exec(s);
+  if (sys) {
+    const rest = s.slice(sys[0].length);
+    const first = rest.split(/\s+/)[0] ?? '';
+    if (isBaseVerb(first)) return rest;
+  }
+  const only = ONLY.exec(s);
+  if (only && isBaseVerb(only[2]!)) return `Restrict ${gerund(only[2]!)}${only[3]} to ${clean(only[1]!)}`;
+  const neg = NEGATED_PASSIVE.exec(s);
+  if (neg && nounPhrase(neg[1]!))
+    return `Prevent ${lowerFirst(clean(neg[1]!))} from being ${neg[2]!.toLowerCase()}${neg[3]}`;
+  const negActive = NEGATED_ACTIVE.exec(s);
+  // "never goes" as well as "must not go".
+  const negVerb = negActive
+    ? isBaseVerb(negActive[2]!)
+      ? negActive[2]!.toLowerCase()
+      : baseOfThird(negActive[2]!)
+    : null;
+  if (negActive && negVerb && negVerb !== 'be' && nounPhrase(negActive[1]!)) {
+    const who = isPerson(negActive[1]!, actors) ? 'Stop' : 'Prevent';
+    return `${who} ${lowerFirst(clean(negActive[1]!))} from ${gerund(negVerb)}${negActive[3]}`;
+  }
+  const passive = MODAL_PASSIVE.exec(s);
+  if (passive && nounPhrase(passive[1]!)) {
+    const base = baseOfPast(passive[2]!);
+    if (base && base !== 'be') {
+      const subject = lowerFirst(clean(passive[1]!));
+      // "A saved card can be removed" by the story's person: let them do it.
+      if (/\s(?:can|may) be\s/i.test(s) && actors.length > 0 && !/\s(?:by|via|through)\s/i.test(passive[3]!))
+        return `Let ${pluralize(actors[0]!)} ${base} ${subject}${passive[3]}`;
+      return `${capitalize(base)} ${subject}${passive[3]}`;
+    }
+  }
+  const words = s.split(/\s+/);
+  const first = words[0]!.toLowerCase();
+  // Already an imperative ("Show totals ..."), or a verb without its subject ("Scales to 24 months").
+  if (isBaseVerb(first) && !DETERMINER.test(first) && !/^(?:of|for)$/i.test(words[1] ?? '')) return s;
+  const third = baseOfThird(first);
+  // "Has a legend", "Scales to 24 months"; not "Totals update ..." (a plural subject and its verb).
+  if (third && words.length > 1 && !isVerbLike(words[1]!))
+    return `${capitalize(third === 'have' ? 'add' : third)} ${words.slice(1).join(' ')}`;
+  const past = /ed$|^(?:shown|sent|kept|paid|hidden|written)$/.test(first) ? baseOfPast(first) : null;
+  if (past && words.length > 1) return `${capitalize(past)} ${words.slice(1).join(' ')}`;
+  // Subject + verb: "<person> can <verb> ..." / "<person> <verb>s ..." / "<thing> <verb>s ...".
+  for (let i = 1; i < Math.min(words.length - 1, 9); i++) {
+    const subject = words.slice(0, i).join(' ');
+    if (!nounPhrase(subject)) break;
+    const w = words[i]!.toLowerCase();
+    const rest = words.slice(i + 1).join(' ');
+    if (/^(?:can|may|must|should|will|shall)$/.test(w)) {
+      const next = words[i + 1]?.toLowerCase() ?? '';
+      const after = words.slice(i + 2).join(' ');
+      const verb = next === 'be' ? null : /^(?:able)$/.test(next) ? null : next;
+      if (verb && isBaseVerb(verb)) {
+        if (isPerson(subject, actors)) return `Let ${lowerFirst(subject)} ${verb} ${after}`;
+        return INTRANSITIVE.has(verb) ? null : `${capitalize(verb)} ${lowerFirst(subject)} ${after}`;
+      }
+      return null;
+    }
+    const base = baseOfThird(w) ?? (isBaseVerb(w) && /s$/.test(subject) ? w : null);
+    if (!base || base === 'be') continue;
+    // "Axis labels remain readable", "status change writes ...": a verb follows, so this is the subject.
+    const next = words[i + 1] ?? '';
+    if (isVerbLike(next) || (baseOfThird(next) !== null && /s$/.test(next) && !/^(?:is|as|has)$/i.test(next)))
+      continue;
+    const it = lowerFirst(subject);
+    const person = isPerson(subject, actors);
+    if (!person && ['have', 'contain', 'include', 'carry'].includes(base)) return `Include ${rest} in ${it}`;
+    if (!person && ['show', 'display', 'list'].includes(base)) return `Show ${rest} in ${it}`;
+    if (['become', 'turn'].includes(base)) return `Set ${it} to ${rest}`;
+    if (base === 'change' && /^to\s/.test(rest)) return `Set ${it} ${rest}`;
+    if (['stay', 'remain'].includes(base)) return `Keep ${it} ${rest}`;
+    if (person) {
+      if (base === 'see' || base === 'view') return `Show ${lowerFirst(subject)} ${rest}`;
+      if (base === 'receive' || base === 'get') return `Send ${lowerFirst(subject)} ${rest}`;
+      return `Let ${lowerFirst(subject)} ${base} ${rest}`;
+    }
+    if (INTRANSITIVE.has(base) || base === 'have') return null;
+    // "Every change writes an audit entry": the subject is when, the object what.
+    if (/^(?:a|an|the|one|exactly|every|each|no|\d+)\b/i.test(rest))
+      return `${capitalize(base)} ${rest} for ${it}`;
+    return `${capitalize(base)} ${it} ${rest}`;
+  }
+  return null;
+}
+
+/**
+ * The work a criterion asks for, as an imperative phrase from the criterion's own words. Statements whose
+ * shape is not recognised are kept whole after "Ensure" (noun phrases after "Support"), never reworded.
+ */
+export function workPhrase(criterion: string, actors: readonly string[] = []): string {
+  const text = clean(criterion.replace(/^[-*•]\s*/, '').replace(/^(?:ac\d*|criterion \d+)\s*[:.)-]\s*/i, ''));
+  const { trigger, outcome } = splitScenario(text);
+  const main = imperative(outcome, actors);
+  // "When they update the address, then the address is updated" says it once.
+  const restated =
+    trigger !== null && main !== null && contentTokens(trigger).every((t) => contentTokens(main).includes(t));
+  const when =
+    trigger && !restated && trigger.split(/\s+/).length <= 12 ? ` when ${lowerFirst(trigger)}` : '';
+  if (main) return clean(`${capitalize(clean(main))}${when}`);
+  const hasVerb = /\b(?:is|are|was|were|be|been|can|must|should|will|shall|has|have|does|do|[a-z]+s)\b/i.test(
+    outcome,
+  );
+  if (!hasVerb || outcome.split(/\s+/).length <= 3) return clean(`Support ${lowerFirst(outcome)}${when}`);
+  // "Amount must be positive" reads as the rule it is: "Ensure amount is positive".
+  const stated = outcome
+    .replace(/\b(?:must|should|shall|will) be\b/gi, 'is')
+    .replace(/\b(?:must|should|shall) not be\b/gi, 'is not');
+  return clean(`Ensure ${lowerFirst(stated)}${when}`);
+}
