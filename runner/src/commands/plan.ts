@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { CoverageLevel, type EpicPlan, planDocument, type Team } from '@augment/shared';
+import { CoverageLevel, type EpicPlan, planDocument, TEAM_ORDER } from '@augment/shared';
 import type { Command } from 'commander';
 
 /** Why a file could not be planned; printed as `error: <message>` and exit code 1. */
 class CliError extends Error {}
-
-const TEAM_ORDER: Team[] = ['infrastructure', 'backend', 'data', 'frontend', 'qa'];
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 

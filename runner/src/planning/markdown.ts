@@ -6,14 +6,12 @@
 import {
   parseTicketDescription,
   type Story,
-  type Team,
+  Team,
   type TeamTask,
   type TestCase,
   TestPriority,
   TestType,
 } from '@augment/shared';
-
-const TEAMS: readonly Team[] = ['backend', 'frontend', 'qa', 'infrastructure', 'data'];
 
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
@@ -113,7 +111,7 @@ export function parseTaskMarkdown(text: string): ParsedTask {
     }
     if (section === 'planning') {
       const team = /^-\s*team:\s*(\w+)/i.exec(line);
-      if (team && TEAMS.includes(team[1]!.toLowerCase() as Team)) out.team = team[1]!.toLowerCase() as Team;
+      if (team && Team.safeParse(team[1]!.toLowerCase()).success) out.team = team[1]!.toLowerCase() as Team;
       const est = /^-\s*estimate:\s*([\d.]+)/i.exec(line);
       if (est) out.estimate_days = Number(est[1]);
     } else if (section.startsWith('acceptance criteria')) {

@@ -5,7 +5,7 @@
 import type { ComplexityLevel, ComplexitySignal, StoryLike } from './analyze-story.js';
 import { analyzeStory } from './analyze-story.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
-import type { Team, TeamTask } from './schemas.js';
+import { TEAM_ORDER, type Team, type TeamTask } from './schemas.js';
 
 export interface TeamEstimate {
   team: Team;
@@ -29,8 +29,6 @@ export interface TicketEstimate {
   /** Human-readable reasons, one per complexity signal (or one saying none was found). */
   reasons: string[];
 }
-
-const TEAM_ORDER: Team[] = ['infrastructure', 'backend', 'data', 'frontend', 'qa'];
 
 /**
  * Estimates a ticket per team. Equal to summing the tasks `generateTeamTasks` would produce for it

@@ -20,6 +20,7 @@ import {
   AREA_CUES,
   CROSS_CUTTING,
   type CrossCuttingId,
+  DESIGN_LOOK_CUE,
   ESTIMATES,
   TASK_SHAPE,
   VISUAL_ONLY_CUE,
@@ -254,6 +255,10 @@ function draftWork(
     !/\b(?:api|endpoint|webhook)\b/i.test(storyText)
   )
     areas.add('ui');
+  // A change to how screens look needs design, in the title or in most of its criteria.
+  const looks = own.filter((c) => DESIGN_LOOK_CUE.test(c)).length;
+  if (uiAllowed && (DESIGN_LOOK_CUE.test(story.title) || (own.length > 0 && looks * 2 >= own.length)))
+    areas.add('design');
   if (areas.has('design') && !areas.has('ui')) areas.delete('design');
   // A purely visual change (contrast, focus, motion) needs no server work.
   const visual =

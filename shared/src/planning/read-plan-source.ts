@@ -432,8 +432,10 @@ function draftFromTitle(raw: string, origin: Draft['origin'], section: string): 
 }
 
 function shortWant(want: string): string {
-  const cut = want.split(/\s+(?:with|by|via|using|in order to|so that|so)\s+/i)[0]!;
-  const text = cut.split(/\s+/).length >= 3 ? cut : want;
+  // An aside in dashes or brackets is detail, not title: "complete a job offline — checklist, photos —".
+  const main = want.split(/\s+[—–]\s+|\s+-\s+|\s*\(/)[0]!.trim();
+  const cut = main.split(/\s+(?:with|by|via|using|in order to|so that|so)\s+/i)[0]!;
+  const text = cut.split(/\s+/).length >= 3 ? cut : main;
   return capitalize(truncate(text.replace(/[.;,]+$/, ''), 100));
 }
 

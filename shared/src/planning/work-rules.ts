@@ -22,6 +22,12 @@ export const AREA_CUES: readonly AreaCue[] = [
     cue: /\b(?:shows?|shown|displays?|displayed|visible|hidden|hides?|sees?|page|screen|view|form|button|tab|menu|modal|dialog|banner|toast|click\w*|tap\w*|swipe\w*|scroll\w*|tooltip|icon|colou?rs?|contrast|font|layout|responsive|focus\w*|keyboard|screen ?readers?|voiceover|talkback|nvda|aria|alt text|reduced? motion|animation|touch targets?|dynamic type|empty state|spinner|preselected|highlighted|picker|dropdown|sidebar|dashboard|chart|graph|legend|axis|labels?|placeholder|link in the|inbox|widget|console|wizard|checkbox|toggle|badge|card view|drawer|calendar|timeline view|board)\b/i,
   },
   {
+    // What happens on the user's own device is the app's work, even when it is "saved".
+    area: 'ui',
+    weight: 3,
+    cue: /\b(?:on the (?:phone|device|tablet)|phones?|devices?|offline|in the app|the app (?:is|was)|app (?:is )?(?:killed|restarted|closed)|background|foreground|keychain|keystore|locally|local store|tapping|taps?)\b/i,
+  },
+  {
     area: 'server',
     weight: 2,
     cue: /\b(?:stored?|saved?|persist\w*|recorded|database|ledger|api|endpoints?|returns?|responds?|status code|requests?|responses?|payload|webhooks?|idempoten\w*|rate[- ]limit\w*|retr(?:y|ies|ied)|queue\w*|calculat\w*|rounded|rounding|balance|validat\w*|rejected|refused|sent|sends?|e-?mails?|sms|notif\w*|encrypt\w*|tokens?|scopes?|permissions?|roles?|expire[sd]?|expiry|import\w*|export\w*|csv|pdf|file|sync\w*|integrat\w*|signature|hmac|ttl|reconcil\w*|minor units|cents|decimals?|currenc\w*|http|4\d\d|5\d\d|json|keys?|duplicate|twice|deliver\w*|ssrf|writes?|written|recalculat\w*|only \w+(?: \w+)? (?:can|may))\b/i,
@@ -62,7 +68,11 @@ export const APP_STORY_CUE = /\b(?:app|phone|mobile|device|push|offline|tap\w*|s
 
 /** Work that no-UI stories never need: what reads as a purely visual change skips the server. */
 export const VISUAL_ONLY_CUE =
-  /\b(?:contrast|font|colou?rs?|focus (?:ring|indicator|order)|reduced? motion|animation|touch targets?|dynamic type|screen ?readers?|voiceover|talkback|nvda|aria|alt text|layout|spacing|zoom|readable)\b/i;
+  /\b(?:contrast|font|colou?rs?|focus\w*|reduced? motion|animation|touch targets?|dynamic type|screen ?readers?|voiceover|talkback|nvda|aria|alt text|layout|spacing|zoom|readable|buttons?|dropdown|bigger|larger|smaller|icons?|labels?|headings?|landmarks?|announced|\d+\s*(?:dp|pt|px|em|rem)|\d+(?:\.\d+)?:1)\b/i;
+
+/** A change to how the product looks (not how it reads aloud or behaves): design work. */
+export const DESIGN_LOOK_CUE =
+  /\b(?:contrast|colou?rs?|focus (?:ring|indicator|style)|visible focus|bigger|larger|spacing|touch targets?|icons?|layout|typography|font sizes?|visual\w*|look and feel|\d+(?:\.\d+)?:1)\b/i;
 
 export type CrossCuttingId =
   | 'audit'
