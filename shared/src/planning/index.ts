@@ -16,4 +16,5 @@ export * from './html-to-text.js';
 export * from './plan-epic.js';
 export * from './schemas.js';
 export * from './score-readiness.js';
+export * from './ticket-sections.js';
 export * from './validate-epic-plan.js';
