@@ -1,32 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import {
-  CoverageLevel,
-  type EpicPlan,
-  htmlToPlanText,
-  looksLikeHtml,
-  planEpic,
-  type Team,
-} from '@augment/shared';
+import { CoverageLevel, type EpicPlan, planDocument, type Team } from '@augment/shared';
 import type { Command } from 'commander';
 
 /** Why a file could not be planned; printed as `error: <message>` and exit code 1. */
 class CliError extends Error {}
 
 const TEAM_ORDER: Team[] = ['infrastructure', 'backend', 'data', 'frontend', 'qa'];
-
-/** The epic's title: the document's first heading, else the file name. */
-function titleOf(text: string, file: string): string {
-  const plain = looksLikeHtml(text) ? htmlToPlanText(text) : text;
-  const heading = /^\s*#{1,2}\s+(.+?)\s*#*\s*$/m.exec(plain)?.[1];
-  const title = (
-    heading ??
-    basename(file)
-      .replace(/\.[^.]+$/, '')
-      .replace(/[-_]+/g, ' ')
-  ).trim();
-  return title.replace(/\s+(?:PRD|RFC|epic)$/i, '') || 'Epic';
-}
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
@@ -128,10 +107,9 @@ export function registerPlanCommands(program: Command) {
           const maxDays = Number(opts.maxTaskDays);
           if (!(maxDays > 0 && maxDays <= 30))
             throw new CliError('--max-task-days must be a number of days, 0 to 30');
-          const plan = planEpic({
-            summary: titleOf(text, file),
-            // The file is the source of the stories, not extra context for their tests.
-            description: text,
+          const plan = planDocument({
+            text,
+            file_name: file,
             coverage_level: coverage.data,
             max_task_cycle_days: maxDays,
             ...(opts.epicKey ? { epic_key: opts.epicKey } : {}),

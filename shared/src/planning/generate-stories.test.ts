@@ -114,3 +114,67 @@ describe('generateStoriesForEpic', () => {
     expect(one[0]!.acceptance_criteria.length).toBeGreaterThan(0);
   });
 });
+
+describe('generateStoriesForEpic reads the page as its author wrote it', () => {
+  const page = [
+    '<h1>Loyalty points</h1>',
+    '<h2>Goals</h2><ul><li><p>Raise repeat purchases by 10%</p></li></ul>',
+    '<h2>Story List</h2><table><tbody>',
+    '<tr><th><p>Title</p></th><th><p>Description</p></th><th><p>Acceptance Criteria</p></th></tr>',
+    ...['Earn points', 'Redeem points', 'Refund points', 'Points expiry', 'Ledger export'].map(
+      (t, i) =>
+        `<tr><td><p>${t}</p></td><td><p>Story ${i + 1} of the loyalty epic.</p></td><td><p>Given: a customer with 10 points</p><p>When: ${t.toLowerCase()} runs</p><p>Then: the ledger shows it</p></td></tr>`,
+    ),
+    '</tbody></table>',
+    '<h2>Questions</h2><table><tbody><tr><th><p>Question</p></th><th><p>Outcome</p></th></tr>',
+    '<tr><td><p>Delivered twice?</p></td><td><p>Only one delivery counts</p><p>A full refund takes every point back</p></td></tr></tbody></table>',
+    '<h2>Not Doing</h2><ul><li><p>Tiered membership</p></li></ul>',
+  ].join('');
+
+  it('plans every row of the story table, in order, with the row criteria, and no other section', () => {
+    const stories = generateStoriesForEpic({ epic_summary: 'Loyalty', prd_text: page });
+    expect(stories.map((s) => s.title)).toEqual([
+      'Earn points',
+      'Redeem points',
+      'Refund points',
+      'Points expiry',
+      'Ledger export',
+    ]);
+    expect(stories[0]!.acceptance_criteria).toEqual([
+      'Given a customer with 10 points, when earn points runs, then the ledger shows it',
+    ]);
+  });
+
+  it('reads the story table of a page given as the epic itself (augment plan FILE)', () => {
+    const stories = generateStoriesForEpic({ epic_summary: 'Loyalty', epic_description: page });
+    expect(stories).toHaveLength(5);
+    expect(stories.map((s) => s.title).join('|')).not.toMatch(/Questions|Story List|Tiered|Goals|Raise/);
+  });
+
+  it('keeps the boundaries between the paragraphs of a table cell', () => {
+    expect(htmlToPlanText(page)).toContain('Only one delivery counts; A full refund takes every point back');
+  });
+
+  it('reads bullets under a story heading as its criteria whatever their verb, and keeps "4.5:1" whole', () => {
+    const stories = generateStoriesForEpic({
+      epic_summary: 'Reports',
+      epic_description: [
+        '## Revenue chart',
+        '- Has a legend for every series',
+        '- Axis labels remain readable at 320 px',
+        '- Scales to 24 months of data',
+        '## Contrast of at least 4.5:1 on every chart',
+        '- Checked in light and dark themes',
+      ].join('\n'),
+    });
+    expect(stories.map((s) => s.title)).toEqual([
+      'Revenue chart',
+      'Contrast of at least 4.5:1 on every chart',
+    ]);
+    expect(stories[0]!.acceptance_criteria).toEqual([
+      'Has a legend for every series',
+      'Axis labels remain readable at 320 px',
+      'Scales to 24 months of data',
+    ]);
+  });
+});

@@ -10,6 +10,7 @@ import {
   elementsInOrder,
   inlineText,
   isAncestor,
+  isBoldOnly,
   isElement,
   macroBody,
   macroName,
@@ -101,28 +102,6 @@ function headingAnchorMatches(heading: XElement): boolean {
     }
   }
   return false;
-}
-
-/** True when every non-blank text under el sits inside `strong`/`b` (a bold-only paragraph or cell). */
-export function isBoldOnly(el: XElement): boolean {
-  let sawText = false;
-  let allBold = true;
-  walk(el, {
-    enter(node: XNode) {
-      if (node.type === 'text') {
-        if ((node as XData).data.replace(/&nbsp;|&#160;/g, ' ').trim() === '') return false;
-        sawText = true;
-        let bold = false;
-        for (let p = node.parent; p && p !== el.parent; p = p.parent) {
-          if (isElement(p) && (tagName(p) === 'strong' || tagName(p) === 'b')) bold = true;
-        }
-        if (!bold) allBold = false;
-        return false;
-      }
-      return true;
-    },
-  });
-  return sawText && allBold;
 }
 
 const HEADING_TAGS = /^h([1-6])$/;

@@ -144,6 +144,12 @@ export interface TextLine {
   text: string;
   /** Set for list items (`li`, Confluence tasks); depth 0 is the outermost list. */
   list: { ordered: boolean; depth: number } | null;
+  /** Set for headings (`h1`-`h6`): the level. */
+  heading?: number;
+  /** A paragraph whose every word is bold: pages use it as a label or a heading of their own. */
+  bold?: boolean;
+  /** A table row, its cells separated by " | " (a cell's own lines by "; "). */
+  row?: boolean;
 }
 
 // Zero-width joiners stay: they hold composed emoji together.
@@ -222,6 +228,7 @@ class LineBuilder {
   readonly lines: TextLine[] = [];
   private buffer = '';
   private list: TextLine['list'] = null;
+  private mark: Pick<TextLine, 'heading' | 'bold' | 'row'> | null = null;
 
   append(text: string): void {
     this.buffer += text;
@@ -233,13 +240,22 @@ class LineBuilder {
     this.buffer = '';
     // A list item's first paragraph is the item: keep the list mark until some text is emitted.
     if (!text) return;
-    this.lines.push({ text, list: this.list });
+    this.lines.push(this.mark ? { text, list: this.list, ...this.mark } : { text, list: this.list });
     this.list = null;
+    this.mark = null;
   }
 
   startItem(list: NonNullable<TextLine['list']>): void {
     this.lineBreak();
     this.list = list;
+  }
+
+  /** The next line is a heading or a bold-only paragraph (kept on a list item's first line too). */
+  startMarked(mark: Pick<TextLine, 'heading' | 'bold' | 'row'>): void {
+    const list = this.list;
+    this.lineBreak();
+    this.list = list;
+    this.mark = mark;
   }
 
   /** Pre-formatted text (code blocks): every source line is a line. */
@@ -367,7 +383,8 @@ function renderNode(node: XNode, root: XNode, out: LineBuilder, lists: boolean[]
   if (name === 'table' && node !== root) {
     out.lineBreak();
     for (const cells of tableRows(node)) {
-      out.append(cells.map(inlineText).join(' | '));
+      out.startMarked({ row: true });
+      out.append(cells.map(cellText).join(' | '));
       out.lineBreak();
     }
     return;
@@ -384,10 +401,37 @@ function renderNode(node: XNode, root: XNode, out: LineBuilder, lists: boolean[]
     }
     return;
   }
+  const heading = HEADING.exec(name);
   const block = BLOCKS.has(name);
-  if (block) out.lineBreak();
+  if (heading) out.startMarked({ heading: Number(heading[1]) });
+  else if (name === 'p' && node !== root && isBoldOnly(node)) out.startMarked({ bold: true });
+  else if (block) out.lineBreak();
   renderChildren(node, root, out, lists, depth);
   if (block) out.lineBreak();
+}
+
+const HEADING = /^h([1-6])$/;
+
+/** True when every non-blank text under el sits inside `strong`/`b` (a bold-only paragraph or cell). */
+export function isBoldOnly(el: XElement): boolean {
+  let sawText = false;
+  let allBold = true;
+  walk(el, {
+    enter(node: XNode) {
+      if (node.type === 'text') {
+        if ((node as XData).data.replace(/&nbsp;|&#160;/g, ' ').trim() === '') return false;
+        sawText = true;
+        let bold = false;
+        for (let p = node.parent; p && p !== el.parent; p = p.parent) {
+          if (isElement(p) && (tagName(p) === 'strong' || tagName(p) === 'b')) bold = true;
+        }
+        if (!bold) allBold = false;
+        return false;
+      }
+      return true;
+    },
+  });
+  return sawText && allBold;
 }
 
 /** A table nested in a cell reads best as one line per row, cells separated by " | ". */
@@ -403,6 +447,13 @@ function tableRows(table: XElement): XElement[][] {
     }
   }
   return rows;
+}
+
+/** A table cell on one line: its paragraphs and items stay apart ("delivered twice; a full refund"). */
+function cellText(cell: XElement): string {
+  return renderLines(cell)
+    .map((l) => l.text)
+    .reduce((acc, t) => (acc === '' ? t : /[.;:!?]$/.test(acc) ? `${acc} ${t}` : `${acc}; ${t}`), '');
 }
 
 /** A subtree's text on a single line (headings, titles, macro parameters). */
