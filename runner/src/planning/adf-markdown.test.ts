@@ -1,6 +1,6 @@
 import {
   readTicketDescription,
-  SECTION_KINDS,
+  TICKET_SECTION_KINDS,
   type TicketSections,
   writeTicketDescription,
 } from '@augment/shared';
@@ -110,7 +110,7 @@ describe('the ticket description format through Jira (marklassian and back) is a
         const before = throughJira(x);
         const after = mergeDescription(before, rawPatch, 'replace');
         const notes = { ...x.notes };
-        for (const k of SECTION_KINDS) if (k in rawPatch) delete notes[k];
+        for (const k of TICKET_SECTION_KINDS) if (k in rawPatch) delete notes[k];
         const back = readBack(after);
         expect(textParts(back)).toEqual(textParts({ ...x, ...rawPatch, notes }));
         const kept = (doc: AdfDocument) =>

@@ -6,8 +6,8 @@ import {
   escapeMarkdown,
   markdownToPlainText,
   readTicketDescription,
-  SECTION_KINDS,
   segmentBlocks,
+  TICKET_SECTION_KINDS,
   takeQuestions,
   ticketForPlanning,
   updateTicketDescription,
@@ -138,9 +138,9 @@ describe('the ticket description format is a fixed point', () => {
         const expected = { ...x, ...patch };
         // A replaced section goes with its notes.
         const notes = { ...x.notes };
-        for (const k of SECTION_KINDS) if (k in patch) delete notes[k];
+        for (const k of TICKET_SECTION_KINDS) if (k in patch) delete notes[k];
         expect(readTicketDescription(after)).toEqual({ ...expected, notes });
-        for (const k of SECTION_KINDS) {
+        for (const k of TICKET_SECTION_KINDS) {
           if (k in patch) continue;
           const own = writeTicketDescription({ [k]: x[k], notes: { [k]: x.notes[k] } }).trim();
           if (own) expect(after).toContain(own);

@@ -22,7 +22,7 @@ import { Lexer, type Token, type Tokens } from 'marked';
 import { type TestCase, TestPriority, TestType } from './schemas.js';
 
 /** The sections a ticket description can hold, in the order they are written. */
-export const SECTION_KINDS = [
+export const TICKET_SECTION_KINDS = [
   'planning',
   'scope',
   'out_of_scope',
@@ -31,11 +31,13 @@ export const SECTION_KINDS = [
   'test_cases',
   'open_questions',
 ] as const;
-export type SectionKind = (typeof SECTION_KINDS)[number];
-export type ListSectionKind = Exclude<SectionKind, 'test_cases'>;
+export type TicketSectionKind = (typeof TICKET_SECTION_KINDS)[number];
+export type TicketListSectionKind = Exclude<TicketSectionKind, 'test_cases'>;
 
 /** How each section is written (`title`) and which other headings read as it. */
-export const TICKET_SECTIONS: Readonly<Record<SectionKind, { title: string; aliases: readonly string[] }>> = {
+export const TICKET_SECTIONS: Readonly<
+  Record<TicketSectionKind, { title: string; aliases: readonly string[] }>
+> = {
   planning: { title: 'Planning', aliases: [] },
   scope: { title: 'Scope', aliases: ['in scope'] },
   out_of_scope: {
@@ -69,7 +71,7 @@ export interface TicketSections {
   test_cases: TestCase[];
   open_questions: string[];
   /** Editorial notes about one section (markdown), written under its heading; they go when it is replaced. */
-  notes: Partial<Record<SectionKind, string[]>>;
+  notes: Partial<Record<TicketSectionKind, string[]>>;
   /** Notes about the whole ticket (markdown), written last: "Synced from the PRD ...". */
   footer: string[];
 }
@@ -79,7 +81,7 @@ export type TicketSectionsPatch = Partial<TicketSections>;
 
 export interface WriteOptions {
   /** Headings other than the usual ones (a task lists its "Acceptance criteria covered"). */
-  titles?: Partial<Record<SectionKind, string>>;
+  titles?: Partial<Record<TicketSectionKind, string>>;
 }
 
 // ---- text ---------------------------------------------------------------------------------------------
@@ -206,10 +208,10 @@ const cleanTitle = (text: string) =>
     .toLowerCase();
 
 /** The section a heading opens: one of ours, the description ("Context"), or none. */
-export function sectionOfHeading(text: string): SectionKind | 'description' | undefined {
+export function sectionOfHeading(text: string): TicketSectionKind | 'description' | undefined {
   const t = cleanTitle(text);
   if (DESCRIPTION_TITLES.includes(t)) return 'description';
-  return SECTION_KINDS.find(
+  return TICKET_SECTION_KINDS.find(
     (k) => TICKET_SECTIONS[k].title.toLowerCase() === t || TICKET_SECTIONS[k].aliases.includes(t),
   );
 }
@@ -251,7 +253,7 @@ function tokenView(t: Token): BlockView {
 
 /** A run of blocks that is one part of a description. */
 export interface Segment {
-  part: 'description' | SectionKind | 'footer';
+  part: 'description' | TicketSectionKind | 'footer';
   start: number;
   /** Exclusive. */
   end: number;
@@ -510,7 +512,7 @@ export function readTicketDescription(markdown: string): TicketSections {
 const GWT_KEYWORD = /(^|, )(given|when|then|and|but)(?= )/gi;
 
 /** One list item; a Given/When/Then criterion gets its keywords in bold (the text reads back the same). */
-function itemMarkdown(kind: ListSectionKind, item: string): string {
+function itemMarkdown(kind: TicketListSectionKind, item: string): string {
   const md = escapeMarkdown(normaliseItem(item));
   return kind === 'acceptance_criteria' && /^(?:given|when)\b/i.test(md)
     ? md.replace(GWT_KEYWORD, '$1**$2**')
@@ -538,13 +540,13 @@ function testCaseBlocks(tc: TestCase): string[] {
   return out;
 }
 
-function hasContent(kind: SectionKind, parts: TicketSectionsPatch): boolean {
+function hasContent(kind: TicketSectionKind, parts: TicketSectionsPatch): boolean {
   if (kind === 'test_cases') return (parts.test_cases ?? []).some((t) => normaliseItem(t.title));
   return (parts[kind] ?? []).some((i) => normaliseItem(i));
 }
 
 /** The blocks of one section's body (its notes, then its items); none when it has no content. */
-function sectionBody(kind: SectionKind, parts: TicketSectionsPatch): string[] {
+function sectionBody(kind: TicketSectionKind, parts: TicketSectionsPatch): string[] {
   if (!hasContent(kind, parts)) return [];
   const notes = (parts.notes?.[kind] ?? []).filter((n) => n.trim()).map(noteBlock);
   if (kind === 'test_cases') {
@@ -555,7 +557,7 @@ function sectionBody(kind: SectionKind, parts: TicketSectionsPatch): string[] {
   return [...notes, items.map((i) => `- ${itemMarkdown(kind, i)}`).join('\n')];
 }
 
-function sectionBlocks(kind: SectionKind, parts: TicketSectionsPatch, opts: WriteOptions): string[] {
+function sectionBlocks(kind: TicketSectionKind, parts: TicketSectionsPatch, opts: WriteOptions): string[] {
   const body = sectionBody(kind, parts);
   return body.length > 0 ? [`## ${opts.titles?.[kind] ?? TICKET_SECTIONS[kind].title}`, ...body] : [];
 }
@@ -570,7 +572,7 @@ const joinBlocks = (blocks: readonly string[]) => {
 
 /** One section as markdown (its heading, notes and items); '' when it has no content. */
 export function writeTicketSection(
-  kind: SectionKind,
+  kind: TicketSectionKind,
   parts: TicketSectionsPatch,
   opts: WriteOptions & { heading?: boolean } = {},
 ): string {
@@ -581,7 +583,7 @@ export function writeTicketSection(
 export function writeTicketDescription(parts: TicketSectionsPatch, opts: WriteOptions = {}): string {
   return joinBlocks([
     parts.description?.trim() ?? '',
-    ...SECTION_KINDS.flatMap((k) => sectionBlocks(k, parts, opts)),
+    ...TICKET_SECTION_KINDS.flatMap((k) => sectionBlocks(k, parts, opts)),
     ...(parts.footer ?? []).filter((n) => n.trim()).map(noteBlock),
   ]);
 }
@@ -682,7 +684,7 @@ export function updateTicketBlocks<T>(
     }
   }
 
-  SECTION_KINDS.forEach((kind, order) => {
+  TICKET_SECTION_KINDS.forEach((kind, order) => {
     if (patch[kind] === undefined) return;
     const existing = parts.filter((p) => p.part === kind);
     const first = existing[0];
@@ -701,7 +703,7 @@ export function updateTicketBlocks<T>(
       return;
     }
     if (body.length === 0) return;
-    const later = new Set<Segment['part']>([...SECTION_KINDS.slice(order + 1), 'footer']);
+    const later = new Set<Segment['part']>([...TICKET_SECTION_KINDS.slice(order + 1), 'footer']);
     const before = parts.findIndex((p) => later.has(p.part));
     parts.splice(before >= 0 ? before : parts.length, 0, {
       part: kind,
