@@ -29,7 +29,7 @@ async function syncedStory(started: Started, title: string): Promise<string> {
 }
 
 describe('POST /generate/single, run again on its own output', () => {
-  it('gives the same description the second and third time, and its note is no criterion', async () => {
+  it('gives the same description the second and third time', async () => {
     s = await start();
     const descriptions: unknown[] = [];
     const criteria: string[][] = [];
@@ -49,9 +49,16 @@ describe('POST /generate/single, run again on its own output', () => {
     const text = adfText(descriptions[2]);
     expect(text.match(/As a shopper I can pay without creating an account/g)).toHaveLength(1);
     expect(text.match(/\bScope\b/g)).toHaveLength(1);
+  });
+
+  it('reads back the criteria it proposed, without its "Proposed from the summary" note among them', async () => {
+    s = await start();
+    const res = await s.client.post('/generate/single', { ticket_key: 'DEMO-2', dry_run: false });
+    expect(res.status, res.text).toBe(200);
+    expect(adfText(s.emu.state.issues.get('DEMO-2')!.description)).toMatch(/Proposed from the summary/);
     const readiness = await s.client.get('/plan/readiness/DEMO-2');
     expect(readiness.status).toBe(200);
-    expect(readiness.body.acceptance_criteria).toEqual(criteria[0]);
+    expect(readiness.body.acceptance_criteria).toEqual(res.body.result.acceptance_criteria);
     for (const c of readiness.body.acceptance_criteria) expect(c).not.toMatch(/proposed|please review/i);
   });
 });

@@ -79,6 +79,32 @@ describe('reading a description', () => {
     expect(p.footer).toEqual(['Synced from the PRD [Checkout](https://acme.atlassian.net/wiki/x/1).']);
   });
 
+  it('reads test cases written before the labels were bold, "Covers:" joined to the type line', () => {
+    const md = [
+      '## Test cases',
+      '',
+      '### PDF file name carries the invoice number',
+      '',
+      'Type: integration · Priority: high Covers: Given an issued invoice, then it downloads',
+      '',
+      '1. Issue an invoice',
+      '2. GET /invoices/{id}/pdf',
+      '',
+      'Expected: the file name contains the invoice number',
+    ].join('\n');
+    expect(readTicketDescription(md).test_cases).toEqual([
+      {
+        title: 'PDF file name carries the invoice number',
+        type: 'integration',
+        priority: 'high',
+        covers_criterion: 'Given an issued invoice, then it downloads',
+        description: '',
+        steps: ['Issue an invoice', 'GET /invoices/{id}/pdf'],
+        expected_result: 'the file name contains the invoice number',
+      },
+    ]);
+  });
+
   it('keeps unknown headings and their text in the description, where they stand', () => {
     const md = '## Acceptance criteria\n\n- A\n\n## Rollout\n\nBehind a flag.';
     expect(readTicketDescription(md).description).toBe('## Rollout\n\nBehind a flag.');

@@ -371,7 +371,8 @@ function blockLinesOfItem(item: Tokens.ListItem): string[] {
 }
 
 const LABEL = /^(type|covers|expected)\s*:\s*/i;
-const META = /^type:\s*([a-z0-9]+)\s*·\s*priority:\s*([a-z]+)\s*$/i;
+// "Covers:" written on the next line without a blank line joins the same paragraph in ADF.
+const META = /^type:\s*([a-z0-9]+)\s*·\s*priority:\s*([a-z]+)(?:\s+covers:\s*(.+))?$/i;
 
 interface CaseParagraph {
   text: string;
@@ -442,6 +443,7 @@ function readTestCase(title: string, tokens: readonly Token[]): TestCase {
       const priority = TestPriority.safeParse(meta[2]!.toLowerCase());
       if (type.success) tc.type = type.data;
       if (priority.success) tc.priority = priority.data;
+      if (meta[3]) tc.covers_criterion = meta[3];
     } else if (label === 'covers' && (p.bold || tc.covers_criterion === null)) tc.covers_criterion = value;
     else if (label === 'expected' && (p.bold || i === paragraphs.length - 1)) tc.expected_result = value;
     else if (p.text) description.push(p.text);
