@@ -204,12 +204,20 @@ export function adfToMarkdown(doc: AdfDocument | null | undefined): string {
   return doc ? blocks(doc.content ?? []).trim() : '';
 }
 
-/** The description of an issue as markdown (from the ADF when Jira gave it, else the plain text). */
+/**
+ * The description of an issue as markdown: from the ADF when Jira gave it, else the plain text with each
+ * line a block of its own (a plain "Acceptance criteria:" line then reads as the heading it is).
+ */
 export function descriptionMarkdown(issue: {
   description: AdfDocument | null;
   descriptionText: string;
 }): string {
-  return issue.description ? adfToMarkdown(issue.description) : (issue.descriptionText ?? '');
+  if (issue.description) return adfToMarkdown(issue.description);
+  return (issue.descriptionText ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 /** The parts of an issue's description, read through the one ticket description format. */
