@@ -161,7 +161,7 @@ describe('POST /plan/stories/sync-from-prd', () => {
     }
     const gwt = emu.state.issues.get(address.jira_key)!.description;
     expect(adfTypes(gwt)).toContain('bulletList');
-    expect(adfText(gwt)).toContain('Acceptance Criteria');
+    expect(adfText(gwt)).toMatch(/Acceptance criteria/i);
     expect(adfText(gwt)).toContain('the shopper types three characters of a street');
     expect(adfText(gwt)).toContain('up to five addresses are listed');
     expect(adfText(emu.state.issues.get(confirmation.jira_key)!.description)).toContain(

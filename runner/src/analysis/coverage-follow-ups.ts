@@ -25,7 +25,7 @@ import { childrenOf, normaliseTitle, readIssue, storyFromIssue } from '../planni
 import { fitTestCases } from '../planning/generate.js';
 import { storyTestsOf, taskFromIssue, tasksFromIssues } from '../planning/jira-plan.js';
 import { writeTasks } from '../planning/jira-writer.js';
-import { taskMarkdown } from '../planning/markdown.js';
+import { TASK_TITLES, taskMarkdown } from '../planning/markdown.js';
 
 export interface StoryCoverageState {
   issue: JiraIssue;
@@ -246,7 +246,10 @@ export async function updateCoverageTask(
     ...(newCases.length > 0 ? { test_cases: newCases } : {}),
   };
   const changed = Object.keys(content).length > 0;
-  const merged = changed ? mergeDescription(issue.description, content, 'append') : issue.description;
+  // A task lists the criteria it covers under a heading of its own.
+  const merged = changed
+    ? mergeDescription(issue.description, content, 'append', { titles: TASK_TITLES })
+    : issue.description;
   const updated: TeamTask = {
     ...current,
     covers_criteria: hasCriterion

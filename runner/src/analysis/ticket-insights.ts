@@ -5,14 +5,14 @@
  */
 import {
   estimateTicket,
-  parseTicketDescription,
   type Readiness,
   type StoryLike,
   scoreReadiness,
   type TicketEstimate,
+  ticketForPlanning,
 } from '@augment/shared';
 import type { JiraClient, JiraIssue } from '../adapters/jira/index.js';
-import { descriptionMarkdown } from '../planning/adf-markdown.js';
+import { issueSections } from '../planning/adf-markdown.js';
 import { childrenOf, readIssue, storyFromIssue } from '../planning/epic-context.js';
 import { tasksFromIssues } from '../planning/jira-plan.js';
 
@@ -21,12 +21,12 @@ import { tasksFromIssues } from '../planning/jira-plan.js';
  * open questions included (the planners' story shape drops them, but they are what makes a story weak).
  */
 export function readinessInput(issue: JiraIssue): StoryLike & { acceptance_criteria: string[] } {
-  const parsed = parseTicketDescription(descriptionMarkdown(issue));
+  const parsed = ticketForPlanning(issueSections(issue));
   return {
     key: issue.key,
     title: issue.summary,
-    description: [...parsed.prose, ...parsed.questions, ...parsed.outOfScope].join('\n'),
-    acceptance_criteria: parsed.criteria,
+    description: [parsed.description, ...parsed.questions, ...parsed.out_of_scope].filter(Boolean).join('\n'),
+    acceptance_criteria: parsed.acceptance_criteria,
   };
 }
 

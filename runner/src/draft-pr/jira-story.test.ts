@@ -22,7 +22,7 @@ describe('storyFromIssue', () => {
     expect(story).toEqual({
       key: 'SHOP-1',
       summary: 'Export invoices as CSV',
-      description: 'Finance needs invoices in a spreadsheet.\n\nNotes\n\nKeep it small.',
+      description: 'Finance needs invoices in a spreadsheet.\nNotes\nKeep it small.',
       acceptance_criteria: ['A CSV file is downloaded', 'Amounts use two decimals'],
       url: 'https://jira.example/browse/SHOP-1',
     });
@@ -34,8 +34,18 @@ describe('storyFromIssue', () => {
     const split = splitAcceptanceCriteria({ description: null, descriptionText: text });
     expect(split).toEqual({
       description: 'Export the list.',
-      acceptance_criteria: ['Given invoices exist When I export them Then a CSV file is downloaded'],
+      acceptance_criteria: ['Given invoices exist, When I export them, Then a CSV file is downloaded'],
     });
+  });
+
+  it('reads a story synced from a PRD without its "Synced from the PRD" footer among the criteria', () => {
+    const story = storyFromIssue(
+      issue(
+        'Shoppers get a confirmation.\n\n## Acceptance criteria\n\n- The e-mail is sent within a minute\n\n> [!NOTE]\n> Synced from the PRD [Checkout](https://acme.atlassian.net/wiki/x/1).',
+      ),
+    );
+    expect(story.acceptance_criteria).toEqual(['The e-mail is sent within a minute']);
+    expect(story.description).toBe('Shoppers get a confirmation.');
   });
 
   it('gives no criteria when the description has no criteria section', () => {

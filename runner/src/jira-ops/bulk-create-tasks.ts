@@ -24,7 +24,7 @@ import {
   summarise,
   url,
 } from './jira-operations.js';
-import { ticketSectionMarkdown, toTestCase } from './ticket-markdown.js';
+import { toTestCase } from './ticket-markdown.js';
 
 export interface TaskItem {
   action: 'created' | 'existing' | 'would_create' | 'would_reuse';
@@ -51,12 +51,10 @@ const idOf = (index: number) => `task-${index}`;
 const indexOf = (id: string) => Number(id.slice('task-'.length));
 
 function toTeamTask(t: NewTask, index: number, storyKey: string): TeamTask {
-  // Technical notes have no place in the planning shape: they stay in the text of the description.
-  const notes = ticketSectionMarkdown('technical_notes', t);
   return {
     id: idOf(index),
     summary: t.summary,
-    description: [t.description?.trim() ?? '', notes.trim()].filter(Boolean).join('\n\n'),
+    description: t.description?.trim() ?? '',
     team: t.team,
     estimate_days: t.estimate_days ?? 1,
     depends_on_tasks: [],
@@ -202,7 +200,10 @@ export async function bulkCreateTasks(
   }
 
   const projectOf = new Map([...stories].map(([k, s]) => [k, s.projectKey]));
-  const rows = await writeTasks(jira, { tasks: todo, projectOf, existing });
+  const technicalNotes = new Map(
+    todo.map((t) => [t.id, req.tasks[indexOf(t.id)]!.technical_notes ?? []] as const),
+  );
+  const rows = await writeTasks(jira, { tasks: todo, projectOf, existing, technicalNotes });
   const keyOf = new Map<string, string>();
   for (const [n, row] of rows.entries()) {
     const t = todo[n]!;

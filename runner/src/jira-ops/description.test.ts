@@ -19,18 +19,18 @@ describe('mergeDescription', () => {
 
   it('splits a description into prose and our sections, keeping unknown headings in the prose', () => {
     const kinds = descriptionSegments(original).map((s) => s.kind);
-    expect(kinds).toEqual(['prose', 'acceptance_criteria', 'test_cases']);
-    expect(sectionText(original, 'prose')).toContain('Half of carts stop at sign-up');
+    expect(kinds).toEqual(['description', 'acceptance_criteria', 'test_cases']);
+    expect(sectionText(original, 'description')).toContain('Half of carts stop at sign-up');
     expect(sectionText(original, 'acceptance_criteria')).toContain('The order e-mail is sent');
   });
 
   it('replaces only the criteria when only criteria are given', () => {
     const out = mergeDescription(original, { acceptance_criteria: ['A guest can pay by card'] }, 'replace');
     expect(sectionText(out, 'acceptance_criteria')).toBe('A guest can pay by card');
-    expect(sectionText(out, 'prose')).toContain('Shoppers pay without an account.');
+    expect(sectionText(out, 'description')).toContain('Shoppers pay without an account.');
     expect(sectionText(out, 'test_cases')).toContain('Guest reaches payment');
     expect(descriptionSegments(out).map((s) => s.kind)).toEqual([
-      'prose',
+      'description',
       'acceptance_criteria',
       'test_cases',
     ]);
@@ -38,7 +38,7 @@ describe('mergeDescription', () => {
 
   it('replaces the prose and keeps the sections when a description is given', () => {
     const out = mergeDescription(original, { description: 'New scope.' }, 'replace');
-    expect(sectionText(out, 'prose')).toBe('New scope.');
+    expect(sectionText(out, 'description')).toBe('New scope.');
     expect(text(out)).not.toContain('Half of carts');
     expect(sectionText(out, 'acceptance_criteria')).toContain('A guest reaches the payment step');
   });
@@ -46,7 +46,7 @@ describe('mergeDescription', () => {
   it('adds a missing section in its usual place (notes between criteria and tests)', () => {
     const out = mergeDescription(original, { technical_notes: ['Use the payments service'] }, 'replace');
     expect(descriptionSegments(out).map((s) => s.kind)).toEqual([
-      'prose',
+      'description',
       'acceptance_criteria',
       'technical_notes',
       'test_cases',
@@ -67,7 +67,7 @@ describe('mergeDescription', () => {
     expect(ac).toContain('A saved card can be removed');
     expect(sectionText(out, 'test_cases')).toMatch(/Guest reaches payment[\s\S]*Remove a saved card/);
     expect(descriptionSegments(out).map((s) => s.kind)).toEqual([
-      'prose',
+      'description',
       'acceptance_criteria',
       'test_cases',
     ]);
@@ -84,7 +84,7 @@ describe('mergeDescription', () => {
 
   it('removes a section given as an empty list', () => {
     const out = mergeDescription(original, { test_cases: [] }, 'replace');
-    expect(descriptionSegments(out).map((s) => s.kind)).toEqual(['prose', 'acceptance_criteria']);
+    expect(descriptionSegments(out).map((s) => s.kind)).toEqual(['description', 'acceptance_criteria']);
   });
 });
 

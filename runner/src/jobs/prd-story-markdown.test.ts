@@ -1,6 +1,7 @@
-import type { PrdStory } from '@augment/shared';
+import { type PrdStory, readTicketDescription } from '@augment/shared';
 import { describe, expect, it } from 'vitest';
 import { markdownToAdf } from '../adapters/jira/adf.js';
+import { adfToMarkdown } from '../planning/adf-markdown.js';
 import { prdStoryMarkdown } from './prd-story-markdown.js';
 
 const story = (over: Partial<PrdStory>): PrdStory => ({
@@ -14,7 +15,7 @@ const story = (over: Partial<PrdStory>): PrdStory => ({
 });
 
 describe('prdStoryMarkdown', () => {
-  it('lists Given/When/Then clauses with the keyword in bold', () => {
+  it('writes a Given/When/Then scenario as one criterion with its keywords in bold', () => {
     const md = prdStoryMarkdown(
       story({
         acceptance_criteria: {
@@ -26,11 +27,15 @@ describe('prdStoryMarkdown', () => {
         },
       }),
     );
-    expect(md).toContain('## Acceptance Criteria');
-    expect(md).toContain('- **Given** a cart\n- **When** the shopper pays\n- **Then** a receipt is shown');
+    expect(md).toContain(
+      '## Acceptance criteria\n\n- **Given** a cart, **When** the shopper pays, **Then** a receipt is shown',
+    );
+    expect(readTicketDescription(md).acceptance_criteria).toEqual([
+      'Given a cart, When the shopper pays, Then a receipt is shown',
+    ]);
   });
 
-  it('names each scenario when a cell holds several', () => {
+  it('names a scenario by its title when a cell holds several', () => {
     const md = prdStoryMarkdown(
       story({
         acceptance_criteria: {
@@ -43,11 +48,13 @@ describe('prdStoryMarkdown', () => {
         },
       }),
     );
-    expect(md).toContain('**Happy path**\n\n- **Given** a\n- **Then** b');
-    expect(md).toContain('**Scenario 2**\n\n- **Given** c\n- **Then** d');
+    expect(readTicketDescription(md).acceptance_criteria).toEqual([
+      'Happy path: Given a, Then b',
+      'Given c, Then d',
+    ]);
   });
 
-  it('keeps bullets as a list and plain text as paragraphs', () => {
+  it('keeps bullets and lines of text as one criterion each', () => {
     const bullets = prdStoryMarkdown(
       story({
         acceptance_criteria: { format: 'bullets', items: ['Cards are listed', 'A card can be removed'] },
@@ -57,7 +64,7 @@ describe('prdStoryMarkdown', () => {
     const text = prdStoryMarkdown(
       story({ acceptance_criteria: { format: 'text', items: ['Sent within a minute.'] } }),
     );
-    expect(text).toContain('## Acceptance Criteria\n\nSent within a minute.');
+    expect(readTicketDescription(text).acceptance_criteria).toEqual(['Sent within a minute.']);
   });
 
   it('leaves the criteria section out when the row has none, and falls back to the title', () => {
@@ -65,13 +72,29 @@ describe('prdStoryMarkdown', () => {
     expect(md).toBe('Guest checkout\n');
   });
 
-  it('links back to the PRD page and converts to an ADF document with a bullet list', () => {
+  it('writes the description as text: markdown characters in a cell stay characters', () => {
+    const md = prdStoryMarkdown(story({ description: '# of seats * price, given 2 < 3' }));
+    expect(readTicketDescription(adfToMarkdown(markdownToAdf(md))).description).toBe(
+      '\\# of seats \\* price, given 2 \\< 3',
+    );
+    expect(markdownToAdf(md).content[0]).toEqual({
+      type: 'paragraph',
+      content: expect.arrayContaining([{ type: 'text', text: '#' }]),
+    });
+  });
+
+  it('links back to the PRD page in a footer note that reads back as a footer, not as a criterion', () => {
     const md = prdStoryMarkdown(
       story({ acceptance_criteria: { format: 'bullets', items: ['One', 'Two'] } }),
       { pageTitle: 'Checkout [v2] PRD', pageUrl: 'https://acme.atlassian.net/wiki/spaces/S/pages/1' },
     );
-    expect(md).toContain('[Checkout v2 PRD](https://acme.atlassian.net/wiki/spaces/S/pages/1)');
     const adf = markdownToAdf(md);
-    expect(adf.content.map((n) => n.type)).toEqual(['paragraph', 'heading', 'bulletList', 'paragraph']);
+    expect(adf.content.map((n) => n.type)).toEqual(['paragraph', 'heading', 'bulletList', 'panel']);
+    const back = readTicketDescription(adfToMarkdown(adf));
+    expect(back).toMatchObject({
+      description: 'As a shopper I can pay without an account.',
+      acceptance_criteria: ['One', 'Two'],
+      footer: ['Synced from the PRD [Checkout v2 PRD](https://acme.atlassian.net/wiki/spaces/S/pages/1).'],
+    });
   });
 });

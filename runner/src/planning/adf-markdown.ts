@@ -1,88 +1,243 @@
 /**
- * ADF -> markdown-like text that keeps the structure the planning parsers need (headings as "#", list
- * items as "-" or "1.", one block per line). The adapter's adfToText drops those markers.
+ * ADF -> markdown, the reverse of the Jira adapter's markdown -> ADF (marklassian): text is escaped and
+ * marks, lists, quotes, code, tables and note panels are written in the markdown that converts back to
+ * the same nodes, so what Augment wrote reads back through the one ticket description format
+ * (`readTicketDescription` in shared) as it was written. Nodes markdown has no syntax for (mentions,
+ * dates, status lozenges, cards) are written as their text.
  */
-import type { AdfDocument, AdfNode } from '../adapters/jira/index.js';
+import {
+  type BlockView,
+  escapeMarkdown,
+  isLegacyNote,
+  normaliseItem,
+  paragraphView,
+  readTicketDescription,
+  type TicketSections,
+} from '@augment/shared';
+import { type AdfDocument, type AdfNode, adfToText, PANEL_ALERTS } from '../adapters/jira/index.js';
 
-function inline(n: AdfNode): string {
-  if (n.type === 'text') return n.text ?? '';
-  if (n.type === 'hardBreak') return ' ';
-  if (n.type === 'inlineCard' || n.type === 'blockCard') {
-    const url = n.attrs?.url;
-    return typeof url === 'string' ? url : '';
-  }
-  if (n.type === 'mention') {
-    const t = n.attrs?.text;
-    return typeof t === 'string' ? t : '';
-  }
-  return (n.content ?? []).map(inline).join('');
+type Mark = NonNullable<AdfNode['marks']>[number];
+
+const markKey = (marks: readonly Mark[] | undefined) =>
+  JSON.stringify((marks ?? []).map((m) => [m.type, m.type === 'link' ? m.attrs?.href : null]).sort());
+
+function codeSpan(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = /^`|`$|^ .* $/.test(text) ? ' ' : '';
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
-function block(n: AdfNode, depth: number, out: string[]): void {
-  const pad = '  '.repeat(depth);
+/** Emphasis delimiters must touch text: whitespace at either end goes outside them. */
+function wrap(text: string, open: string, close = open): string {
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(text)!;
+  return m[2] ? `${m[1]}${open}${m[2]}${close}${m[3]}` : text;
+}
+
+function linkTarget(href: string): string {
+  return /[\s()<>]/.test(href) ? `<${href.replace(/[<>]/g, encodeURIComponent)}>` : href;
+}
+
+/** One run of text nodes with the same marks. */
+function markedRun(text: string, marks: readonly Mark[]): string {
+  const has = (t: string) => marks.find((m) => m.type === t);
+  const link = has('link');
+  if (link) {
+    const href = String(link.attrs?.href ?? '');
+    // A bare URL or e-mail address stays bare: markdown links it again the same way.
+    if (href === text || href === `mailto:${text}` || (text.startsWith('www.') && href === `http://${text}`))
+      return text;
+    // The converter keeps a link's label as written when it is more than plain text: no escapes there.
+    const label = text.replace(/\s+/g, ' ').replace(/\[/g, '(').replace(/\]/g, ')');
+    return `[${label}](${linkTarget(href)})`;
+  }
+  let md = has('code') ? codeSpan(text) : escapeMarkdown(text.replace(/\n/g, ' '));
+  if (has('em')) md = wrap(md, '*');
+  if (has('strong')) md = wrap(md, '**');
+  if (has('strike')) md = wrap(md, '~~');
+  return md;
+}
+
+function inlineAtom(n: AdfNode): string {
+  const attr = (k: string) => (typeof n.attrs?.[k] === 'string' ? (n.attrs[k] as string) : '');
   switch (n.type) {
+    case 'hardBreak':
+      return '\\\n';
+    case 'inlineCard':
+    case 'blockCard':
+    case 'embedCard':
+      return attr('url') ? `<${attr('url')}>` : '';
+    case 'mention':
+      return escapeMarkdown(attr('text') || `@${attr('id')}`);
+    case 'emoji':
+      return escapeMarkdown(attr('text') || attr('shortName'));
+    case 'status':
+      return escapeMarkdown(attr('text'));
+    case 'date': {
+      const ts = Number(n.attrs?.timestamp);
+      return Number.isFinite(ts) ? new Date(ts).toISOString().slice(0, 10) : '';
+    }
+    default:
+      return inline(n.content ?? []);
+  }
+}
+
+/** Inline nodes as markdown; neighbouring text nodes with the same marks are written as one run. */
+function inline(nodes: readonly AdfNode[]): string {
+  let out = '';
+  let run: { text: string; marks: readonly Mark[]; key: string } | null = null;
+  const flush = () => {
+    if (run) out += markedRun(run.text, run.marks);
+    run = null;
+  };
+  for (const n of nodes) {
+    if (n.type === 'text' && typeof n.text === 'string') {
+      const key = markKey(n.marks);
+      if (run && run.key === key) run.text += n.text;
+      else {
+        flush();
+        run = { text: n.text, marks: n.marks ?? [], key };
+      }
+      continue;
+    }
+    flush();
+    out += inlineAtom(n);
+  }
+  flush();
+  return out;
+}
+
+const indent = (text: string, pad: string) =>
+  text
+    .split('\n')
+    .map((l, i) => (i === 0 || !l ? l : pad + l))
+    .join('\n');
+
+function listItem(marker: string, item: AdfNode): string {
+  const [first, ...rest] = item.content ?? [];
+  const head = first && first.type === 'paragraph' ? inline(first.content ?? []) : '';
+  const children = (first && first.type === 'paragraph' ? rest : (item.content ?? [])).map(block);
+  const pad = ' '.repeat(marker.length + 1);
+  const body = [head, ...children.filter(Boolean)].join('\n');
+  return `${marker} ${indent(body, pad)}`;
+}
+
+function taskItem(item: AdfNode): string {
+  const box = item.attrs?.state === 'DONE' ? '[x]' : '[ ]';
+  const inlines = (item.content ?? []).filter((c) => c.type !== 'taskList');
+  const nested = (item.content ?? []).filter((c) => c.type === 'taskList').map(block);
+  return `- ${box} ${indent([inline(inlines), ...nested].join('\n'), '  ')}`;
+}
+
+const quote = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => (l ? `> ${l}` : '>'))
+    .join('\n');
+
+function block(n: AdfNode): string {
+  switch (n.type) {
+    case 'paragraph':
+      return inline(n.content ?? []);
     case 'heading': {
       const level = Math.min(6, Math.max(1, Number(n.attrs?.level ?? 2)));
-      out.push(`${'#'.repeat(level)} ${inline(n).trim()}`);
-      return;
-    }
-    case 'paragraph': {
-      const t = inline(n).trim();
-      if (t) out.push(`${pad}${t}`);
-      return;
+      return `${'#'.repeat(level)} ${inline(n.content ?? [])}`;
     }
     case 'bulletList':
+      return (n.content ?? []).map((item) => listItem('-', item)).join('\n');
     case 'orderedList': {
-      let i = Number(n.attrs?.order ?? 1);
-      for (const item of n.content ?? []) {
-        const marker = n.type === 'bulletList' ? '-' : `${i++}.`;
-        const [first, ...rest] = item.content ?? [];
-        if (first && first.type === 'paragraph') {
-          out.push(`${pad}${marker} ${inline(first).trim()}`);
-          for (const r of rest) block(r, depth + 1, out);
-        } else {
-          out.push(`${pad}${marker}`);
-          for (const r of item.content ?? []) block(r, depth + 1, out);
-        }
-      }
-      return;
+      const start = Number(n.attrs?.order ?? 1);
+      return (n.content ?? []).map((item, i) => listItem(`${start + i}.`, item)).join('\n');
     }
-    case 'codeBlock':
-      out.push(inline(n));
-      return;
+    case 'taskList':
+      return (n.content ?? []).map(taskItem).join('\n');
+    case 'codeBlock': {
+      const text = (n.content ?? []).map((c) => c.text ?? '').join('');
+      const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+      const fence = '`'.repeat(Math.max(3, longest + 1));
+      const lang = typeof n.attrs?.language === 'string' ? n.attrs.language : '';
+      return `${fence}${lang}\n${text}\n${fence}`;
+    }
+    case 'blockquote':
+      return quote(blocks(n.content ?? []));
+    case 'panel': {
+      const alert = PANEL_ALERTS[String(n.attrs?.panelType ?? 'info')] ?? 'NOTE';
+      return quote(`[!${alert}]\n${blocks(n.content ?? [])}`);
+    }
     case 'rule':
-      out.push('---');
-      return;
-    case 'table':
-      for (const row of n.content ?? []) {
-        out.push((row.content ?? []).map((cell) => inline(cell).trim()).join(' | '));
-      }
-      return;
+      return '---';
+    case 'table': {
+      const rows = (n.content ?? []).map(
+        (row) =>
+          `| ${(row.content ?? [])
+            .map((cell) => (cell.content ?? []).map((c) => inline(c.content ?? [])).join(' '))
+            .join(' | ')} |`,
+      );
+      if (rows.length === 0) return '';
+      const cols = (n.content?.[0]?.content ?? []).length;
+      return [rows[0], `|${' --- |'.repeat(cols)}`, ...rows.slice(1)].join('\n');
+    }
+    case 'mediaSingle':
+    case 'mediaGroup':
+      return (n.content ?? [])
+        .map((m) =>
+          m.attrs?.type === 'external' && typeof m.attrs.url === 'string'
+            ? `![${escapeMarkdown(String(m.attrs.alt ?? ''))}](${linkTarget(m.attrs.url)})`
+            : '',
+        )
+        .filter(Boolean)
+        .join('\n\n');
     default:
-      for (const c of n.content ?? []) block(c, depth, out);
+      return n.content ? blocks(n.content) : inlineAtom(n);
   }
 }
 
-/** Markdown-like text of an ADF document; blank lines between top-level blocks. */
+function blocks(nodes: readonly AdfNode[]): string {
+  return nodes
+    .map(block)
+    .filter((b) => b.trim())
+    .join('\n\n');
+}
+
+/** Markdown of an ADF document (blocks separated by blank lines), read back by the same converter. */
 export function adfToMarkdown(doc: AdfDocument | null | undefined): string {
-  if (!doc) return '';
-  const out: string[] = [];
-  for (const n of doc.content ?? []) {
-    const before = out.length;
-    block(n, 0, out);
-    // Lists stay tight; other blocks are separated like markdown paragraphs.
-    if (out.length > before && n.type !== 'bulletList' && n.type !== 'orderedList') out.push('');
-  }
-  return out
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  return doc ? blocks(doc.content ?? []).trim() : '';
 }
 
-/** The description of an issue as markdown-like text (ADF when Jira gave it, else the plain text). */
+/**
+ * The description of an issue as markdown: from the ADF when Jira gave it, else the plain text with each
+ * line a block of its own (a plain "Acceptance criteria:" line then reads as the heading it is).
+ */
 export function descriptionMarkdown(issue: {
   description: AdfDocument | null;
   descriptionText: string;
 }): string {
-  return issue.description ? adfToMarkdown(issue.description) : (issue.descriptionText ?? '');
+  if (issue.description) return adfToMarkdown(issue.description);
+  return (issue.descriptionText ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+/** The parts of an issue's description, read through the one ticket description format. */
+export function issueSections(issue: {
+  description: AdfDocument | null;
+  descriptionText: string;
+}): TicketSections {
+  return readTicketDescription(descriptionMarkdown(issue));
+}
+
+/** What segmenting a description needs to know of one top-level ADF node. */
+export function adfBlockView(node: AdfNode): BlockView {
+  if (node.type === 'panel') return { type: 'note' };
+  const text = normaliseItem(adfToText(node));
+  if (node.type === 'heading') return { type: 'heading', level: Number(node.attrs?.level ?? 1), text };
+  if (node.type === 'paragraph') {
+    const inlines = node.content ?? [];
+    const italic = inlines.every((c) => c.type !== 'text' || c.marks?.some((m) => m.type === 'em'));
+    if (italic && isLegacyNote(text)) return { type: 'note' };
+    return text ? paragraphView(text) : { type: 'space' };
+  }
+  return { type: 'other' };
 }

@@ -3,13 +3,13 @@
  * and RFC pages (when its fields, or the request, hold page URLs), its stories with their acceptance
  * criteria, and the tasks under those stories.
  */
-import { htmlToPlanText, parseTicketDescription, type Story } from '@augment/shared';
+import { htmlToPlanText, type Story, ticketForPlanning } from '@augment/shared';
 import type { ConfluenceClient } from '../adapters/confluence/index.js';
 import type { AtlassianClients } from '../adapters/http/index.js';
 import { AtlassianError } from '../adapters/http/index.js';
 import type { JiraClient, JiraIssue } from '../adapters/jira/index.js';
 import { AppError } from '../api/errors.js';
-import { descriptionMarkdown } from './adf-markdown.js';
+import { descriptionMarkdown, issueSections } from './adf-markdown.js';
 
 /** The text of a PRD or RFC page, as planning text (headings, lists, table rows). */
 export interface PageText {
@@ -56,7 +56,6 @@ export interface LoadEpicOptions {
   includePages?: boolean;
 }
 
-const PROPOSED_NOTE = /^_?proposed from the summary; please review\.?_?$/i;
 const TASK_TYPES = /^(?:task|sub-?task|bug|spike|technical task)$/i;
 
 /** Normalises a title for matching and idempotency keys: case, spacing and punctuation do not matter. */
@@ -68,14 +67,16 @@ export function normaliseTitle(title: string): string {
     .trim();
 }
 
-/** A Jira issue as a planning story: summary, prose of the description, and its acceptance criteria. */
+/**
+ * A Jira issue as a planning story: summary, the text of its description (questions left out), and its
+ * acceptance criteria, read through the one ticket description format (notes and footers are neither).
+ */
 export function storyFromIssue(issue: JiraIssue): Story {
-  const parsed = parseTicketDescription(descriptionMarkdown(issue));
+  const parsed = ticketForPlanning(issueSections(issue));
   const story: Story = {
     title: issue.summary,
-    description: parsed.prose.join('\n'),
-    // The rule-based description marks proposed criteria with a note that is not a criterion itself.
-    acceptance_criteria: parsed.criteria.filter((c) => !PROPOSED_NOTE.test(c)),
+    description: parsed.description,
+    acceptance_criteria: parsed.acceptance_criteria,
     key: issue.key,
   };
   if (issue.storyPoints !== null && issue.storyPoints >= 0 && issue.storyPoints <= 100) {

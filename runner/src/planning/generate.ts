@@ -20,6 +20,7 @@ import {
   type ProposedDependency,
   ProposedDependencyList,
   readPlanSource,
+  readTicketDescription,
   renderPlanSource,
   type Story,
   StoryType,
@@ -29,6 +30,8 @@ import {
   type TechnicalContext,
   type TestCase,
   TicketDescription,
+  type TicketSections,
+  writeTicketDescription,
 } from '@augment/shared';
 import { renderPrompt } from '../prompts/render-prompt.js';
 import { normaliseTitle } from './epic-context.js';
@@ -357,18 +360,33 @@ export interface TicketSource {
   epic_summary?: string | undefined;
 }
 
-function withCriteriaSection(d: TicketDescription): TicketDescription {
-  if (d.acceptance_criteria.length === 0 || /^#{1,6}\s*acceptance criteria/im.test(d.description_markdown))
-    return d;
+/**
+ * A generated description in the one ticket description format: the model's markdown read into its
+ * parts, its criteria and notes as listed (the structured fields win over the prose), and what the
+ * ticket holds that the model did not rewrite (test cases, footers such as "Synced from the PRD") kept.
+ */
+function inTicketFormat(d: TicketDescription, currentMarkdown: string): TicketDescription {
+  const current = readTicketDescription(currentMarkdown);
+  const read = readTicketDescription(d.description_markdown);
+  const parts: TicketSections = {
+    ...read,
+    acceptance_criteria: d.acceptance_criteria.length > 0 ? d.acceptance_criteria : read.acceptance_criteria,
+    technical_notes: d.technical_notes.length > 0 ? d.technical_notes : read.technical_notes,
+    test_cases: read.test_cases.length > 0 ? read.test_cases : current.test_cases,
+    footer: read.footer.length > 0 ? read.footer : current.footer,
+  };
   return {
     ...d,
-    description_markdown: `${d.description_markdown.trim()}\n\n## Acceptance criteria\n${d.acceptance_criteria
-      .map((c) => `- ${c}`)
-      .join('\n')}\n`,
+    description_markdown: writeTicketDescription(parts),
+    acceptance_criteria: parts.acceptance_criteria,
+    technical_notes: parts.technical_notes,
   };
 }
 
-/** A structured description for one ticket; the markdown always carries an acceptance criteria section. */
+/**
+ * A structured description for one ticket, written in the one ticket description format (so a second
+ * run reads back what the first wrote, and the rule engine's output is a fixed point).
+ */
 export async function describeTicket(
   ctx: PlanningCtx,
   ticket: TicketSource,
@@ -393,7 +411,7 @@ export async function describeTicket(
         ...(choice.additional_context ? { additional_context: choice.additional_context } : {}),
       }),
   });
-  return { ...out, data: withCriteriaSection(out.data) };
+  return { ...out, data: inTicketFormat(out.data, ticket.description) };
 }
 
 // ---- test cases ------------------------------------------------------------------------------------

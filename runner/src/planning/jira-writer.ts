@@ -248,6 +248,8 @@ export async function writeTasks(
     projectOf: ReadonlyMap<string, string>;
     /** Current sub-tasks of each story. */
     existing: ReadonlyMap<string, readonly JiraIssue[]>;
+    /** Technical notes of a task, by task id (the planning shape has no place for them). */
+    technicalNotes?: ReadonlyMap<string, readonly string[]>;
     onProgress?: (done: number, total: number) => Promise<void>;
   },
 ): Promise<TaskWrite[]> {
@@ -286,7 +288,7 @@ export async function writeTasks(
         projectKey: opts.projectOf.get(storyKey) ?? storyKey.replace(/-\d+$/, ''),
         issueType: TASK_ISSUE_TYPES[0],
         summary: t.summary,
-        description: taskMarkdown(t),
+        description: taskMarkdown(t, { technicalNotes: opts.technicalNotes?.get(t.id) ?? [] }),
         parentKey: storyKey,
         labels: [GENERATED_LABEL, `team:${t.team}`],
         originalEstimate: jiraDuration(t.estimate_days),

@@ -123,7 +123,7 @@ describe('where a planning generation runs', () => {
       { repos: ['r'] },
     );
     expect(out.engine).toBe('opencode');
-    expect(out.data.description_markdown).toContain('## Acceptance criteria\n- The list pages by 50');
+    expect(out.data.description_markdown).toContain('## Acceptance criteria\n\n- The list pages by 50');
   });
 
   it('uses the LLM facade when OpenCode is off, even with repos', async () => {

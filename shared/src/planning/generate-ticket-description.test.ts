@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateTicketDescription, parseTicketDescription } from './generate-ticket-description.js';
+import { generateTicketDescription } from './generate-ticket-description.js';
 import { TicketDescription } from './schemas.js';
-
-describe('parseTicketDescription', () => {
-  it('separates prose, criteria, out-of-scope items, questions and multi-line scenarios', () => {
-    const p = parseTicketDescription(
-      [
-        'Customers often move.',
-        '',
-        '## Acceptance criteria',
-        '- Customers can update the shipping address',
-        'Given a saved address',
-        'When the postal code is invalid',
-        'Then an error is shown',
-        '',
-        'Out of scope:',
-        '- Billing address',
-        'TBD: do we notify the warehouse?',
-      ].join('\n'),
-    );
-    expect(p.prose).toEqual(['Customers often move.']);
-    expect(p.criteria).toEqual([
-      'Customers can update the shipping address',
-      'Given a saved address, When the postal code is invalid, Then an error is shown',
-    ]);
-    expect(p.outOfScope).toEqual(['Billing address']);
-    expect(p.questions).toEqual(['TBD: do we notify the warehouse?']);
-  });
-});
 
 describe('generateTicketDescription', () => {
   it('keeps existing criteria as Given/When/Then and lists the work as scope', () => {
@@ -41,12 +14,12 @@ describe('generateTicketDescription', () => {
       'Given a signed-in customer, when they update the shipping address, then the shipping address is updated',
       'Given a signed-in customer, when the postal code is invalid, then an error is shown',
     ]);
-    expect(d.description_markdown).toContain('## Context\nCustomers often move.');
+    expect(d.description_markdown).toMatch(/^Customers often move\.\n\n## Scope/);
     expect(d.description_markdown).toContain(
       '## Scope\n- Update the shipping address\n- Show an error when the postal code is invalid',
     );
-    expect(d.description_markdown).toContain('### Out of scope\n- Billing address');
-    expect(d.description_markdown).toContain('## Open questions\n- TBD: do we notify the warehouse?');
+    expect(d.description_markdown).toContain('## Out of scope\n\n- Billing address');
+    expect(d.description_markdown).toContain('## Open questions\n\n- TBD: do we notify the warehouse?');
     expect(d.description_markdown).not.toMatch(/Proposed/);
     // The warehouse question is not work: no notification task.
     expect(d.description_markdown).not.toMatch(/notification/i);
@@ -54,7 +27,9 @@ describe('generateTicketDescription', () => {
 
   it('proposes concrete criteria and notes when the ticket has only a summary', () => {
     const d = generateTicketDescription({ summary: 'Export invoices as CSV for accountants' });
-    expect(d.description_markdown).toContain('_Proposed from the summary; please review._');
+    expect(d.description_markdown).toContain(
+      '## Acceptance criteria\n\n> [!NOTE]\n> Proposed from the summary; please review.',
+    );
     expect(d.acceptance_criteria.some((c) => /CSV with one row per invoice and a header row/.test(c))).toBe(
       true,
     );

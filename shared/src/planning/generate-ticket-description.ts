@@ -1,14 +1,27 @@
 /**
  * Rule-based ticket description (POST /generate/single without an LLM): turns a summary and whatever
  * description exists into context, scope, acceptance criteria (Given/When/Then where the wording
- * allows) and technical notes.
+ * allows) and technical notes, written in the one ticket description format (ticket-sections.ts).
+ *
+ * Generating from its own output gives the same output: parts the ticket already has are kept (criteria
+ * only rewritten as Given/When/Then, which leaves its own output as it is), and the parts it adds are
+ * derived from the description and criteria as they are written, which is what the next run reads.
  */
 import { analyzeStory, type StoryAnalysis } from './analyze-story.js';
 import { toGivenWhenThen } from './criteria.js';
 import { deriveAcceptanceCriteria } from './derive-criteria.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
 import type { TicketDescription } from './schemas.js';
-import { joinList, stripListMarker, truncate } from './text.js';
+import { joinList, truncate } from './text.js';
+import {
+  isOpenQuestion,
+  markdownToPlainText,
+  plainTextToMarkdown,
+  readTicketDescription,
+  type TicketSections,
+  takeQuestions,
+  writeTicketDescription,
+} from './ticket-sections.js';
 
 export interface TicketInput {
   summary: string;
@@ -18,72 +31,8 @@ export interface TicketInput {
   additional_context?: string;
 }
 
-interface ParsedDescription {
-  prose: string[];
-  criteria: string[];
-  outOfScope: string[];
-  questions: string[];
-}
-
-const AC_HEADING =
-  /^(?:#{1,6}\s*|h[1-6]\.\s*|\*{1,2})?\s*(?:acceptance criteria|ac|definition of done|dod)\s*:?\s*\**\s*$/i;
-const OUT_HEADING =
-  /^(?:#{1,6}\s*|h[1-6]\.\s*|\*{1,2})?\s*(?:out of scope|non[- ]goals?|not included)\s*:?\s*\**\s*$/i;
-const ANY_HEADING = /^(?:#{1,6}\s+.+|h[1-6]\.\s+.+|\*\*[^*]+\*\*:?|[A-Z][A-Za-z /&-]{2,40}:)\s*$/;
-const BULLET = /^\s*(?:[-*•+]|\d+[.)]|\[[ xX]\])\s+/;
-
-/** Splits an existing description into prose, acceptance criteria, out-of-scope items and questions. */
-export function parseTicketDescription(description: string): ParsedDescription {
-  const out: ParsedDescription = { prose: [], criteria: [], outOfScope: [], questions: [] };
-  let mode: 'prose' | 'ac' | 'out' = 'prose';
-  const lines = description.replace(/\r\n?/g, '\n').split('\n');
-  let scenario: string[] = [];
-  const flushScenario = () => {
-    if (scenario.length > 0) out.criteria.push(scenario.join(', '));
-    scenario = [];
-  };
-  for (const raw of lines) {
-    const line = raw.trim();
-    if (!line) {
-      flushScenario();
-      continue;
-    }
-    if (AC_HEADING.test(line)) {
-      flushScenario();
-      mode = 'ac';
-      continue;
-    }
-    if (OUT_HEADING.test(line)) {
-      flushScenario();
-      mode = 'out';
-      continue;
-    }
-    if (ANY_HEADING.test(line) && !BULLET.test(line)) {
-      flushScenario();
-      mode = 'prose';
-      continue;
-    }
-    const text = stripListMarker(line)
-      .replace(/^\*\*|\*\*$/g, '')
-      .trim();
-    // Given/When/Then written over several lines form one criterion.
-    if (/^(?:given|when|then|and|but)\b/i.test(text)) {
-      if (/^given\b/i.test(text)) flushScenario();
-      scenario.push(text.replace(/^and\b/i, 'and').replace(/[.]$/, ''));
-      continue;
-    }
-    flushScenario();
-    if (/\b(?:tbd|tbc|to be decided)\b|\?\s*$/i.test(text)) {
-      out.questions.push(text);
-      continue;
-    }
-    if (mode === 'ac') out.criteria.push(text);
-    else if (mode === 'out') out.outOfScope.push(text);
-    else out.prose.push(text);
-  }
-  flushScenario();
-  return out;
-}
+/** The note that marks criteria proposed by the rules rather than written by a person. */
+export const PROPOSED_NOTE = 'Proposed from the summary; please review.';
 
 function technicalNotes(a: StoryAnalysis): string[] {
   const notes: string[] = [];
@@ -152,48 +101,77 @@ function technicalNotes(a: StoryAnalysis): string[] {
 /**
  * Builds a structured description for a ticket from its summary and existing description. Existing
  * acceptance criteria are kept (rewritten as Given/When/Then where derivable); when there are none,
- * concrete criteria are proposed and marked as such. Scope lists the work the team-based generator
- * would create, so the description and the tasks agree.
+ * concrete criteria are proposed and marked with a note. Scope lists the work the team-based generator
+ * would create, so the description and the tasks agree. Sections the ticket already has (scope,
+ * technical notes, test cases, notes, footers) are kept as they are.
  */
 export function generateTicketDescription(ticket: TicketInput): TicketDescription {
-  const parsed = parseTicketDescription(ticket.description ?? '');
+  const current = readTicketDescription(ticket.description ?? '');
+  const { markdown: prose, questions: asked } = takeQuestions(current.description);
+  const extra = ticket.additional_context ?? '';
+  const statedCriteria = current.acceptance_criteria.filter((c) => !isOpenQuestion(c));
+  const first = analyzeStory({
+    title: ticket.summary,
+    description: [markdownToPlainText(prose), extra].join('\n'),
+    acceptance_criteria: statedCriteria,
+  });
+  const actor = first.entities.actors[0];
+
+  // Criteria still marked as proposed stay as proposed: only a person removes the note.
+  const isProposedNote = (n: string) => markdownToPlainText(n) === PROPOSED_NOTE;
+  const stillProposed = (current.notes.acceptance_criteria ?? []).some(isProposedNote);
+  const proposed =
+    statedCriteria.length === 0 ? deriveAcceptanceCriteria(first, ticket.summary) : statedCriteria;
+  const criteria =
+    statedCriteria.length === 0 || stillProposed
+      ? proposed
+      : statedCriteria.map((c) => toGivenWhenThen(c, actor));
+  const isProposal = statedCriteria.length === 0 || stillProposed;
+
+  const description = prose.trim()
+    ? prose
+    : plainTextToMarkdown(`${ticket.summary}.${actor ? ` Requested by the ${actor} role.` : ''}`);
+  // What the next run reads back: the analysis of the text as written gives the same scope and notes.
   const story = {
     title: ticket.summary,
-    // Questions and out-of-scope items are not work to plan.
-    description: [...parsed.prose, ticket.additional_context ?? ''].join('\n'),
-    acceptance_criteria: parsed.criteria,
+    description: [markdownToPlainText(description), extra].join('\n'),
+    acceptance_criteria: criteria,
   };
   const a = analyzeStory(story);
-  const actor = a.entities.actors[0];
-  const existing = parsed.criteria.map((c) => toGivenWhenThen(c, actor));
-  const proposed = existing.length === 0 ? deriveAcceptanceCriteria(a, ticket.summary) : [];
-  const criteria = existing.length > 0 ? existing : proposed;
+  const scope =
+    current.scope.length > 0
+      ? current.scope
+      : generateTeamTasks(story, { include_tests: false, max_task_cycle_days: 30 })
+          .tasks.filter((t) => t.team !== 'qa')
+          .map((t) => t.summary);
+  const notes = current.technical_notes.length > 0 ? current.technical_notes : technicalNotes(a);
+  const questions = [
+    ...new Set([
+      ...current.open_questions,
+      ...asked,
+      ...current.acceptance_criteria.filter(isOpenQuestion),
+      ...current.out_of_scope.filter(isOpenQuestion),
+    ]),
+  ];
 
-  const plan = generateTeamTasks(
-    { ...story, acceptance_criteria: criteria },
-    { include_tests: false, max_task_cycle_days: 30 },
-  );
-  const scope = plan.tasks.filter((t) => t.team !== 'qa').map((t) => t.summary);
-  const notes = technicalNotes(a);
-
-  const context = parsed.prose;
-  const contextText =
-    context.length > 0
-      ? truncate(context.join(' '), 1500)
-      : `${ticket.summary}.${actor ? ` Requested by the ${actor} role.` : ''}`;
-
-  const md: string[] = ['## Context', contextText, '', '## Scope', ...scope.map((s) => `- ${s}`)];
-  if (parsed.outOfScope.length > 0)
-    md.push('', '### Out of scope', ...parsed.outOfScope.map((s) => `- ${s}`));
-  md.push('', '## Acceptance criteria');
-  if (proposed.length > 0) md.push('_Proposed from the summary; please review._');
-  md.push(...criteria.map((c) => `- ${c}`));
-  if (notes.length > 0) md.push('', '## Technical notes', ...notes.map((n) => `- ${n}`));
-  if (parsed.questions.length > 0) md.push('', '## Open questions', ...parsed.questions.map((q) => `- ${q}`));
-
+  const parts: TicketSections = {
+    ...current,
+    description,
+    scope,
+    out_of_scope: current.out_of_scope.filter((c) => !isOpenQuestion(c)),
+    acceptance_criteria: criteria,
+    technical_notes: notes,
+    open_questions: questions,
+    notes: {
+      ...current.notes,
+      acceptance_criteria: isProposal
+        ? [PROPOSED_NOTE]
+        : (current.notes.acceptance_criteria ?? []).filter((n) => !isProposedNote(n)),
+    },
+  };
   return {
     summary: truncate(ticket.summary, 255),
-    description_markdown: md.join('\n'),
+    description_markdown: writeTicketDescription(parts),
     acceptance_criteria: criteria,
     technical_notes: notes,
   };

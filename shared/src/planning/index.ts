@@ -20,4 +20,5 @@ export * from './product-profile.js';
 export * from './read-plan-source.js';
 export * from './schemas.js';
 export * from './score-readiness.js';
+export * from './ticket-sections.js';
 export * from './validate-epic-plan.js';

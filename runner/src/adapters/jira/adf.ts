@@ -2,8 +2,49 @@
 import { markdownToAdf as convert } from 'marklassian';
 import type { AdfDocument, AdfNode } from './jira-types.js';
 
+/** Jira panel types and the GitHub alerts that stand for them in markdown. */
+export const PANEL_ALERTS: Readonly<Record<string, string>> = {
+  note: 'NOTE',
+  info: 'IMPORTANT',
+  tip: 'TIP',
+  success: 'TIP',
+  warning: 'WARNING',
+  error: 'CAUTION',
+};
+const ALERT_PANELS: Readonly<Record<string, string>> = {
+  NOTE: 'note',
+  IMPORTANT: 'info',
+  TIP: 'tip',
+  WARNING: 'warning',
+  CAUTION: 'error',
+};
+const ALERT = /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*/i;
+
+/**
+ * A GitHub alert (`> [!NOTE]` and the quoted lines under it) as a Jira panel of the matching type:
+ * editorial notes keep a form of their own through markdown -> ADF -> markdown, and Jira shows them as
+ * notes, apart from the content.
+ */
+function alertToPanel(node: AdfNode): AdfNode {
+  if (node.type !== 'blockquote') return node;
+  const [first, ...rest] = node.content ?? [];
+  const lead = first?.type === 'paragraph' ? first.content?.[0] : undefined;
+  const m = lead?.type === 'text' && typeof lead.text === 'string' ? ALERT.exec(lead.text) : null;
+  if (!first || !lead || !m) return node;
+  const text = lead.text!.slice(m[0].length);
+  const inlines = [...(text ? [{ ...lead, text }] : []), ...(first.content ?? []).slice(1)];
+  while (inlines[0]?.type === 'hardBreak') inlines.shift();
+  const content = [...(inlines.length > 0 ? [{ ...first, content: inlines }] : []), ...rest];
+  return {
+    type: 'panel',
+    attrs: { panelType: ALERT_PANELS[m[1]!.toUpperCase()] ?? 'note' },
+    content: content.length > 0 ? content : [{ type: 'paragraph', content: [] }],
+  };
+}
+
 export function markdownToAdf(markdown: string): AdfDocument {
   const doc = convert(markdown) as AdfDocument;
+  doc.content = doc.content.map(alertToPanel);
   // Jira rejects a doc without content nodes for some fields; an empty paragraph is what its editor saves.
   if (doc.content.length === 0) doc.content.push({ type: 'paragraph', content: [] });
   return doc;

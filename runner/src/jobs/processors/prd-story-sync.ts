@@ -32,7 +32,8 @@ import {
   type NewIssue,
 } from '../../adapters/jira/index.js';
 import { AppError } from '../../api/errors.js';
-import { prdStoryMarkdown } from '../prd-story-markdown.js';
+import { mergeDescription } from '../../jira-ops/description.js';
+import { prdStoryMarkdown, prdStoryParts } from '../prd-story-markdown.js';
 import { applyPrdEdits, jiraSiteUrl } from '../prd-write-back.js';
 import type { JobContext, Processor } from '../types.js';
 
@@ -218,8 +219,9 @@ async function syncFromPrd(input: PrdSyncRequest, ctx: JobContext): Promise<PrdS
   }
 
   const results = new Map(plan.rows.map((r) => [r.row_index, rowBase(r)]));
-  const markdownOf = (story: PrdStory) =>
-    prdStoryMarkdown(story, { pageTitle: page.title, pageUrl: page.webUrl ?? pageRef });
+  const source = { pageTitle: page.title, pageUrl: page.webUrl ?? pageRef };
+  const markdownOf = (story: PrdStory) => prdStoryMarkdown(story, source);
+  const partsOf = (story: PrdStory) => prdStoryParts(story, source);
 
   // Create: issues an earlier run made are reused; the rest go in bulk, each keyed by its row.
   const fatal = await createStories(ctx, jira, {
@@ -253,7 +255,10 @@ async function syncFromPrd(input: PrdSyncRequest, ctx: JobContext): Promise<PrdS
           ctx.signal.throwIfAborted();
           const res = results.get(r.row_index)!;
           try {
-            await jira.updateIssue(r.jira_key!, { description: markdownOf(r.story) });
+            // The row's parts replace their own; test cases and notes added in Jira stay.
+            const current = children.find((c) => c.key === r.jira_key) ?? (await jira.getIssue(r.jira_key!));
+            const merged = mergeDescription(current.description, partsOf(r.story), 'replace');
+            await jira.updateIssue(r.jira_key!, { descriptionAdf: merged });
             Object.assign(res, { outcome: 'updated', reason: null });
           } catch (err) {
             if (!(err instanceof AtlassianError)) throw err;

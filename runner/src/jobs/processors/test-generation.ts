@@ -16,10 +16,11 @@ import {
 import pLimit from 'p-limit';
 import { AtlassianError } from '../../adapters/http/index.js';
 import type { JiraClient, JiraIssue } from '../../adapters/jira/index.js';
+import { mergeDescription } from '../../jira-ops/description.js';
 import { descriptionMarkdown } from '../../planning/adf-markdown.js';
 import { loadEpicContext } from '../../planning/epic-context.js';
 import { generateStorySuite, type StorySuite, type TestItem } from '../../planning/generate.js';
-import { parseTaskMarkdown, testCasesMarkdown } from '../../planning/markdown.js';
+import { parseTaskMarkdown } from '../../planning/markdown.js';
 import { assertProviderUsable } from '../../planning/structured.js';
 import type { Processor } from '../types.js';
 
@@ -60,19 +61,6 @@ export interface TestGenerationResult {
   warnings: string[];
 }
 
-/** Replaces the "Test cases" section of a description (markdown), or appends one. */
-export function withTestSection(markdown: string, cases: readonly TestCase[]): string {
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => /^##\s+test cases\s*$/i.test(l.trim()));
-  let kept = lines;
-  if (start >= 0) {
-    let end = lines.findIndex((l, i) => i > start && /^##\s+/.test(l.trim()) && !/^###/.test(l.trim()));
-    if (end < 0) end = lines.length;
-    kept = [...lines.slice(0, start), ...lines.slice(end)];
-  }
-  return `${[kept.join('\n').trimEnd(), ...testCasesMarkdown(cases)].join('\n').trim()}\n`;
-}
-
 async function writeTests(
   jira: JiraClient,
   issue: JiraIssue,
@@ -80,7 +68,9 @@ async function writeTests(
   item: ItemTests,
 ): Promise<void> {
   try {
-    await jira.updateIssue(issue.key, { description: withTestSection(descriptionMarkdown(issue), cases) });
+    // Only the "Test cases" section changes: every other node of the description stays as it is.
+    const merged = mergeDescription(issue.description, { test_cases: cases }, 'replace');
+    await jira.updateIssue(issue.key, { descriptionAdf: merged });
     item.written = 'updated';
   } catch (err) {
     if (!(err instanceof AtlassianError) || err.ambiguous || err.code === 'rate_limited') throw err;
