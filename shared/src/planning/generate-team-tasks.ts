@@ -192,10 +192,8 @@ function slug(story: StoryLike): string {
 function describe(w: Work, story: StoryLike, constraints: readonly string[]): string {
   const lines = [`Part of "${story.title}".`, '', '**Scope**', ...w.scope.map((s) => `- ${s}`)];
   if (constraints.length > 0) lines.push('', '**Constraints**', ...constraints.map((c) => `- ${c}`));
+  // The criteria covered and the story key are sections of the Jira description of their own (taskMarkdown).
   lines.push('', '**Done when**', ...w.done_when.map((s) => `- ${s}`));
-  if (w.criteria.length > 0)
-    lines.push('', '**Acceptance criteria covered**', ...w.criteria.map((s) => `- ${s}`));
-  lines.push('', `Story: ${story.key ? `${story.key} ` : ''}${story.title}`);
   return lines.join('\n');
 }
 

@@ -16,7 +16,7 @@ describe('generateTicketDescription', () => {
     ]);
     expect(d.description_markdown).toMatch(/^Customers often move\.\n\n## Scope/);
     expect(d.description_markdown).toContain(
-      '## Scope\n- Update the shipping address\n- Show an error when the postal code is invalid',
+      '## Scope\n\n- Update the shipping address\n- Show an error when the postal code is invalid',
     );
     expect(d.description_markdown).toContain('## Out of scope\n\n- Billing address');
     expect(d.description_markdown).toContain('## Open questions\n\n- TBD: do we notify the warehouse?');
