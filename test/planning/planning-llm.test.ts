@@ -147,7 +147,7 @@ describe('planning with a model', () => {
     }
     // The API task blocks the first part of the screen, whose last part blocks QA.
     const api = childrenIn(h, storyKeys[1]!).find((i) => i.summary.endsWith(' API'))!;
-    const screen1 = childrenIn(h, storyKeys[1]!).find((i) => i.summary.includes('(part 1/2)'))!;
+    const screen1 = childrenIn(h, storyKeys[1]!).find((i) => i.summary.includes('(part 1/2: main path)'))!;
     expect(links.some((l) => l.inward === api.key && l.outward === screen1.key)).toBe(true);
     expect(adfText(api.description)).toContain('Test cases');
   });

@@ -102,7 +102,9 @@ export function analyzeLoadedEpic(ctx: EpicContext): EpicAnalysis {
 
   const stories: StoryAnalysis[] = ctx.stories.map(({ issue, story }) => {
     const mine = tasks.filter((t) => t.story_key === issue.key);
-    const readiness = scoreReadiness(readinessInput(issue));
+    const readiness = scoreReadiness(readinessInput(issue), {
+      siblings: ctx.stories.filter((x) => x.issue.key !== issue.key).map((x) => x.story),
+    });
     const est = estimateTicket(story);
     const byTeam: Partial<Record<Team, string[]>> = {};
     for (const t of mine) byTeam[t.team] = [...(byTeam[t.team] ?? []), t.id];

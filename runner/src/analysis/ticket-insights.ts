@@ -39,9 +39,14 @@ export interface TicketReadiness extends Readiness {
   suggestions: string[];
 }
 
-export function readinessOf(issue: JiraIssue): TicketReadiness {
+/** A ticket's readiness; with the other children of its epic, a story that repeats one is not ready. */
+export function readinessOf(issue: JiraIssue, siblings: readonly JiraIssue[] = []): TicketReadiness {
   const input = readinessInput(issue);
-  const r = scoreReadiness(input);
+  const r = scoreReadiness(input, {
+    siblings: siblings
+      .filter((x) => x.key !== issue.key)
+      .map((x) => ({ key: x.key, title: x.summary, description: readinessInput(x).description })),
+  });
   const suggestions = r.reasons
     .filter((x) => x.points < x.max_points)
     .sort((a, b) => b.max_points - b.points - (a.max_points - a.points))
@@ -58,7 +63,14 @@ export function readinessOf(issue: JiraIssue): TicketReadiness {
 
 /** `GET /plan/readiness/{ticket_key}`: 404 naming `ticket_key` for an unknown ticket. */
 export async function ticketReadiness(jira: JiraClient, key: string): Promise<TicketReadiness> {
-  return readinessOf(await readIssue(jira, key, 'ticket_key'));
+  const issue = await readIssue(jira, key, 'ticket_key');
+  return readinessOf(issue, await siblingsOf(jira, issue));
+}
+
+/** The other children of a ticket's parent (its epic), read only for stories with one. */
+export async function siblingsOf(jira: JiraClient, issue: JiraIssue): Promise<JiraIssue[]> {
+  if (!issue.parentKey || !/^(?:story|user story)$/i.test(issue.issueType.trim())) return [];
+  return (await jira.getEpicChildren(issue.parentKey)).filter((c) => c.key !== issue.key);
 }
 
 export interface TicketEstimateView extends TicketEstimate {

@@ -31,6 +31,11 @@ export interface DedupeOptions {
    * while its owner has no kept case, so no task ends up without tests.
    */
   groups?: readonly (string | undefined)[];
+  /**
+   * With `groups`: how many cases of each group are kept whatever their similarity (the coverage level's
+   * minimum, so de-duplication never takes an item below its range). Default 1.
+   */
+  group_min?: number;
 }
 
 export interface DedupeRemoval {
@@ -75,7 +80,7 @@ function caseTokens(tc: TestCase): string[] {
  * Removes cases whose normalised text is at least `threshold`-similar (Jaccard) to an earlier kept
  * case of the same family of types (unit/integration, acceptance/e2e, ui, performance, security). Earlier cases win, so the result is stable and idempotent: running it again on `kept` removes
  * nothing. With `preserve_coverage` (default), a case is never removed while it would be the last one
- * covering its acceptance criterion; with `groups`, while it would be the last one of its group.
+ * covering its acceptance criterion; with `groups`, while its group has fewer than `group_min` kept.
  */
 export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions = {}): DedupeResult {
   const t = opts.threshold ?? 0.8;
@@ -110,7 +115,8 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
   const probedAt = new Int32Array(n).fill(-1);
   const candidates: number[] = [];
   const covered = new Set<string>();
-  const groupsKept = new Set<string>();
+  const groupsKept = new Map<string, number>();
+  const groupMin = opts.group_min ?? 1;
   const kept: number[] = [];
   const removed: DedupeRemoval[] = [];
   const criterionKey = (i: number): string | undefined => {
@@ -130,7 +136,7 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     let dup = -1;
     let sim = 0;
     const group = opts.groups?.[i];
-    const lastOfGroup = group !== undefined && !groupsKept.has(group);
+    const lastOfGroup = group !== undefined && (groupsKept.get(group) ?? 0) < groupMin;
     const fam = family[i]!;
     if (!(preserve && key !== undefined && !covered.has(key)) && !lastOfGroup) {
       if (lx === 0) {
@@ -183,7 +189,7 @@ export function dedupeTestCases(cases: readonly TestCase[], opts: DedupeOptions 
     }
     kept.push(i);
     if (key !== undefined) covered.add(key);
-    if (group !== undefined) groupsKept.add(group);
+    if (group !== undefined) groupsKept.set(group, (groupsKept.get(group) ?? 0) + 1);
     if (lx === 0) addToIndex(index, -1 - fam, i, 0);
     const px = lx === 0 ? 0 : prefixLength(lx);
     for (let p = 0; p < px && p < lx; p++) addToIndex(index, fam * stride + x[p]!, i, p);

@@ -265,8 +265,8 @@ describe('splitLongTasks', () => {
     const out = splitLongTasks(tasks, 3);
     const parts = out.filter((t) => t.part);
     expect(parts.map((p) => p.summary)).toEqual([
-      'Integrate Stripe (part 1/2)',
-      'Integrate Stripe (part 2/2)',
+      'Integrate Stripe (part 1/2: main path)',
+      'Integrate Stripe (part 2/2: edge cases and errors)',
     ]);
     expect(parts.every((p) => p.team === 'backend' && p.estimate_days <= 3)).toBe(true);
     expect(parts.reduce((n, p) => n + p.estimate_days, 0)).toBe(5);
@@ -292,6 +292,20 @@ describe('splitLongTasks', () => {
     expect(p2!.description).toContain('- retries');
     expect(p2!.description).toContain('- works');
     expect([...p1!.test_cases, ...p2!.test_cases].map((t) => t.title)).toEqual(['t1', 't2', 't3']);
+  });
+
+  it('gives each part its own scope and done-when, even when the task has one scope line', () => {
+    const one = task('sync', 'backend', 'Sync orders', {
+      estimate_days: 7,
+      description: 'Goal.\n\n**Scope**\n- nightly sync\n\n**Done when**\n- orders match',
+      covers_criteria: ['Orders match the ERP every morning'],
+    });
+    const parts = splitLongTasks([one], 3).filter((t) => t.part);
+    expect(parts).toHaveLength(3);
+    expect(new Set(parts.map((p) => p.description)).size).toBe(3);
+    expect(new Set(parts.map((p) => p.summary)).size).toBe(3);
+    expect(parts[2]!.description).toContain('- orders match');
+    expect(parts.map((p) => p.covers_criteria)).toEqual([[], [], ['Orders match the ERP every morning']]);
   });
 
   it('leaves tasks within the limit alone', () => {

@@ -10,7 +10,9 @@
  * either finds the path that would close a cycle (the edge is dropped) or reorders just that slice.
  * The initial order is the partial Kahn order, so most insertions take the O(1) path.
  */
-import type { ProposedDependency, Relationship, Team, TeamTask } from './schemas.js';
+import type { ProposedDependency, Relationship, Team, TeamTask, TestCase } from './schemas.js';
+import { capitalize } from './text.js';
+import { SPLIT_PHASES } from './work-rules.js';
 
 /** Backend tasks that lay foundations other backend/data work builds on. */
 const FOUNDATION_RE = /\b(?:data model|migrations?|schema|tables?|persistence layer)\b/i;
@@ -102,12 +104,21 @@ export function buildRelationships(tasks: readonly TeamTask[]): Relationship[] {
   return rels;
 }
 
+/** Tests for one part of a split task: its share of the criteria and its phase's done-when. */
+export type PartTests = (
+  part: TeamTask,
+  criteria: readonly string[],
+  checks: readonly string[],
+) => TestCase[];
+
 /**
- * Splits tasks longer than `maxDays` into `(part k/n)` tasks of the same team. Part 1 keeps the
- * original dependencies, part k waits for part k-1, and tasks that depended on the original wait for the
- * last part. Scope bullets and test cases are shared out in order so each part is a coherent slice.
+ * Splits tasks longer than `maxDays` into `(part k/n: <phase>)` tasks of the same team. Each part is a
+ * phase of the work (main path, edge cases, integration) with its own share of the scope and criteria
+ * and its own done-when, so no two parts read alike. Part 1 keeps the original dependencies, part k
+ * waits for part k-1, and tasks that depended on the original wait for the last part. With `tests`, each
+ * part gets tests of its own; without, the task's tests are shared out in order.
  */
-export function splitLongTasks(tasks: readonly TeamTask[], maxDays: number): TeamTask[] {
+export function splitLongTasks(tasks: readonly TeamTask[], maxDays: number, tests?: PartTests): TeamTask[] {
   if (!(maxDays > 0)) throw new RangeError('maxDays must be positive');
   const lastPart = new Map<string, string>();
   const out: TeamTask[] = [];
@@ -119,33 +130,46 @@ export function splitLongTasks(tasks: readonly TeamTask[], maxDays: number): Tea
     const n = Math.ceil(task.estimate_days / maxDays - 1e-9);
     const sizes = shareDays(task.estimate_days, n);
     const bullets = scopeBullets(task.description);
-    const baseSummary = task.summary.length > 240 ? `${task.summary.slice(0, 239)}…` : task.summary;
+    const criteria = task.covers_criteria ?? [];
+    const baseSummary = task.summary.length > 200 ? `${task.summary.slice(0, 199)}…` : task.summary;
+    const share = <T>(items: readonly T[], k: number) =>
+      items.slice(Math.floor(((k - 1) * items.length) / n), Math.floor((k * items.length) / n));
     let prev: string | undefined;
     for (let k = 1; k <= n; k++) {
+      const phase = SPLIT_PHASES[Math.min(k - 1, SPLIT_PHASES.length - 1)]!;
+      // Past the last phase, parts are numbered slices of it.
+      const label =
+        k <= SPLIT_PHASES.length ? phase.label : `${phase.label}, slice ${k - SPLIT_PHASES.length + 1}`;
       const id = `${task.id}-part-${k}`;
-      const lo = Math.floor(((k - 1) * bullets.length) / n);
-      const hi = Math.floor((k * bullets.length) / n);
-      const mine = new Set(bullets.slice(lo, hi));
+      const scope = share(bullets, k);
+      const mine = share(criteria, k);
+      // The whole task is done when its last part is: that part carries the task's own done-when.
+      const done = [
+        phase.done_when.replace('{summary}', baseSummary),
+        ...mine,
+        ...(k === n ? doneBullets(task.description) : []),
+      ];
       const description = [
-        `Part ${k} of ${n} of "${task.summary}".`,
+        `Part ${k} of ${n} of "${task.summary}": ${label}.`,
         '',
-        task.description
-          .split('\n')
-          .filter((line) => !bullets.includes(line) || mine.has(line))
-          .join('\n'),
+        '**Scope**',
+        ...(scope.length > 0 ? scope : [`- ${capitalize(label)} of the work`]),
+        '',
+        '**Done when**',
+        ...done.map((d) => `- ${d}`),
       ].join('\n');
-      const tlo = Math.floor(((k - 1) * task.test_cases.length) / n);
-      const thi = Math.floor((k * task.test_cases.length) / n);
-      out.push({
+      const part: TeamTask = {
         ...task,
         id,
-        summary: `${baseSummary} (part ${k}/${n})`,
+        summary: `${baseSummary} (part ${k}/${n}: ${label})`,
         description,
         estimate_days: sizes[k - 1]!,
         depends_on_tasks: prev ? [...task.depends_on_tasks, prev] : [...task.depends_on_tasks],
-        test_cases: task.test_cases.slice(tlo, thi),
+        covers_criteria: mine,
         part: { index: k, of: n },
-      });
+      };
+      part.test_cases = tests ? tests(part, mine, [done[0]!]) : share(task.test_cases, k);
+      out.push(part);
       prev = id;
     }
     lastPart.set(task.id, prev!);
@@ -159,13 +183,23 @@ export function splitLongTasks(tasks: readonly TeamTask[], maxDays: number): Tea
   );
 }
 
-/** Shares an estimate over n parts in half days when possible, so the parts add up to the whole. */
 function shareDays(total: number, n: number): number[] {
   const units = Math.round(total * 2);
   if (Math.abs(units - total * 2) > 1e-9 || units < n) return Array.from({ length: n }, () => total / n);
   const base = Math.floor(units / n);
   const extra = units % n;
   return Array.from({ length: n }, (_, i) => (base + (i < extra ? 1 : 0)) / 2);
+}
+
+/** The items under a description's "Done when" label. */
+function doneBullets(description: string): string[] {
+  const lines = description.split('\n');
+  const at = lines.findIndex((l) => /^\*{0,2}done when\*{0,2}:?$/i.test(l.trim()));
+  if (at < 0) return [];
+  const out: string[] = [];
+  for (let i = at + 1; i < lines.length && /^\s*[-*] /.test(lines[i]!); i++)
+    out.push(lines[i]!.replace(/^\s*[-*] /, ''));
+  return out;
 }
 
 /** The bullet lines of the first bullet list of a description (the scope). */

@@ -106,7 +106,7 @@ describe('generateTeamTasks', () => {
       (t) => t.part && t.id.startsWith(split.tasks.find((x) => x.part)!.id.replace(/-part-\d+$/, '')),
     );
     expect(parts.length).toBeGreaterThan(1);
-    expect(parts[0]!.summary).toMatch(/\(part 1\/\d\)$/);
+    expect(parts[0]!.summary).toMatch(/\(part 1\/\d: main path\)$/);
     expect(new Set(parts.map((p) => p.team)).size).toBe(1);
     expect(parts[1]!.depends_on_tasks).toContain(parts[0]!.id);
     expect(validateDependencies(split.tasks).valid).toBe(true);

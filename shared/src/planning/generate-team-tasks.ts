@@ -52,6 +52,8 @@ interface Work {
   criteria: string[];
   scope: string[];
   done_when: string[];
+  /** Set when a longer task was cut by criterion: its share of the whole task's days. */
+  days?: number;
 }
 
 const AREA_TYPE: Record<WorkArea, StoryType | null> = {
@@ -62,10 +64,14 @@ const AREA_TYPE: Record<WorkArea, StoryType | null> = {
   design: 'ui',
 };
 
+/** "without a deploy", "no UI": a negated word asks for no work of its kind. */
+const NEGATED = /\b(?:without|no|not|never|non)\s+(?:a|an|the|any|new)?\s*[\w-]+/gi;
+
 function areaScores(text: string): Map<WorkArea, number> {
   const out = new Map<WorkArea, number>();
+  const affirmed = text.replace(NEGATED, ' ');
   for (const c of AREA_CUES) {
-    const hits = text.match(new RegExp(c.cue.source, 'gi'))?.length ?? 0;
+    const hits = affirmed.match(new RegExp(c.cue.source, 'gi'))?.length ?? 0;
     if (hits > 0) out.set(c.area, (out.get(c.area) ?? 0) + hits * c.weight);
   }
   return out;
@@ -388,20 +394,50 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
   const constraints = opts.constraints ?? [];
   const counters: Partial<Record<Team, number>> = {};
   const range = COVERAGE_RANGES[coverage];
-  const implementation = draft.work.filter((w) => w.team !== 'qa').length;
-  const expectedTests = Math.max(1, implementation) * ((range.min + range.max) / 2);
-  let tasks: TeamTask[] = draft.work.map((w) => {
-    counters[w.team] = (counters[w.team] ?? 0) + 1;
+  const daysOf = (w: Work, implementation: number) => {
+    if (w.days !== undefined) return w.days;
     const base =
       w.team === 'qa'
-        ? ESTIMATES.base.qa + ESTIMATES.qa_per_test * expectedTests
+        ? ESTIMATES.base.qa +
+          ESTIMATES.qa_per_test * Math.max(1, implementation) * ((range.min + range.max) / 2)
         : ESTIMATES.base[w.team] + ESTIMATES.per_extra_criterion * Math.max(0, w.criteria.length - 1);
+    return roundHalfDay(base * a.complexity.team_factor[w.team]);
+  };
+  // A task too long for one cycle that covers two criteria becomes one task per criterion.
+  // Splitting never changes the effort: the parts share the whole task's days in half days.
+  const work = draft.work.flatMap((w) => {
+    const total = daysOf(w, 0);
+    if (w.team === 'qa' || w.criteria.length < 2 || total <= maxDays) return [w];
+    const halves = Math.round(total * 2);
+    const n = w.criteria.length;
+    return w.criteria.map((c, i) => ({
+      ...w,
+      summary: summaryOf([c], a.entities.actors),
+      criteria: [c],
+      scope: [workPhrase(c, a.entities.actors)],
+      done_when: [c],
+      days: (Math.floor(halves / n) + (i < halves % n ? 1 : 0)) / 2,
+    }));
+  });
+  // QA's days follow the tests of the story's work as drafted, whatever the cut.
+  const implementation = draft.work.filter((w) => w.team !== 'qa').length;
+  const testOpts = (w: Pick<Work, 'team' | 'summary' | 'criteria'>) => ({
+    coverage_level: coverage,
+    domains: domainsForTask(w as Work, a),
+    contexts: contextsForTeam(w.team, a),
+    actor: a.entities.actors[0] ?? 'user',
+    subject: story.title,
+    ...(opts.prd_context ? { prd_context: opts.prd_context } : {}),
+    ...(opts.rfc_context ? { rfc_context: opts.rfc_context } : {}),
+  });
+  let tasks: TeamTask[] = work.map((w) => {
+    counters[w.team] = (counters[w.team] ?? 0) + 1;
     const task: TeamTask = {
       id: `${prefix}-${w.team}-${counters[w.team]}`,
       summary: truncate(w.summary, 255),
       description: describe(w, story, constraintsFor(w.team, constraints)),
       team: w.team,
-      estimate_days: roundHalfDay(base * a.complexity.team_factor[w.team]),
+      estimate_days: daysOf(w, implementation),
       depends_on_tasks: [],
       blocked_by_teams: [],
       test_cases: includeTests
@@ -413,14 +449,7 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
               team: w.team,
               checks: w.team === 'qa' ? [] : w.done_when.filter((d) => !w.criteria.includes(d)),
             },
-            {
-              coverage_level: coverage,
-              domains: domainsForTask(w, a),
-              contexts: contextsForTeam(w.team, a),
-              actor: a.entities.actors[0] ?? 'user',
-              ...(opts.prd_context ? { prd_context: opts.prd_context } : {}),
-              ...(opts.rfc_context ? { rfc_context: opts.rfc_context } : {}),
-            },
+            testOpts(w),
           )
         : [],
       covers_criteria: w.criteria,
@@ -429,7 +458,18 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
     return task;
   });
   tasks = applyTeamDependencies(tasks);
-  tasks = splitLongTasks(tasks, maxDays);
+  // Each part of a split task is tested on its own share of the criteria and its phase's done-when.
+  tasks = splitLongTasks(
+    tasks,
+    maxDays,
+    includeTests
+      ? (part, criteria, checks) =>
+          generateTestCases(
+            { title: part.summary, acceptance_criteria: criteria, team: part.team, checks },
+            testOpts({ team: part.team, summary: part.summary, criteria: [...criteria] }),
+          )
+      : undefined,
+  );
   const plan: TaskPlan = { story_types: draft.types, tasks, relationships: buildRelationships(tasks) };
   if (story.key) plan.story_key = story.key;
   return plan;

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { CoverageLevel } from '../api/requests.js';
 import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
 import { TestCase, TestType } from './schemas.js';
-import { contentTokens, jaccard } from './text.js';
 
 const story = {
   title: 'Create invoice',
@@ -17,19 +16,18 @@ const story = {
   ],
 };
 
-describe('generateTestCases', () => {
-  it.each(['minimal', 'basic', 'standard', 'comprehensive'] as CoverageLevel[])(
-    'stays within the spec count for %s coverage',
-    (level) => {
-      const cases = generateTestCases(story, { coverage_level: level });
-      const { min, max } = COVERAGE_RANGES[level];
-      expect(cases.length).toBeGreaterThanOrEqual(min);
-      expect(cases.length).toBeLessThanOrEqual(max);
-      for (const c of cases) expect(TestCase.parse(c)).toEqual(c);
-    },
-  );
+const LEVELS: CoverageLevel[] = ['minimal', 'basic', 'standard', 'comprehensive'];
 
-  it('respects the counts for any number of criteria and any level', () => {
+describe('generateTestCases', () => {
+  it.each(LEVELS)('stays within the spec count for %s coverage', (level) => {
+    const cases = generateTestCases(story, { coverage_level: level });
+    const { min, max } = COVERAGE_RANGES[level];
+    expect(cases.length).toBeGreaterThanOrEqual(min);
+    expect(cases.length).toBeLessThanOrEqual(max);
+    for (const c of cases) expect(TestCase.parse(c)).toEqual(c);
+  });
+
+  it('respects the counts with distinct titles for any criteria, team and level', () => {
     fc.assert(
       fc.property(
         fc.array(
@@ -39,123 +37,198 @@ describe('generateTestCases', () => {
             'Only admins can delete',
             'Exports include a header row',
             'The email is sent once',
+            'Points expire after 12 months',
           ),
           { maxLength: 8 },
         ),
-        fc.constantFrom<CoverageLevel>('minimal', 'basic', 'standard', 'comprehensive'),
-        (criteria, level) => {
-          const n = generateTestCases(
-            { title: 'Manage orders', acceptance_criteria: criteria },
+        fc.constantFrom<CoverageLevel>(...LEVELS),
+        fc.constantFrom(undefined, 'backend', 'frontend', 'mobile', 'qa', 'data', 'design', 'infrastructure'),
+        (criteria, level, team) => {
+          const cases = generateTestCases(
+            { title: 'Manage orders', acceptance_criteria: criteria, ...(team ? { team } : {}) },
             { coverage_level: level },
-          ).length;
-          expect(n).toBeGreaterThanOrEqual(COVERAGE_RANGES[level].min);
-          expect(n).toBeLessThanOrEqual(COVERAGE_RANGES[level].max);
+          );
+          expect(cases.length).toBeGreaterThanOrEqual(COVERAGE_RANGES[level].min);
+          expect(cases.length).toBeLessThanOrEqual(COVERAGE_RANGES[level].max);
+          expect(new Set(cases.map((c) => c.title.toLowerCase())).size).toBe(cases.length);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: 150 },
     );
   });
 
-  it('links cases to the criterion they verify, covering each criterion before repeating one', () => {
-    const cases = generateTestCases(story, { coverage_level: 'standard' });
-    const covered = cases.map((c) => c.covers_criterion).filter(Boolean);
-    expect(new Set(covered.slice(0, 4))).toEqual(new Set(story.acceptance_criteria));
+  it('gives comprehensive coverage at least five cases and basic at least two, per item', () => {
+    const one = { title: 'Export orders', acceptance_criteria: ['Orders can be exported'] };
+    expect(generateTestCases(one, { coverage_level: 'comprehensive' }).length).toBeGreaterThanOrEqual(5);
+    expect(
+      generateTestCases({ ...one, team: 'backend' }, { coverage_level: 'comprehensive' }).length,
+    ).toBeGreaterThanOrEqual(5);
+    expect(generateTestCases(one, { coverage_level: 'basic' }).length).toBeGreaterThanOrEqual(2);
   });
 
-  it('designs different cases for different criteria, not one template with a swapped word', () => {
+  it('covers each criterion with its own main case before any other case', () => {
     const cases = generateTestCases(story, { coverage_level: 'standard' });
-    const first = story.acceptance_criteria.map((c) => cases.find((x) => x.covers_criterion === c)!);
-    for (let i = 0; i < first.length; i++) {
-      for (let j = i + 1; j < first.length; j++) {
-        const a = new Set(contentTokens(first[i]!.steps.join(' ')));
-        const b = new Set(contentTokens(first[j]!.steps.join(' ')));
-        expect(jaccard(a, b)).toBeLessThan(0.5);
-      }
-    }
-    const calc = first[1]!;
-    expect(calc.steps.join(' ')).toMatch(/30\.60/);
-    const full = generateTestCases(story, { coverage_level: 'comprehensive' });
-    const perm = full.find(
-      (c) => c.covers_criterion === story.acceptance_criteria[2] && c.type === 'security',
-    );
-    expect(perm?.expected_result).toMatch(/403/);
+    expect(cases.slice(0, 4).map((c) => c.covers_criterion)).toEqual(story.acceptance_criteria);
+    expect(cases[3]!.title).toBe('The customer receives an email with the PDF when the invoice is saved');
   });
 
-  it('adds boundary cases at the limits a criterion names', () => {
+  it('titles a case with what it verifies, so a title never contradicts its outcome', () => {
     const cases = generateTestCases(
-      { title: 'Sign up', acceptance_criteria: ['Password must be at least 12 characters'] },
+      {
+        title: 'Access control',
+        acceptance_criteria: [
+          'Given a viewer, when they open the settings, then access is denied and nothing changes',
+          'It is refused with a message',
+        ],
+      },
       { coverage_level: 'comprehensive' },
     );
-    expect(cases.some((c) => /one under the minimum/.test(c.title) && c.steps.join(' ').includes('11'))).toBe(
-      true,
-    );
-    const upload = generateTestCases(
-      { title: 'Attach files', acceptance_criteria: ['A message can have up to 10 attachments'] },
-      { coverage_level: 'standard', domains: [], contexts: [] },
-    );
-    expect(upload.some((c) => c.title.startsWith('Boundary at up to 10:'))).toBe(true);
+    expect(cases[0]!.title).toBe('Access is denied and nothing changes when they open the settings');
+    for (const c of cases) expect(c.title).not.toMatch(/succeeds|accepts valid|happy path/i);
   });
 
-  it('shapes cases by domain: money rounding and audit for finance, PHI for healthcare', () => {
-    const fin = generateTestCases(
-      { title: 'Edit invoice', acceptance_criteria: ['Amount must be positive'] },
-      { coverage_level: 'comprehensive', domains: ['financial'] },
+  it('states preconditions with concrete data, from the criterion or from what the item is about', () => {
+    const refund = generateTestCases(
+      { title: 'Partial refunds', acceptance_criteria: ['A refund never exceeds the captured amount'] },
+      { coverage_level: 'basic' },
     );
-    expect(fin.some((c) => /minor unit/.test(c.title))).toBe(true);
-    expect(fin.some((c) => /audit trail/.test(c.title))).toBe(true);
+    expect(refund[0]!.steps[0]).toMatch(/124\.50 EUR/);
+    const gwt = generateTestCases(
+      {
+        title: 'Earn points',
+        acceptance_criteria: [
+          'Given a paid order of 12.40 EUR, when it is captured, then 12 points are added',
+        ],
+      },
+      { coverage_level: 'minimal' },
+    );
+    expect(gwt[0]!.steps[0]).toBe('Arrange: a paid order of 12.40 EUR');
+  });
+
+  it('refuses what a role rule or a prohibition rules out', () => {
+    const cases = generateTestCases(story, { coverage_level: 'comprehensive' });
+    const denied = cases.find(
+      (c) => c.type === 'security' && c.covers_criterion === story.acceptance_criteria[2],
+    );
+    expect(denied?.title).toMatch(/not a finance manager is refused/);
+    expect(denied?.expected_result).toMatch(/403/);
+  });
+
+  it('tests both sides of a limit a user can push, but not a retention period as an input limit', () => {
+    const pw = generateTestCases(
+      { title: 'Sign up', acceptance_criteria: ['Password must be at least 12 characters'] },
+      { coverage_level: 'standard' },
+    );
+    expect(pw.some((c) => /12 characters is accepted and 11 characters is not/.test(c.title))).toBe(true);
+    const kept = generateTestCases(
+      {
+        title: 'Visit history',
+        acceptance_criteria: ['Appointment history is kept for 6 years after the last visit'],
+      },
+      { coverage_level: 'comprehensive' },
+    );
+    expect(kept.some((c) => /6 years is accepted|7 years/.test(c.title))).toBe(false);
+    expect(kept.some((c) => /Retention period is honoured/.test(c.title))).toBe(true);
+  });
+
+  it('adds the domain boundaries the item calls for: currencies with 0 and 3 decimals, PHI in logs', () => {
+    const money = generateTestCases(
+      {
+        title: 'Refunds in JPY and KWD',
+        team: 'backend',
+        acceptance_criteria: ['Amounts are stored in the currency minor unit'],
+      },
+      { coverage_level: 'comprehensive' },
+    );
+    expect(money.some((c) => /zero- and three-decimal currencies/.test(c.title))).toBe(true);
     const health = generateTestCases(
       { title: 'View lab results', acceptance_criteria: ['Patients see their own lab results'] },
       { coverage_level: 'comprehensive', domains: ['healthcare'] },
     );
-    expect(health.some((c) => /PHI/.test(c.title) && c.type === 'security')).toBe(true);
+    expect(health.some((c) => /No PHI in logs/.test(c.title) && c.type === 'security')).toBe(true);
   });
 
-  it('shapes cases by technical context: status codes for APIs, keyboard use for UIs', () => {
+  it('adds accessibility checks where the item talks about contrast, screen readers or motion', () => {
+    const cases = generateTestCases(
+      {
+        title: 'Accessible booking form',
+        team: 'frontend',
+        acceptance_criteria: [
+          'Text contrast is at least 4.5:1',
+          'Errors are announced to screen readers',
+          'The progress bar respects reduced motion',
+        ],
+      },
+      { coverage_level: 'comprehensive' },
+    );
+    const titles = cases.map((c) => c.title).join('\n');
+    expect(titles).toMatch(/contrast is measured/i);
+    expect(titles).toMatch(/screen reader reads/i);
+    expect(titles).toMatch(/reduced motion is honoured/i);
+  });
+
+  it('writes app cases for a mobile task: devices and connectivity, never a browser', () => {
+    const cases = generateTestCases(
+      {
+        title: 'Show the job list',
+        team: 'mobile',
+        acceptance_criteria: ['The job list shows the time of the last download'],
+      },
+      { coverage_level: 'comprehensive' },
+    );
+    expect(cases.every((c) => !/browser|keyboard/i.test(`${c.title} ${c.steps.join(' ')}`))).toBe(true);
+    expect(cases.some((c) => /connection lost/i.test(c.title))).toBe(true);
+  });
+
+  it('names the endpoint of an API task and uses the RFC endpoint when the item has none', () => {
     const api = generateTestCases(
-      { title: 'Create order via POST /orders', acceptance_criteria: ['An order is created'] },
+      {
+        title: 'Create order via POST /orders',
+        team: 'backend',
+        acceptance_criteria: ['An order is created'],
+      },
       { coverage_level: 'standard', contexts: ['api'], domains: [] },
     );
-    expect(api.some((c) => /POST \/orders returns 400/.test(c.title))).toBe(true);
-    const ui = generateTestCases(
-      { title: 'Order form', acceptance_criteria: ['The form shows the order total'] },
-      { coverage_level: 'standard', contexts: ['ui'], domains: [] },
+    expect(api.some((c) => /POST \/orders of .* returns 400/.test(c.title))).toBe(true);
+    const rfc = generateTestCases(
+      { title: 'Invoice creation', team: 'backend', acceptance_criteria: ['Invoices are saved'] },
+      {
+        coverage_level: 'standard',
+        contexts: ['api'],
+        rfc_context: 'POST /invoices returns 409 on a duplicate number',
+      },
     );
-    expect(ui.some((c) => /keyboard/.test(c.title))).toBe(true);
+    expect(rfc.some((c) => c.title.includes('POST /invoices'))).toBe(true);
   });
 
-  it('covers all seven test types across levels and teams', () => {
+  it('uses PRD requirements about the item at comprehensive coverage', () => {
+    const cases = generateTestCases(
+      { title: 'Invoice creation for customers', acceptance_criteria: ['Invoices are saved'] },
+      {
+        coverage_level: 'comprehensive',
+        prd_context: 'Invoice creation must reject invoices without a customer.',
+      },
+    );
+    expect(cases.some((c) => c.title.startsWith('PRD requirement: Invoice creation must reject'))).toBe(true);
+  });
+
+  it('uses every test type across layers and levels', () => {
     const types = new Set<TestType>();
     for (const team of [undefined, 'backend', 'frontend', 'qa'] as const) {
       const item = team ? { ...story, team } : story;
       for (const c of generateTestCases(item, { coverage_level: 'comprehensive', contexts: ['api', 'ui'] }))
         types.add(c.type);
     }
-    expect([...types].sort()).toEqual([...TestType.options].sort());
-  });
-
-  it('writes UI-side cases for frontend tasks', () => {
-    const cases = generateTestCases(
-      { ...story, team: 'frontend' },
-      { coverage_level: 'basic', domains: [], contexts: [] },
-    );
-    expect(cases.every((c) => c.type === 'ui' || c.type === 'security' || c.type === 'performance')).toBe(
-      true,
-    );
-  });
-
-  it('uses PRD requirements and RFC endpoints when given', () => {
-    const cases = generateTestCases(
-      { title: 'Invoice creation', acceptance_criteria: ['Invoices are saved'] },
+    for (const extra of generateTestCases(
       {
-        coverage_level: 'comprehensive',
-        domains: [],
-        contexts: ['api'],
-        prd_context: 'Invoice creation must reject invoices without a customer.',
-        rfc_context: 'POST /invoices returns 409 on a duplicate number',
+        title: 'Load list',
+        team: 'backend',
+        acceptance_criteria: ['The list loads within 2 seconds for 10,000 rows'],
       },
-    );
-    expect(cases.some((c) => c.title.startsWith('PRD requirement: Invoice creation must reject'))).toBe(true);
-    expect(cases.some((c) => c.title.includes('POST /invoices'))).toBe(true);
+      { coverage_level: 'comprehensive' },
+    ))
+      types.add(extra.type);
+    expect([...types].sort()).toEqual([...TestType.options].sort());
   });
 
   it('still produces cases for an item without criteria, turning task checks into cases', () => {

@@ -17,7 +17,7 @@ import {
 import { longestPath } from './estimate-ticket.js';
 import { storiesFromSource } from './generate-stories.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
-import { generateTestCases } from './generate-test-cases.js';
+import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
 import { blockedByCrossCutting, crossCuttingTask, findCrossCutting } from './plan-cross-cutting.js';
 import { readProductProfile } from './product-profile.js';
 import { type PlanSource, readPlanSource } from './read-plan-source.js';
@@ -171,7 +171,12 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
       groups.push(`story:${stories[si]!.key}`);
     }
   });
-  const deduped = dedupeTestCases(all, { threshold: input.dedupe_threshold ?? 0.8, scopes, groups });
+  const deduped = dedupeTestCases(all, {
+    threshold: input.dedupe_threshold ?? 0.8,
+    scopes,
+    groups,
+    group_min: COVERAGE_RANGES[coverage].min,
+  });
   const keptStory: TestCase[][] = stories.map(() => []);
   const keptTask: TestCase[][] = tasks.map(() => []);
   for (const i of deduped.kept_indices) {
@@ -193,7 +198,7 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
     return {
       story: s,
       story_types: plans[i]!.story_types,
-      readiness: scoreReadiness(s),
+      readiness: scoreReadiness(s, { siblings: stories }),
       test_cases: keptStory[i]!,
       task_ids: mine.map((t) => t.id),
       estimate_days: round(mine.reduce((n, t) => n + t.estimate_days, 0)),

@@ -4,6 +4,8 @@
  */
 import type { StoryLike } from './analyze-story.js';
 import { parseGivenWhenThen } from './criteria.js';
+import { matchExistingStories, type StoryRef } from './match-existing-stories.js';
+import { baseOfPast, baseOfThird, isBaseVerb } from './verb-forms.js';
 
 export interface ReadinessReason {
   signal:
@@ -12,7 +14,8 @@ export interface ReadinessReason {
     | 'description'
     | 'links_only'
     | 'open_questions'
-    | 'story_shape';
+    | 'story_shape'
+    | 'repeats_sibling';
   /** Points earned for this signal (the maxima add up to 100). */
   points: number;
   max_points: number;
@@ -42,15 +45,25 @@ export function isTestableCriterion(criterion: string): boolean {
   const gwt = parseGivenWhenThen(c);
   const hasNumber = /\d/.test(c);
   if (VAGUE_RE.test(c) && !hasNumber) return false;
-  return Boolean(gwt.outcome) || OBSERVABLE_RE.test(c);
+  if (gwt.outcome || OBSERVABLE_RE.test(c)) return true;
+  // Any verb of the lexicon states an outcome: "The PDF lists every line item".
+  return (c.toLowerCase().match(/[a-z]+/g) ?? []).some(
+    (w) => baseOfThird(w) !== null || (w.endsWith('ed') && isBaseVerb(baseOfPast(w) ?? '')),
+  );
+}
+
+export interface ReadinessOptions {
+  /** The other stories of the epic: a story that repeats one of them is not ready, whatever its score. */
+  siblings?: readonly StoryRef[];
 }
 
 /**
  * Scores how ready a story is for task and test generation. Points: acceptance criteria present (30),
  * criteria testable (20), a real description (20, none when it is only links), no open questions such
- * as "TBD" or trailing "?" (15), user-story shape or a clear title (15).
+ * as "TBD" or trailing "?" (15), user-story shape or a clear title (15). The level is "ready" only from
+ * 75 points with every criterion testable and no sibling repeated; a repeated sibling is "not_ready".
  */
-export function scoreReadiness(story: StoryLike): Readiness {
+export function scoreReadiness(story: StoryLike, opts: ReadinessOptions = {}): Readiness {
   const reasons: ReadinessReason[] = [];
   // A placeholder ("TBD", "?") is an open question, not a criterion.
   const criteria = (story.acceptance_criteria ?? [])
@@ -141,6 +154,18 @@ export function scoreReadiness(story: StoryLike): Readiness {
         : 'Title too short to say what the story delivers',
   });
 
+  const siblings = (opts.siblings ?? []).filter((x) => !(story.key && x.key === story.key));
+  const [twin] = matchExistingStories([{ title: story.title, description }], siblings);
+  if (twin) {
+    const other = siblings[twin.existing]!;
+    reasons.push({
+      signal: 'repeats_sibling',
+      points: 0,
+      max_points: 0,
+      message: `Repeats ${other.key ? `${other.key} ` : ''}"${other.title}" of the same epic: merge the two or say what differs`,
+    });
+  }
+
   const score = Math.max(
     0,
     Math.min(
@@ -148,5 +173,12 @@ export function scoreReadiness(story: StoryLike): Readiness {
       reasons.reduce((n, r) => n + r.points, 0),
     ),
   );
-  return { score, level: score >= 75 ? 'ready' : score >= 50 ? 'needs_work' : 'not_ready', reasons };
+  const banded: ReadinessLevel = score >= 75 ? 'ready' : score >= 50 ? 'needs_work' : 'not_ready';
+  // Untestable criteria hold a story at "needs work"; repeating a sibling makes it not ready.
+  const level: ReadinessLevel = twin
+    ? 'not_ready'
+    : banded === 'ready' && (criteria.length === 0 || vague.length > 0)
+      ? 'needs_work'
+      : banded;
+  return { score, level, reasons };
 }

@@ -119,7 +119,7 @@ export function validateEpicPlan(
   for (const s of stories) {
     const id = storyId(s);
     const mine = tasksByStory.get(id) ?? [];
-    const readiness = scoreReadiness(s);
+    const readiness = scoreReadiness(s, { siblings: stories });
     if (s.acceptance_criteria.length === 0) {
       findings.push({
         code: 'story_without_acceptance_criteria',

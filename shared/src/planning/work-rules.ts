@@ -236,3 +236,19 @@ export const ESTIMATES = {
 
 /** Most criteria one implementation task takes, and most tasks per team and story. */
 export const TASK_SHAPE = { criteria_per_task: 2, tasks_per_team: 3 };
+
+/** How a task too long for one cycle is cut: each part a phase with its own scope and done-when. */
+export interface SplitPhase {
+  label: string;
+  /** `{summary}` is the whole task's summary. */
+  done_when: string;
+}
+
+export const SPLIT_PHASES: readonly SplitPhase[] = [
+  { label: 'main path', done_when: 'The main path of "{summary}" works, with unit tests' },
+  {
+    label: 'edge cases and errors',
+    done_when: 'Edge cases and error paths of "{summary}" are handled and tested',
+  },
+  { label: 'integration and review', done_when: '"{summary}" is integrated end to end, reviewed and merged' },
+];

@@ -19,10 +19,10 @@ import {
   PlanCompareQuery,
   PlanFeedback,
   runnableStage,
-  scoreReadiness,
 } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { AtlassianError } from '../../adapters/http/index.js';
+import { readinessOf, siblingsOf } from '../../analysis/ticket-insights.js';
 import type { DraftPrEngine } from '../../draft-pr/engine.js';
 import { storyFromIssue } from '../../draft-pr/jira-story.js';
 import { draftPrTicket, enqueueRunnableStage, type StageQueued } from '../../draft-pr/stage-queue.js';
@@ -733,26 +733,25 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
         issue,
         principal.kind === 'forge' ? undefined : deps.services.env.JIRA_SERVER_URL,
       );
+      // One verdict: "ready" is the readiness level's, and the problems are what holds it back.
+      const readiness = readinessOf(issue, await siblingsOf(jira, issue));
       const problems = [
         ...(story.description.trim() ? [] : ['the story has no description']),
         ...(story.acceptance_criteria.length ? [] : ['the story has no acceptance criteria']),
+        ...(readiness.level === 'ready' ? [] : readiness.suggestions),
       ];
       return c.json(
         {
           key,
           exists: true,
-          ready: problems.length === 0,
-          problems,
+          ready: readiness.level === 'ready' && problems.length === 0,
+          problems: [...new Set(problems)],
           summary: story.summary,
           issue_type: issue.issueType,
           status: issue.status,
           has_description: story.description.trim() !== '',
           acceptance_criteria: story.acceptance_criteria,
-          readiness: scoreReadiness({
-            title: story.summary,
-            description: story.description,
-            acceptance_criteria: story.acceptance_criteria,
-          }),
+          readiness: { score: readiness.score, level: readiness.level, reasons: readiness.reasons },
         },
         200,
       );

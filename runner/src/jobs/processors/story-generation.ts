@@ -11,6 +11,7 @@ import {
   type StoryGenerationRequest,
   scoreReadiness,
 } from '@augment/shared';
+import { descriptionMarkdown } from '../../planning/adf-markdown.js';
 import { type EpicContext, loadEpicContext } from '../../planning/epic-context.js';
 import { generateEpicStories } from '../../planning/generate.js';
 import { matchStories, type StoryWrite, writeStories } from '../../planning/jira-writer.js';
@@ -118,7 +119,14 @@ export async function runStoryPlanning(
       rfc: pageRef(epic.rfc),
     },
     stories: stories.map((s, i) => {
-      const readiness = scoreReadiness(s);
+      // A story that repeats another story of the epic (not the issue it stands for) is not ready.
+      const siblings = [
+        ...epic.children
+          .filter((c) => c.key !== rows[i]!.key)
+          .map((c) => ({ key: c.key, title: c.summary, description: descriptionMarkdown(c) })),
+        ...stories.filter((_, j) => j !== i),
+      ];
+      const readiness = scoreReadiness(s, { siblings });
       return {
         title: s.title,
         description: s.description,
