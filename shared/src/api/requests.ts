@@ -143,6 +143,20 @@ export const TaskCreationRequest = z
   .strict();
 export type TaskCreationRequest = z.infer<typeof TaskCreationRequest>;
 
+/**
+ * POST /analyze/story-coverage. Answers synchronously by default; `async_mode: true` queues a
+ * `story_coverage` job, which is how a code-aware run (with `repos`, minutes long) is meant to be called.
+ */
+export const StoryCoverageRequest = z
+  .object({
+    story_key: IssueKey,
+    repos: z.array(RepoSpec).max(50).optional(),
+    additional_context: z.string().max(200_000).optional(),
+    async_mode: z.boolean().default(false),
+  })
+  .strict();
+export type StoryCoverageRequest = z.infer<typeof StoryCoverageRequest>;
+
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
