@@ -85,6 +85,8 @@ export const TaskGenerationRequest = z
     include_tests: z.boolean().default(true),
     coverage_level: CoverageLevel.default('standard'),
     repos: z.array(RepoSpec).max(50).optional(),
+    /** A new plan even when a story's stored plan was made from the same inputs. */
+    regenerate: z.boolean().default(false),
     ...common,
   })
   .strict();
@@ -138,6 +140,8 @@ export const TaskCreationRequest = z
     epic_key: IssueKey.optional(),
     max_task_cycle_days: z.number().positive().max(30).default(3),
     create_links: z.boolean().default(true),
+    /** A new plan even when a story's stored plan was made from the same inputs. */
+    regenerate: z.boolean().default(false),
     ...common,
   })
   .strict();
