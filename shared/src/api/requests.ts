@@ -175,6 +175,8 @@ export const SprintPlanRequest = z
     sprint_duration_days: z.number().int().min(1).max(60).default(14),
     team_id: z.number().int().positive().optional(),
     max_sprints: z.number().int().positive().max(100).default(20),
+    /** A task longer than its team can do in one sprint runs over consecutive sprints; false: left unscheduled. */
+    split_long_tasks: z.boolean().default(true),
     ...common,
   })
   .strict();
@@ -188,6 +190,8 @@ export const TimelineRequest = z
     sprint_duration_days: z.number().int().min(1).max(60).default(14),
     team_capacity_days: z.number().positive().max(10_000).optional(),
     team_id: z.number().int().positive().optional(),
+    /** A task longer than its team can do in one sprint runs over consecutive sprints; false: left unscheduled. */
+    split_long_tasks: z.boolean().default(true),
     ...common,
   })
   .strict();
