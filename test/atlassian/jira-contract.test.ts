@@ -266,6 +266,28 @@ describe.each<Who>(['basic', 'forge', 'gateway'])('JiraClient contract (%s auth)
     expect(await jira.getSprintIssues(2)).toEqual([]);
     expect(await jira.getSprintIssues(1)).toHaveLength(1);
   });
+
+  it('keeps sub-tasks in their parent sprint: they move with it and cannot move on their own', async () => {
+    const { key: parent } = await jira.createIssue(story('Parent story'));
+    const { key: early } = await jira.createIssue({
+      projectKey: 'DEMO',
+      issueType: 'Sub-task',
+      summary: 'Early sub-task',
+      parentKey: parent,
+    });
+    await jira.moveIssuesToSprint(2, [parent]);
+    const { key: late } = await jira.createIssue({
+      projectKey: 'DEMO',
+      issueType: 'Sub-task',
+      summary: 'Late sub-task',
+      parentKey: parent,
+    });
+    for (const key of [parent, early, late]) expect((await jira.getIssue(key)).sprintIds).toEqual([2]);
+    await expect(jira.moveIssuesToSprint(1, [early])).rejects.toMatchObject({ status: 400 });
+    expect((await jira.getIssue(early)).sprintIds).toEqual([2]);
+    await jira.moveIssuesToBacklog([parent]);
+    expect((await jira.getIssue(late)).sprintIds).toEqual([]);
+  });
 });
 
 describe('JiraClient field configuration', () => {

@@ -3,7 +3,6 @@
  * or not configured (naming each missing variable), and repositories that may not be cloned.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { GENERATION_ENDPOINTS } from '../../runner/src/api/routes/generation.js';
 import type { AnyProcessor } from '../../runner/src/jobs/types.js';
 import type { Runner } from '../../runner/src/server.js';
 import { api, cleanPrefix, testEnv, withRunner } from '../helpers/runner.js';
@@ -28,13 +27,11 @@ async function start(vars: Record<string, string>, role: 'api' | 'all' = 'api') 
   return api(r);
 }
 
-/** Every endpoint that takes `repos`, with a minimal body; /analyze/story-coverage once it exists. */
+/** Every endpoint that takes `repos`, with a minimal body. */
 const REPO_ENDPOINTS = [
   { path: '/generate/single', body: { ticket_key: 'PROJ-1' } },
   { path: '/plan/tasks/generate', body: { story_keys: ['PROJ-2'] } },
-  ...(GENERATION_ENDPOINTS.some((e) => e.path === '/analyze/story-coverage')
-    ? [{ path: '/analyze/story-coverage', body: { story_key: 'PROJ-3' } }]
-    : []),
+  { path: '/analyze/story-coverage', body: { story_key: 'PROJ-3' } },
 ];
 
 const GOOD_REPO = 'https://github.com/acme/billing.git';
@@ -152,6 +149,27 @@ describe('repository validation', () => {
       expect(r.text).not.toContain('hunter22');
     }
     await nothingQueued(client);
+  });
+
+  it('queues a code-aware coverage analysis with async_mode and repos, as the spec documents it', async () => {
+    const client = await start(CONFIGURED);
+    const r = await client.post('/analyze/story-coverage', {
+      story_key: 'PROJ-3',
+      async_mode: true,
+      repos: [GOOD_REPO],
+      additional_context: 'Focus on the auth module',
+    });
+    expect(r.status, r.text).toBe(202);
+    expect(r.body).toMatchObject({ status: 'queued', job_type: 'story_coverage', ticket_keys: ['PROJ-3'] });
+    const job = await client.get(`/jobs/${r.body.job_id}`);
+    expect(job.body.job_type).toBe('story_coverage');
+    const again = await client.post('/analyze/story-coverage', {
+      story_key: 'PROJ-3',
+      async_mode: true,
+      repos: [GOOD_REPO],
+    });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.existing_job_id).toBe(r.body.job_id);
   });
 
   it('queues a request whose repositories are acceptable, in both spellings', async () => {

@@ -270,6 +270,57 @@ describe('draft PR through the API, the queue and the worker', () => {
     expect(notFailed.status).toBe(409);
   }, 120_000);
 
+  it('re-applies the approved plan on the fixed base when /retry follows a fix of the base branch', async () => {
+    const broken = s.origin.commit('main', { BASE_STATUS: 'broken\n' }, 'break main');
+    let fixed = '';
+    try {
+      const waiting = await createAndPlan('SHOP-15');
+      const jobId = waiting.job_id;
+      const { plan } = await approveLatest(jobId);
+      const failed = await untilStatus(s.client, jobId, 'failed');
+      expect(failed).toMatchObject({ stage: 'VERIFY', error: { code: 'verification_failed' } });
+      expect(failed.result.base_sha).toBe(broken);
+      expect((await get(`/draft-pr/jobs/${jobId}/artifacts/verification`)).text).toContain(
+        'the base branch is broken',
+      );
+
+      // The plan's own advice: fix the base branch, then retry.
+      fixed = s.origin.commit('main', { BASE_STATUS: 'fixed\n' }, 'fix main');
+      const retried = await s.client.post(`/draft-pr/jobs/${jobId}/retry`, {});
+      expect(retried.status, retried.text).toBe(202);
+      expect(retried.body).toMatchObject({
+        status: 'pending',
+        stage: 'APPLY',
+        queued: { stage: 'APPLY' },
+        result: { base_moved: { branch: 'main', from: broken, to: fixed, failed_stage: 'VERIFY' } },
+      });
+      const done = await untilStatus(s.client, jobId, 'done');
+      expect(done.result).toMatchObject({ base_sha: fixed, verification: { passed: true } });
+      expect(done.result.commit_sha).not.toBe(failed.result.commit_sha);
+      const branch = branchOf(done);
+      expect(originCommits(branch)).toEqual([done.result.commit_sha]);
+      expect(s.origin.git(['rev-parse', `${done.result.commit_sha}^`])).toBe(fixed);
+      // Still the plan that was approved, and approved once.
+      expect(done.approved_plan_hash).toBe(plan.plan_hash);
+      expect(planHashesOf(s.origin.git(['log', '-1', '--format=%B', done.result.commit_sha]))).toEqual([
+        plan.plan_hash,
+      ]);
+      expect(pullsFor(branch)).toHaveLength(1);
+      const runs = (await get(`/draft-pr/jobs/${jobId}/progress`)).body.runs;
+      expect(runs.map((r: { stage: string; outcome: string }) => `${r.stage}:${r.outcome}`)).toEqual([
+        'PLAN:succeeded',
+        'APPLY:succeeded',
+        'VERIFY:failed',
+        'APPLY:succeeded',
+        'VERIFY:succeeded',
+        'PACKAGE:succeeded',
+        'DRAFT_PR:succeeded',
+      ]);
+    } finally {
+      if (!fixed) s.origin.commit('main', { BASE_STATUS: 'fixed\n' }, 'fix main');
+    }
+  }, 120_000);
+
   it('invalidates the approval when the plan is revised after a failed stage', async () => {
     s.block('SHOP-5');
     const waiting = await createAndPlan('SHOP-5');

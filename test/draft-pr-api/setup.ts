@@ -77,6 +77,7 @@ const STORIES: SeedIssue[] = [
   story('SHOP-12', 'Bulk story three', withCriteria('Third of a batch.')),
   story('SHOP-13', 'Out of order stages', withCriteria('Used to replay stage jobs.')),
   story('SHOP-14', 'Recovered job', withCriteria('Its first stage job was lost.')),
+  story('SHOP-15', 'Change on a broken base', withCriteria('The base branch is fixed meanwhile.')),
 ];
 
 export interface Suite {
@@ -152,7 +153,8 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     DRAFT_PR_GIT_URL_REWRITES: JSON.stringify({
       [bitbucket ? 'https://bitbucket.org/acme/' : 'https://github.com/acme/']: `${git.url}/`,
     }),
-    DRAFT_PR_TEST_COMMAND: `test -f package.json && for f in docs/changes/*.md; do n=$(basename "$f" .md); if [ -e "${blocks}/$n" ]; then echo "blocked: $n"; exit 1; fi; done`,
+    // Fails while the base branch says it is broken (BASE_STATUS), and for a blocked story's change note.
+    DRAFT_PR_TEST_COMMAND: `if grep -qs '^broken' BASE_STATUS; then echo "the base branch is broken"; exit 1; fi; test -f package.json && for f in docs/changes/*.md; do n=$(basename "$f" .md); if [ -e "${blocks}/$n" ]; then echo "blocked: $n"; exit 1; fi; done`,
     DRAFT_PR_VERIFY_TIMEOUT_SECONDS: '60',
     DRAFT_PR_PROTECTED_PATHS: JSON.stringify({ 'docs/changes/shop-7.md': { require: 'docs_team' } }),
     DRAFT_PR_APPROVER_TEAMS: JSON.stringify({ [DOCS_PRINCIPAL]: ['docs_team'] }),

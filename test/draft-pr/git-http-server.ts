@@ -15,12 +15,26 @@ export interface GitHttpServer {
   close(): Promise<void>;
 }
 
-/** Serves the bare repositories under `projectRoot`; `authorization` is the only accepted header value. */
-export async function startGitHttpServer(projectRoot: string, authorization: string): Promise<GitHttpServer> {
+/** Reads (clone, fetch, ls-remote): git's upload-pack service. */
+const isRead = (url: string) => {
+  const u = new URL(url, 'http://localhost');
+  return u.pathname.endsWith('/git-upload-pack') || u.searchParams.get('service') === 'git-upload-pack';
+};
+
+/**
+ * Serves the bare repositories under `projectRoot`; `authorization` is the only accepted header value.
+ * With `publicRead`, reading needs no credentials (a public repository) and only pushing does.
+ */
+export async function startGitHttpServer(
+  projectRoot: string,
+  authorization: string,
+  options: { publicRead?: boolean } = {},
+): Promise<GitHttpServer> {
   const requests: GitHttpServer['requests'] = [];
   const server = createServer((req, res) => {
     requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    if (req.headers.authorization !== authorization) {
+    const open = options.publicRead === true && isRead(req.url ?? '/');
+    if (!open && req.headers.authorization !== authorization) {
       res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="git"' }).end();
       return;
     }

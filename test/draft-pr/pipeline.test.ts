@@ -285,7 +285,7 @@ describe('verification gate', () => {
     expect(stub.requests).toEqual([]);
 
     rmSync(join(hh.root, 'fail-flag'));
-    expect(hh.engine.retry(jobId)).toMatchObject({ status: 'pending', stage: 'VERIFY' });
+    expect(await hh.engine.retry(jobId)).toMatchObject({ status: 'pending', stage: 'VERIFY' });
     const done = await hh.engine.runUntilBlocked(jobId);
     expect(done.status).toBe('done');
     expect(branchCommits(hh)).toHaveLength(1);
@@ -298,6 +298,85 @@ describe('verification gate', () => {
       [1, 'failed'],
       [2, 'succeeded'],
     ]);
+  });
+});
+
+describe('retry after the base branch moved', () => {
+  it('re-applies the approved plan on the fixed base instead of verifying the old commit again', async () => {
+    const hh = harness({
+      commands: [
+        { name: 'test', command: 'if grep -qs broken BASE_STATUS; then echo "base broken"; exit 1; fi' },
+      ],
+    });
+    hh.origin.commit('main', { BASE_STATUS: 'broken\n' }, 'break the base');
+    const jobId = hh.createJob();
+    const version = await planAndApprove(hh, jobId);
+    const failed = await hh.engine.runUntilBlocked(jobId);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      stage: 'VERIFY',
+      error: { code: 'verification_failed' },
+    });
+    const oldCommit = failed.result.commit_sha!;
+
+    const fixed = hh.origin.commit('main', { BASE_STATUS: 'fixed\n' }, 'fix the base');
+    const retried = await hh.engine.retry(jobId);
+    expect(retried).toMatchObject({
+      status: 'pending',
+      stage: 'APPLY',
+      result: {
+        base_moved: { branch: 'main', from: failed.result.base_sha, to: fixed, failed_stage: 'VERIFY' },
+      },
+    });
+    const done = await hh.engine.runUntilBlocked(jobId);
+    expect(done).toMatchObject({
+      status: 'done',
+      result: { base_sha: fixed, verification: { passed: true } },
+    });
+    expect(done.result.commit_sha).not.toBe(oldCommit);
+    // One commit on the fixed base, still bound to the plan that was approved; nobody approved again.
+    expect(branchCommits(hh)).toEqual([done.result.commit_sha]);
+    expect(hh.origin.git(['rev-parse', `${done.result.commit_sha}^`])).toBe(fixed);
+    expect(planHashesOf(hh.origin.git(['log', '-1', '--format=%B', done.result.commit_sha!]))).toEqual([
+      version.hash,
+    ]);
+    expect(hh.store.listApprovals(jobId)).toHaveLength(1);
+    expect(stub.pulls).toHaveLength(1);
+  });
+
+  it('moves a pushed commit of the plan onto the new base with a force-with-lease push', async () => {
+    const hh = harness();
+    const jobId = hh.createJob();
+    await planAndApprove(hh, jobId);
+    // The push succeeds, opening the PR does not.
+    stub.fail({ method: 'POST', status: 422, body: { message: 'Validation Failed' }, times: 10 });
+    const failed = await hh.engine.runUntilBlocked(jobId);
+    expect(failed).toMatchObject({ status: 'failed', stage: 'DRAFT_PR' });
+    expect(branchCommits(hh)).toEqual([failed.result.commit_sha]);
+    stub.reset();
+
+    const moved = hh.origin.commit('main', { 'CHANGELOG.md': 'a release\n' }, 'release');
+    expect(await hh.engine.retry(jobId)).toMatchObject({ stage: 'APPLY', status: 'pending' });
+    const done = await hh.engine.runUntilBlocked(jobId);
+    expect(done.status, JSON.stringify(done.error)).toBe('done');
+    expect(done.result.commit_reused).toBe(false);
+    expect(branchCommits(hh)).toEqual([done.result.commit_sha]);
+    expect(hh.origin.git(['rev-parse', `${done.result.commit_sha}^`])).toBe(moved);
+    expect(stub.pulls).toHaveLength(1);
+  });
+
+  it('retries the failed stage as before when the base did not move', async () => {
+    const hh = harness({ commands: [{ name: 'test', command: 'test ! -f ../../fail-flag' }] });
+    writeFileSync(join(hh.root, 'fail-flag'), '');
+    const jobId = hh.createJob();
+    await planAndApprove(hh, jobId);
+    const failed = await hh.engine.runUntilBlocked(jobId);
+    rmSync(join(hh.root, 'fail-flag'));
+    const retried = await hh.engine.retry(jobId);
+    expect(retried).toMatchObject({ stage: 'VERIFY', status: 'pending' });
+    expect(retried.result.base_moved).toBeUndefined();
+    const done = await hh.engine.runUntilBlocked(jobId);
+    expect(done.result.commit_sha).toBe(failed.result.commit_sha);
   });
 });
 
@@ -318,7 +397,7 @@ describe('crashes and retries', () => {
     const ws = await hh.workspaces.open(jobId, { cloneUrl: hh.origin.url });
     expect(await ws!.headSha()).toBe(ws!.info.baseSha);
 
-    hh.engine.retry(jobId);
+    await hh.engine.retry(jobId);
     const done = await hh.engine.runUntilBlocked(jobId);
     expect(done.status).toBe('done');
     expect(branchCommits(hh)).toHaveLength(1);

@@ -9,7 +9,7 @@ import {
   type Reply,
   requireWrite,
 } from './http-kit.js';
-import { findIssue, moveToSprint, renderIssue, runJql, sprintJson } from './jira.js';
+import { findIssue, isSubtask, moveToSprint, renderIssue, runJql, sprintJson } from './jira.js';
 import type { EmuBoard, EmuIssue, EmuSprint, SprintState } from './state.js';
 
 const MAX_MOVE = 50;
@@ -119,6 +119,15 @@ function issuesToMove(ctx: Ctx): EmuIssue[] {
     throw jiraError(400, [
       `Issues do not exist or you do not have permission to see them: ${missing.join(', ')}`,
     ]);
+  // Jira keeps a sub-task in its parent's sprint: only the parent can be moved.
+  const subtasks = out.filter((i) => isSubtask(ctx.state, i));
+  if (subtasks.length > 0)
+    throw jiraError(
+      400,
+      subtasks.map(
+        (i) => `Issue ${i.key} is a sub-task: it moves with its parent ${i.parentKey}, not on its own.`,
+      ),
+    );
   return out;
 }
 

@@ -290,9 +290,26 @@ function setSprintOf(state: EmulatorState, issue: EmuIssue, sprintId: number | n
   if (sprintId !== null && !issue.sprintIds.includes(sprintId)) issue.sprintIds.push(sprintId);
 }
 
+/** Whether the issue is of a sub-task type. */
+export function isSubtask(state: EmulatorState, issue: EmuIssue): boolean {
+  return state.issueTypes.find((t) => t.id === issue.issueTypeId)?.subtask === true;
+}
+
+/** The open (future or active) sprint an issue is in, or null. */
+function openSprintOf(state: EmulatorState, issue: EmuIssue): number | null {
+  return issue.sprintIds.find((id) => state.sprints.get(id)?.state !== 'closed') ?? null;
+}
+
+/** Moves an issue, and as Jira does its sub-tasks with it: a sub-task is always in its parent's sprint. */
 export function moveToSprint(state: EmulatorState, issue: EmuIssue, sprintId: number | null): void {
-  setSprintOf(state, issue, sprintId);
-  issue.updated = jiraTime();
+  const now = jiraTime();
+  for (const i of [
+    issue,
+    ...[...state.issues.values()].filter((c) => c.parentKey === issue.key && isSubtask(state, c)),
+  ]) {
+    setSprintOf(state, i, sprintId);
+    i.updated = now;
+  }
 }
 
 /** Applies `fields` to `draft`, collecting Jira-style field errors instead of throwing. */
@@ -452,6 +469,9 @@ function createOne(ctx: Ctx, body: unknown): EmuIssue {
   draft.key = `${project.key}-${project.nextNumber++}`;
   draft.seq = ++st.counters.seq;
   for (const p of props) draft.properties[p.key as string] = structuredClone(p.value);
+  // A new sub-task joins its parent's sprint.
+  const parent = draft.parentKey ? st.issues.get(draft.parentKey) : undefined;
+  if (parent && type?.subtask) setSprintOf(st, draft, openSprintOf(st, parent));
   st.issues.set(draft.key, draft);
   return draft;
 }

@@ -165,7 +165,13 @@ export function buildState(seedIn: SeedData = {}, baseUrl = ''): EmulatorState {
       createdDate: new Date().toISOString(),
       goal: s.goal ?? '',
     });
-    for (const k of s.issues ?? []) st.issues.get(k)?.sprintIds.push(id);
+    // Sub-tasks are in their parent's sprint, as in Jira.
+    const subtaskTypes = new Set(st.issueTypes.filter((t) => t.subtask).map((t) => t.id));
+    for (const k of s.issues ?? []) {
+      for (const i of st.issues.values()) {
+        if (i.key === k || (i.parentKey === k && subtaskTypes.has(i.issueTypeId))) i.sprintIds.push(id);
+      }
+    }
   }
   for (const sp of seed.spaces ?? []) {
     st.spaces.push({ id: sp.id ?? String(65536 + st.spaces.length), key: sp.key, name: sp.name ?? sp.key });

@@ -16,4 +16,5 @@ export const JOB_SAMPLES: Record<SpecJobType, { path: string; body: Record<strin
   sprint_planning: { path: '/sprint/plan/epic', body: { epic_key: 'PROJ-16', board_id: 1 } },
   timeline_planning: { path: '/sprint/timeline', body: { epic_key: 'PROJ-17' } },
   epic_completion: { path: '/plan/epic/complete', body: { epic_key: 'PROJ-18' } },
+  story_coverage: { path: '/analyze/story-coverage', body: { story_key: 'PROJ-19' } },
 };

@@ -165,6 +165,54 @@ describe('planning with a model', () => {
     expect(blocksLinks(h).length).toBe(links);
     expect(r.relationships_created.every((x: { status: string }) => x.status === 'exists')).toBe(true);
     expect(r.task_details.every((t: { jira_key: string | null }) => t.jira_key !== null)).toBe(true);
+    // Each story says why its stored plan answered.
+    for (const story of r.stories) {
+      expect(story.stored_plan).toMatchObject({ used: true, changed: [] });
+      expect(story.stored_plan.reason).toContain('same inputs');
+      expect(story.stored_plan.reason).toContain('regenerate');
+    }
+  });
+
+  it('makes a new plan when max_task_cycle_days or the model changes, and says what changed', async () => {
+    const two = storyKeys.slice(0, 2);
+    const planCalls = calls('story_task_plan').length;
+    const shorter = await h.client.post('/plan/tasks/team-based', {
+      story_keys: two,
+      max_task_cycle_days: 1,
+    });
+    expect(shorter.status, shorter.text).toBe(200);
+    expect(shorter.body.result.engine).toBe('llm');
+    expect(calls('story_task_plan').length).toBe(planCalls + 2);
+    expect(JSON.stringify(calls('story_task_plan').at(-1)!.body.messages)).toContain('longer than 1 days');
+    for (const story of shorter.body.result.stories) {
+      expect(story.stored_plan).toMatchObject({ used: false, changed: ['max_task_cycle_days'] });
+      expect(story.stored_plan.reason).toContain('max_task_cycle_days 3 -> max_task_cycle_days 1');
+    }
+    expect(shorter.body.result.warnings.join('\n')).toContain('a new plan was made');
+
+    const other = await h.client.post('/plan/tasks/team-based', { story_keys: two, llm_model: 'gpt-5' });
+    expect(other.body.result.engine).toBe('llm');
+    expect(calls('story_task_plan').length).toBe(planCalls + 4);
+    expect(calls('story_task_plan').at(-1)!.body.model).toBe('gpt-5');
+    expect(other.body.result.stories[0].stored_plan.changed).toEqual(['generator']);
+  });
+
+  it('makes a new plan with regenerate: true although nothing changed', async () => {
+    const planCalls = calls('story_task_plan').length;
+    const res = await h.client.post('/plan/tasks/team-based', {
+      story_keys: [storyKeys[0]],
+      regenerate: true,
+    });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.result.engine).toBe('llm');
+    expect(calls('story_task_plan').length).toBe(planCalls + 1);
+    expect(res.body.result.stories[0].stored_plan.reason).toContain('regenerate');
+    const bad = await h.client.post('/plan/tasks/team-based', {
+      story_keys: [storyKeys[0]],
+      regenerate: 'yes',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.field).toBe('regenerate');
   });
 
   it('queues team-based planning with async_mode and refuses a duplicate for the same stories', async () => {

@@ -236,6 +236,15 @@ describe('tests, validation and coverage (rules)', () => {
     for (const c of res.body.criteria) expect(['covered', 'partial', 'missing']).toContain(c.status);
   });
 
+  it('runs the coverage analysis as a story_coverage job with async_mode, as documented', async () => {
+    const sync = await h.client.post('/analyze/story-coverage', { story_key: storyKeys[0] });
+    const job = await runJob(h, '/analyze/story-coverage', { story_key: storyKeys[0], async_mode: true });
+    expect(job.job_type).toBe('story_coverage');
+    expect(job.result).toMatchObject({ story_key: storyKeys[0], engine: 'rules' });
+    expect(job.result.criteria).toEqual(sync.body.criteria);
+    expect(job.result.coverage_percent).toBe(sync.body.coverage_percent);
+  });
+
   it('answers targeted story and task tests synchronously', async () => {
     const story = await h.client.post('/plan/tests/story', {
       story_key: storyKeys[1],

@@ -346,11 +346,13 @@ describe('sprints by hand', () => {
     const keys = ['PLAN-21', 'PLAN-22'];
     const preview = await c.post(`/sprint/${sprintId}/assign`, { issue_keys: keys });
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ dry_run: true, moved: keys, unchanged: [] });
+    expect(preview.body).toMatchObject({ dry_run: true, would_move: keys, unchanged: [] });
+    expect(preview.body).not.toHaveProperty('moved');
     expect(sprintIdsOf('PLAN-21')).toEqual([]);
 
     const real = await c.post(`/sprint/${sprintId}/assign`, { issue_keys: keys, dry_run: false });
     expect(real.body).toMatchObject({ dry_run: false, moved: keys, sprint_name: 'Hardening' });
+    expect(real.body).not.toHaveProperty('would_move');
     expect(sprintIdsOf('PLAN-21')).toEqual([sprintId]);
     expect(sprintIdsOf('PLAN-22')).toEqual([sprintId]);
 
@@ -366,7 +368,8 @@ describe('sprints by hand', () => {
 
   it('removes to the backlog only issues of this sprint, dry run first', async () => {
     const preview = await c.post(`/sprint/${sprintId}/remove`, { issue_keys: ['PLAN-21', 'PLAN-23'] });
-    expect(preview.body).toMatchObject({ dry_run: true, moved: ['PLAN-21'], unchanged: ['PLAN-23'] });
+    expect(preview.body).toMatchObject({ dry_run: true, would_move: ['PLAN-21'], unchanged: ['PLAN-23'] });
+    expect(preview.body).not.toHaveProperty('moved');
     expect(sprintIdsOf('PLAN-21')).toEqual([sprintId]);
     const real = await c.post(`/sprint/${sprintId}/remove`, {
       issue_keys: ['PLAN-21', 'PLAN-23'],

@@ -77,8 +77,12 @@ export interface RepoTarget {
   cloneUrl: string;
   /** Shown in PRs and results. */
   webUrl: string;
+  /** None for a public repository read without a token. */
   credentials?: GitCredentials;
-  scm: ScmClient;
+  /** Null when the runner has no token for the host: the job can plan and verify, not push or open the PR. */
+  scm: ScmClient | null;
+  /** The setting that would give `scm` and push credentials, when it is missing (e.g. GITHUB_TOKEN). */
+  missingToken?: string;
 }
 
 /** Maps a requested repository to a target; throws for repositories the runner cannot serve. */
@@ -293,8 +297,35 @@ export class DraftPrEngine {
     return { job: this.store.requireJob(jobId), version };
   }
 
-  /** Moves a failed job back to pending at the stage that failed; the caller enqueues that stage. */
-  retry(jobId: string): DraftPrJob {
+  /**
+   * Moves a failed job back to pending at the stage that failed; the caller enqueues that stage. A job
+   * that failed after APPLY first re-reads its base branch: when the base moved (someone fixed it, say),
+   * the job goes back to APPLY, which re-applies the approved plan (same plan hash, same approval) on the
+   * new base, so VERIFY and the PR see the fixed base instead of the old commit.
+   */
+  async retry(jobId: string, signal?: AbortSignal): Promise<DraftPrJob> {
+    const job = this.store.requireJob(jobId);
+    const { base_branch: branch, base_sha: from } = job.result;
+    if (job.status === 'failed' && stageBefore('APPLY', job.stage) && branch && from) {
+      let to: string | null = null;
+      try {
+        to = await this.deps.workspaces.branchHead(this.checkout(job, this.target(job)), branch, signal);
+      } catch (err) {
+        // Unreadable now: the failed stage runs again as before, and says why if the base is the cause.
+        this.deps.log?.warn({ jobId, err: this.toError(err).message }, 'could not read the base branch');
+      }
+      if (to && to !== from) {
+        this.deps.log?.info({ jobId, branch, from, to }, 'base branch moved; re-applying the approved plan');
+        return this.store.tx(() => {
+          this.store.updateJob(jobId, {
+            result: {
+              base_moved: { branch, from, to, at: this.now().toISOString(), failed_stage: job.stage },
+            },
+          });
+          return this.store.transition(jobId, { type: 'retry', from: 'APPLY' });
+        });
+      }
+    }
     return this.store.transition(jobId, { type: 'retry' });
   }
 
@@ -446,7 +477,7 @@ export class DraftPrEngine {
       const target = this.target(job);
       const branch = job.result.branch ?? sanitizeBranchName(story.key, story.summary);
       const ws = await this.deps.workspaces.cloneFresh(jobId, this.checkout(job, target), options.signal);
-      let base = ws.info.baseSha;
+      const base = ws.info.baseSha;
       const remoteSha = await ws.fetchBranch(branch);
 
       let commitSha: string | null = null;
@@ -462,8 +493,9 @@ export class DraftPrEngine {
           );
         }
         const tip = commits[0];
-        if (commits.length === 1 && tip && planHashesOf(tip.message).includes(version.hash)) {
-          base = (await ws.run(['rev-parse', '--verify', `${tip.sha}^`])).trim();
+        const planCommit = commits.length === 1 && tip && planHashesOf(tip.message).includes(version.hash);
+        // This plan's commit is reused only on the current base; on a base that moved it is made again.
+        if (planCommit && (await ws.run(['rev-parse', '--verify', `${tip.sha}^`])).trim() === base) {
           await ws.checkoutBranch(branch, tip.sha);
           commitSha = tip.sha;
           diff = await ws.diff(base, tip.sha);
@@ -589,10 +621,19 @@ export class DraftPrEngine {
       if (!meta || body === undefined || !result.commit_sha || !result.branch || !result.base_branch) {
         throw new DraftPrStageError('missing_package', 'the PR package is missing; retry from PACKAGE');
       }
+      const target = this.target(job);
+      if (!target.scm) {
+        const setting = target.missingToken ?? 'a token for the repository host';
+        throw new DraftPrStageError(
+          'scm_auth',
+          `${setting} is not configured: it is needed to push ${result.branch} and open the draft PR ` +
+            '(reading a public repository needs none); configure it, then retry',
+          { missing: setting },
+        );
+      }
       const ws = await this.workspaceFor(job, options.signal);
       await ws.push(result.branch, result.commit_sha, result.remote_branch_sha ?? null);
       this.store.updateJob(jobId, { result: { pushed_sha: result.commit_sha } });
-      const target = this.target(job);
       const { pr, reused } = await ensureDraftPr(
         target.scm,
         { title: meta.title, body, head: result.branch, base: result.base_branch },

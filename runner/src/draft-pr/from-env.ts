@@ -37,7 +37,11 @@ export function scmConfigFromEnv(env: Env): ScmConfig {
   };
 }
 
-/** Resolves repositories against the allowed git hosts; GIT_USERNAME/GIT_PASSWORD override git credentials. */
+/**
+ * Resolves repositories against the allowed git hosts; GIT_USERNAME/GIT_PASSWORD override git credentials.
+ * Without a token for the host a repository is read anonymously (a public one clones fine) and only the
+ * push and the pull request need the token.
+ */
 export function repoResolverFromEnv(env: Env): (repo: DraftPrRepo) => RepoTarget {
   const config = scmConfigFromEnv(env);
   const allowed = new Set(env.OPENCODE_ALLOWED_GIT_HOSTS.map((h) => h.toLowerCase()));
@@ -55,6 +59,7 @@ export function repoResolverFromEnv(env: Env): (repo: DraftPrRepo) => RepoTarget
       webUrl: r.webUrl,
       credentials,
       scm: r.scm,
+      ...(r.missingToken ? { missingToken: r.missingToken } : {}),
     };
   };
 }

@@ -14,6 +14,7 @@ import {
   type JobType,
   PrdSyncRequest,
   SprintPlanRequest,
+  StoryCoverageRequest,
   StoryCreationRequest,
   StoryGenerationRequest,
   TaskCreationRequest,
@@ -96,6 +97,7 @@ export const catalog: Record<JobType, JobDefinition> = {
   epic_completion: def('epic_completion', EpicCompletionRequest, (i) => [str(i.epic_key)!], {
     timeoutMs: 60 * MINUTE,
   }),
+  story_coverage: def('story_coverage', StoryCoverageRequest, (i) => [str(i.story_key)!]),
 };
 
 /**

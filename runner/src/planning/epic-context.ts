@@ -7,7 +7,7 @@ import { htmlToPlanText, type Story, ticketForPlanning } from '@augment/shared';
 import type { ConfluenceClient } from '../adapters/confluence/index.js';
 import type { AtlassianClients } from '../adapters/http/index.js';
 import { AtlassianError } from '../adapters/http/index.js';
-import type { JiraClient, JiraIssue } from '../adapters/jira/index.js';
+import type { JiraClient, JiraIssue, SearchOptions } from '../adapters/jira/index.js';
 import { AppError } from '../api/errors.js';
 import { descriptionMarkdown, issueSections } from './adf-markdown.js';
 
@@ -138,12 +138,16 @@ export async function readPageText(
 }
 
 /** Issues whose parent is one of `parents` (sub-tasks of stories), 40 parents per search. */
-export async function childrenOf(jira: JiraClient, parents: readonly string[]): Promise<JiraIssue[]> {
+export async function childrenOf(
+  jira: JiraClient,
+  parents: readonly string[],
+  opts?: SearchOptions,
+): Promise<JiraIssue[]> {
   const out: JiraIssue[] = [];
   for (let i = 0; i < parents.length; i += 40) {
     const part = parents.slice(i, i + 40);
     if (part.length === 0) continue;
-    out.push(...(await jira.searchJql(`parent in (${part.join(', ')}) ORDER BY created ASC`)));
+    out.push(...(await jira.searchJql(`parent in (${part.join(', ')}) ORDER BY created ASC`, opts)));
   }
   return out;
 }

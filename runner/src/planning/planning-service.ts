@@ -12,21 +12,17 @@
  * 4. with `dry_run: false`: the plan is stored on each story, tasks are created under their story
  *    (idempotently), and the "Blocks" links are created once each, blocker as `inwardIssue`.
  */
-import { createHash } from 'node:crypto';
 import {
   type CoverageLevel,
   longestPath,
   type ProposedDependency,
   type Relationship,
   type Story,
-  StoryType,
+  type StoryType,
   type Team,
-  TeamTask,
 } from '@augment/shared';
 import pLimit from 'p-limit';
-import { z } from 'zod';
 import type { AtlassianClients } from '../adapters/http/index.js';
-import { AtlassianError } from '../adapters/http/index.js';
 import type { JiraClient, JiraIssue } from '../adapters/jira/index.js';
 import type { JobContext } from '../jobs/types.js';
 import {
@@ -53,12 +49,28 @@ import {
   type TaskOptions,
 } from './generate.js';
 import { type RelationshipCreated, type TaskWrite, writeBlocksLinks, writeTasks } from './jira-writer.js';
+import {
+  findStoredPlan,
+  generatorOf,
+  type PlanInputs,
+  planInputs,
+  type StoredPlanUse,
+  storedPlanValue,
+  TASK_PLAN_PROPERTY,
+} from './stored-plan.js';
 import type { LlmChoice } from './structured.js';
 
-/** The issue property holding the task plan generated for a story. */
-export const TASK_PLAN_PROPERTY = 'augment.task-plan';
-/** Jira limits an issue property value to 32 KB. */
-const PROPERTY_LIMIT = 30_000;
+export { TASK_PLAN_PROPERTY };
+
+/** The request default of `max_task_cycle_days`, for plans written by a job that has no such field. */
+const DEFAULT_MAX_TASK_DAYS = 3;
+const NOT_LOOKED_UP: StoredPlanUse = {
+  used: false,
+  reason: 'stored plans are not looked up for this request',
+  changed: [],
+  stored_at: null,
+  stored_by_job: null,
+};
 
 export interface TaskPlanningInput extends LlmChoice {
   story_keys: string[];
@@ -69,6 +81,8 @@ export interface TaskPlanningInput extends LlmChoice {
   dry_run: boolean;
   /** Create the "Blocks" links on a real run. Default true. */
   create_links?: boolean;
+  /** Make a new plan even when the story has a stored plan made from the same inputs. */
+  regenerate?: boolean;
 }
 
 export interface StoryPlanSummary {
@@ -79,6 +93,8 @@ export interface StoryPlanSummary {
   fallback_reason: string | null;
   task_ids: string[];
   estimate_days: number;
+  /** Whether the plan stored on the story answered, and why (or why a new plan was made). */
+  stored_plan: StoredPlanUse;
 }
 
 export interface TaskPlanningResult {
@@ -108,62 +124,6 @@ export interface TaskPlanningResult {
     rfc: { title: string; url: string | null } | null;
   };
   warnings: string[];
-}
-
-const StoredPlan = z.object({
-  version: z.literal(1),
-  hash: z.string(),
-  engine: z.string(),
-  story_types: z.array(StoryType),
-  tasks: z.array(TeamTask),
-  proposed: z.array(z.object({ from: z.string(), to: z.string(), reason: z.string().optional() })),
-});
-type StoredPlan = z.infer<typeof StoredPlan>;
-
-/** What a stored plan depends on: the story's text and the options that shape tasks and tests. */
-export function storyPlanHash(
-  story: Story,
-  opts: Pick<TaskOptions, 'include_tests' | 'coverage_level'>,
-): string {
-  return createHash('sha256')
-    .update(
-      JSON.stringify([
-        story.title,
-        story.description,
-        story.acceptance_criteria,
-        opts.include_tests,
-        opts.coverage_level,
-      ]),
-    )
-    .digest('hex')
-    .slice(0, 32);
-}
-
-async function readStoredPlan(jira: JiraClient, storyKey: string, hash: string): Promise<StoredPlan | null> {
-  try {
-    const raw = await jira.getIssueProperty(storyKey, TASK_PLAN_PROPERTY);
-    const parsed = StoredPlan.safeParse(raw);
-    return parsed.success && parsed.data.hash === hash ? parsed.data : null;
-  } catch (err) {
-    if (err instanceof AtlassianError && (err.code === 'not_found' || err.code === 'bad_request'))
-      return null;
-    throw err;
-  }
-}
-
-/** The value to store: whole, or without test cases when that is too large for an issue property. */
-function storedValue(r: StoryTaskResult, hash: string): StoredPlan {
-  const full: StoredPlan = {
-    version: 1,
-    hash,
-    engine: r.engine,
-    story_types: r.story_types,
-    tasks: r.tasks,
-    proposed: r.proposed,
-  };
-  if (JSON.stringify(full).length <= PROPERTY_LIMIT) return full;
-  // Tests are also in each task's description; a re-run without them tops them up from the rules.
-  return { ...full, tasks: r.tasks.map((t) => ({ ...t, test_cases: [] })) };
 }
 
 /** A story to write tasks under: its Jira key and project, and the story the plan was made from. */
@@ -201,6 +161,9 @@ export function epicKeyOf(records: readonly StoryRecord[], requested?: string): 
 
 export interface PlannedTasks {
   results: StoryTaskResult[];
+  /** Per story: the inputs its plan was made from (stored with it), and whether a stored plan answered. */
+  inputs: Map<string, PlanInputs>;
+  storedPlans: Map<string, StoredPlanUse>;
   plan: AssembledPlan;
   pages: { prd: PageText | null; rfc: PageText | null };
   epic: JiraIssue | null;
@@ -238,14 +201,31 @@ export async function planTasksForStories(
     additional_context: input.additional_context,
     repos: input.repos,
   };
+  const generator = generatorOf(ctx, choice);
+  const inputs = new Map<string, PlanInputs>();
+  const storedPlans = new Map<string, StoredPlanUse>();
   let done = 0;
   const limit = pLimit(2);
   const results = await Promise.all(
     records.map((r) =>
       limit(async (): Promise<StoryTaskResult> => {
         ctx.signal.throwIfAborted();
-        const hash = storyPlanHash(r.story, opts);
-        const stored = input.reuseStored ? await readStoredPlan(clients.jira, r.issue.key, hash) : null;
+        const wanted = planInputs(r.story, opts, choice, generator);
+        inputs.set(r.issue.key, wanted);
+        const found = input.reuseStored
+          ? await findStoredPlan(clients.jira, r.issue.key, wanted, {
+              regenerate: input.regenerate ?? false,
+              jobId: ctx.jobId,
+            })
+          : null;
+        if (found) {
+          storedPlans.set(r.issue.key, found.use);
+          // A plan replaced on a real run leaves the earlier plan's tasks in Jira: say so where it shows.
+          if (!found.use.used && found.use.stored_at !== null) {
+            warnings.push(`${r.issue.key}: ${found.use.reason}.`);
+          }
+        }
+        const stored = found?.plan ?? null;
         const result: StoryTaskResult = stored
           ? {
               story_key: r.issue.key,
@@ -306,7 +286,7 @@ export async function planTasksForStories(
   for (const d of plan.dropped) {
     warnings.push(`Dependency ${d.from} -> ${d.to} dropped (${d.reason}): ${d.detail}.`);
   }
-  return { results, plan, pages, epic, warnings };
+  return { results, inputs, storedPlans, plan, pages, epic, warnings };
 }
 
 /**
@@ -317,16 +297,31 @@ export async function writeTaskPlan(
   ctx: JobContext,
   jira: JiraClient,
   stories: readonly StoryRef[],
-  planned: Pick<PlannedTasks, 'results' | 'plan'>,
-  opts: { createLinks: boolean; include_tests: boolean; coverage_level: CoverageLevel },
+  planned: Pick<PlannedTasks, 'results' | 'plan'> & Partial<Pick<PlannedTasks, 'inputs'>>,
+  opts: {
+    createLinks: boolean;
+    include_tests: boolean;
+    coverage_level: CoverageLevel;
+    /** The inputs the plans were made with, when `planned` does not carry them. */
+    max_task_cycle_days?: number;
+    choice?: LlmChoice;
+  },
 ): Promise<{ tasks: TaskWrite[]; relationships_created: RelationshipCreated[]; keyOf: Map<string, string> }> {
   await ctx.progress('storing plans', 62);
+  const choice = opts.choice ?? {};
   for (const r of planned.results) {
     if (r.engine === 'stored') continue;
     const ref = stories.find((x) => x.key === r.story_key);
     if (!ref) continue;
-    const hash = storyPlanHash(ref.story, opts);
-    await jira.setIssueProperty(r.story_key, TASK_PLAN_PROPERTY, storedValue(r, hash));
+    const inputs =
+      planned.inputs?.get(r.story_key) ??
+      planInputs(
+        ref.story,
+        { ...opts, max_task_cycle_days: opts.max_task_cycle_days ?? DEFAULT_MAX_TASK_DAYS },
+        choice,
+        generatorOf(ctx, choice),
+      );
+    await jira.setIssueProperty(r.story_key, TASK_PLAN_PROPERTY, storedPlanValue(r, inputs, ctx.jobId));
   }
   await ctx.progress('creating tasks', 65);
   const existingAll = await childrenOf(
@@ -411,6 +406,7 @@ export async function runTaskPlanning(
       fallback_reason: r.fallback_reason ?? null,
       task_ids: mine.map((t) => t.id),
       estimate_days: Math.round(mine.reduce((n, t) => n + t.estimate_days, 0) * 100) / 100,
+      stored_plan: planned.storedPlans.get(r.story_key) ?? NOT_LOOKED_UP,
     };
   });
   await ctx.progress('done', 100);

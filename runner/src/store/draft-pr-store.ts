@@ -52,6 +52,8 @@ export interface DraftPrJobResult {
   pr?: { provider: string; number: number; url: string; reused: boolean };
   pushed_sha?: string;
   jira_comment?: { posted_at: string } | { error: string };
+  /** Set by a retry that found the base branch moved since APPLY: the plan was applied again on `to`. */
+  base_moved?: { branch: string; from: string; to: string; at: string; failed_stage: PipelineStage };
 }
 
 export interface DraftPrJob {

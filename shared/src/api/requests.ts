@@ -85,6 +85,8 @@ export const TaskGenerationRequest = z
     include_tests: z.boolean().default(true),
     coverage_level: CoverageLevel.default('standard'),
     repos: z.array(RepoSpec).max(50).optional(),
+    /** A new plan even when a story's stored plan was made from the same inputs. */
+    regenerate: z.boolean().default(false),
     ...common,
   })
   .strict();
@@ -138,10 +140,26 @@ export const TaskCreationRequest = z
     epic_key: IssueKey.optional(),
     max_task_cycle_days: z.number().positive().max(30).default(3),
     create_links: z.boolean().default(true),
+    /** A new plan even when a story's stored plan was made from the same inputs. */
+    regenerate: z.boolean().default(false),
     ...common,
   })
   .strict();
 export type TaskCreationRequest = z.infer<typeof TaskCreationRequest>;
+
+/**
+ * POST /analyze/story-coverage. Answers synchronously by default; `async_mode: true` queues a
+ * `story_coverage` job, which is how a code-aware run (with `repos`, minutes long) is meant to be called.
+ */
+export const StoryCoverageRequest = z
+  .object({
+    story_key: IssueKey,
+    repos: z.array(RepoSpec).max(50).optional(),
+    additional_context: z.string().max(200_000).optional(),
+    async_mode: z.boolean().default(false),
+  })
+  .strict();
+export type StoryCoverageRequest = z.infer<typeof StoryCoverageRequest>;
 
 const isoDate = z
   .string()
@@ -157,6 +175,8 @@ export const SprintPlanRequest = z
     sprint_duration_days: z.number().int().min(1).max(60).default(14),
     team_id: z.number().int().positive().optional(),
     max_sprints: z.number().int().positive().max(100).default(20),
+    /** A task longer than its team can do in one sprint runs over consecutive sprints; false: left unscheduled. */
+    split_long_tasks: z.boolean().default(true),
     ...common,
   })
   .strict();
@@ -170,6 +190,8 @@ export const TimelineRequest = z
     sprint_duration_days: z.number().int().min(1).max(60).default(14),
     team_capacity_days: z.number().positive().max(10_000).optional(),
     team_id: z.number().int().positive().optional(),
+    /** A task longer than its team can do in one sprint runs over consecutive sprints; false: left unscheduled. */
+    split_long_tasks: z.boolean().default(true),
     ...common,
   })
   .strict();

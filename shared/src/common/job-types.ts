@@ -17,6 +17,8 @@ export const JobType = z.enum([
   'draft_pr_stage',
   /** Fills what an epic is missing: stories, tasks, tests (POST /plan/epic/complete). */
   'epic_completion',
+  /** Which acceptance criteria a story's tasks, tests and (with `repos`) code cover (POST /analyze/story-coverage). */
+  'story_coverage',
 ]);
 export type JobType = z.infer<typeof JobType>;
 

@@ -66,6 +66,22 @@ describe('transition', () => {
     expect(canTransition({ stage: 'VERIFY', status: 'running', error: null }, { type: 'retry' })).toBe(false);
   });
 
+  it('retries a failed later stage from APPLY, but never before the approval nor past the failed stage', () => {
+    const failed = {
+      stage: 'VERIFY' as const,
+      status: 'failed' as const,
+      error: { code: 'x', message: 'y' },
+    };
+    expect(transition(failed, { type: 'retry', from: 'APPLY' })).toEqual({
+      stage: 'APPLY',
+      status: 'pending',
+      error: null,
+    });
+    expect(canTransition(failed, { type: 'retry', from: 'PLAN' })).toBe(false);
+    expect(canTransition(failed, { type: 'retry', from: 'DRAFT_PR' })).toBe(false);
+    expect(canTransition({ ...failed, stage: 'PLAN' }, { type: 'retry', from: 'PLAN' })).toBe(true);
+  });
+
   it('sends a revision back to approval from the gate, before APPLY, or after a later failure', () => {
     const back = { stage: 'APPROVAL', status: 'awaiting_approval', error: null };
     expect(

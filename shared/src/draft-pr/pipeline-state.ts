@@ -1,7 +1,7 @@
 /**
  * The Draft PR pipeline as a pure state machine:
  * PLAN -> APPROVAL -> APPLY -> VERIFY -> PACKAGE -> DRAFT_PR -> done, plus failed, cancelled, and retry
- * from the failed stage. The runner persists the state after every transition; a transition that is not
+ * from the failed stage (or from APPLY, to re-apply the approved plan on a base branch that moved). The runner persists the state after every transition; a transition that is not
  * listed here is refused, so a duplicate or late delivery can never move a job backwards or skip a gate.
  */
 import { z } from 'zod';
@@ -47,7 +47,11 @@ export type PipelineEvent =
   | { type: 'stage_failed'; stage: PipelineStage; error: PipelineError }
   | { type: 'approve' }
   | { type: 'revise' }
-  | { type: 'retry' }
+  /**
+   * Back to pending at the failed stage, or at `from`: an earlier stage from APPLY on (a retry that
+   * re-applies the approved plan because the base branch moved). The approval is not touched.
+   */
+  | { type: 'retry'; from?: RunnableStage }
   | { type: 'cancel' };
 
 export class IllegalTransitionError extends Error {
@@ -109,8 +113,12 @@ export function nextPipelineState(state: PipelineState, event: PipelineEvent): P
         return { stage: 'APPROVAL', status: 'awaiting_approval', error: null };
       }
       return null;
-    case 'retry':
-      return status === 'failed' ? { stage, status: 'pending', error: null } : null;
+    case 'retry': {
+      if (status !== 'failed') return null;
+      const from = event.from ?? stage;
+      if (from !== stage && (stageBefore(stage, from) || stageBefore(from, 'APPLY'))) return null;
+      return { stage: from, status: 'pending', error: null };
+    }
     case 'cancel':
       return status === 'done' || status === 'cancelled'
         ? null

@@ -4,12 +4,23 @@ import { MaxSegmentTree } from './max-segment-tree.js';
 /** Time unit of the scheduler: hundredths of a working day, so all arithmetic is exact. */
 export const TICKS_PER_DAY = 100;
 
-/** How a schedulable task is placed: on `lanes` parallel lanes for `laneTicks` each, or alone. */
-export interface TaskShape {
-  readonly lanes: number;
-  readonly laneTicks: number;
-  readonly oversized: boolean;
-}
+/**
+ * How a schedulable task is placed:
+ * - `lanes`: spread evenly over `lanes` parallel lanes for `laneTicks` each, inside one sprint;
+ * - `alone`: the team's whole sprint (it fits the team's capacity but not evenly spread lanes), its
+ *   `ticks` poured over every lane of the team from the sprint's start;
+ * - `split`: more than the team can do in one sprint: `parts - 1` sprints of the team's whole capacity
+ *   (`partTicks`) back to back, then the rest (`last`) from the start of the next sprint with working days.
+ */
+export type TaskShape =
+  | { readonly kind: 'lanes'; readonly lanes: number; readonly laneTicks: number }
+  | { readonly kind: 'alone'; readonly ticks: number }
+  | {
+      readonly kind: 'split';
+      readonly parts: number;
+      readonly partTicks: number;
+      readonly last: Exclude<TaskShape, { kind: 'split' }>;
+    };
 
 /** Successor lists in compressed form: successors of i are `targets[start[i] .. start[i + 1])`. */
 export interface Successors {
@@ -31,11 +42,18 @@ export interface LaneProblem {
   readonly maxSprints: number;
 }
 
-/** Where each task went: sprint -1 when it was not placed (`failedBlocker` says why). */
+/**
+ * Where each task went: sprint -1 when it was not placed (`failedBlocker` says why). A split task runs
+ * from `firstSprint` (starting at `start`) to `sprint` (ending at `end`); for every other task the two
+ * sprints are the same.
+ */
 export interface LaneSchedule {
+  /** The sprint the task ends in. */
   readonly sprint: Int32Array;
+  readonly firstSprint: Int32Array;
   readonly start: Float64Array;
   readonly end: Float64Array;
+  /** Lanes of the (last) part. */
   readonly lanes: Int32Array;
   /** -1: placed or not schedulable; -2: no room within maxSprints; >= 0: that predecessor was not placed. */
   readonly failedBlocker: Int32Array;
@@ -45,20 +63,52 @@ export interface LaneSchedule {
 }
 
 /**
- * Lane time, in ticks, that a task needs in an empty sprint of `laneTicks` working ticks: the fewest
- * parallel lanes that let it finish inside one sprint, or oversized when no spread fits the team.
+ * The shape of a task of `ticks` in a team of `capacityTicks` per sprint whose longest sprints have
+ * `laneTicks` working ticks: the fewest evenly spread lanes that finish it inside one sprint; else the
+ * team's whole sprint when it is within the capacity; else split over consecutive sprints.
  */
 export function shapeTask(ticks: number, capacityTicks: number, laneTicks: number): TaskShape {
-  if (ticks === 0) return { lanes: 1, laneTicks: 0, oversized: false };
+  if (ticks === 0) return { kind: 'lanes', lanes: 1, laneTicks: 0 };
   const fullLanes = Math.floor(capacityTicks / laneTicks);
   const remainder = capacityTicks - fullLanes * laneTicks;
   const totalLanes = fullLanes + (remainder > 0 ? 1 : 0);
   for (let lanes = Math.ceil(ticks / laneTicks); lanes <= totalLanes; lanes++) {
     const each = Math.ceil(ticks / lanes);
     const available = fullLanes + (remainder >= each ? 1 : 0);
-    if (available >= lanes) return { lanes, laneTicks: each, oversized: false };
+    if (available >= lanes) return { kind: 'lanes', lanes, laneTicks: each };
   }
-  return { lanes: 0, laneTicks: ticks, oversized: true };
+  if (ticks <= capacityTicks) return { kind: 'alone', ticks };
+  const parts = Math.ceil(ticks / capacityTicks);
+  const last = shapeTask(ticks - (parts - 1) * capacityTicks, capacityTicks, laneTicks);
+  if (last.kind === 'split') throw new Error('unreachable: the rest of a split task fits one sprint');
+  return { kind: 'split', parts, partTicks: capacityTicks, last };
+}
+
+/** Lengths in ticks of a team's lanes in a sprint of `laneTicks` working ticks: full lanes, then the rest. */
+export function laneLengths(capacityTicks: number, laneTicks: number): number[] {
+  const out: number[] = [];
+  if (laneTicks <= 0) return out;
+  for (let left = capacityTicks; left > 0; left -= laneTicks) out.push(Math.min(laneTicks, left));
+  return out;
+}
+
+/**
+ * When `ticks` of work poured over all `lanes` from the sprint's start is done: the smallest whole tick T
+ * with sum(min(lane, T)) >= ticks. The lanes must hold at least `ticks`.
+ */
+export function pourEnd(ticks: number, lanes: readonly number[]): number {
+  if (ticks <= 0) return 0;
+  const sorted = [...lanes].sort((a, b) => a - b);
+  let done = 0;
+  for (let k = 0; k < sorted.length; k++) {
+    const open = sorted.length - k;
+    const len = sorted[k]!;
+    // Lanes k.. all run until `len` at least: the rest is done once they have each run (ticks - done) / open.
+    const at = Math.ceil((ticks - done) / open);
+    if (at <= len) return at;
+    done += len;
+  }
+  return sorted[sorted.length - 1] ?? 0;
 }
 
 /**
@@ -80,9 +130,10 @@ export function scheduleLanes(
   const minTeamTicks = new Array<number>(teamCount).fill(Number.POSITIVE_INFINITY);
   for (let i = 0; i < n; i++) {
     const shape = shapes[i];
-    if (shape && !shape.oversized && shape.laneTicks > 0) {
+    const lanes = shape?.kind === 'split' ? shape.last : shape;
+    if (lanes?.kind === 'lanes' && lanes.laneTicks > 0) {
       const t = teamOf[i]!;
-      minTeamTicks[t] = Math.min(minTeamTicks[t]!, shape.laneTicks);
+      minTeamTicks[t] = Math.min(minTeamTicks[t]!, lanes.laneTicks);
     }
   }
 
@@ -175,7 +226,27 @@ export function scheduleLanes(
     return -1;
   };
 
+  /** Whether `lanes` lanes of at least `len` are free from the start of sprint s. */
+  const freeFromStart = (s: number, t: number, lanes: number, len: number): boolean => {
+    const intervals = free[s * teamCount + t]!;
+    let found = 0;
+    for (let m = 0; m < intervals.length; m += 2) if (intervals[m] === 0 && intervals[m + 1]! >= len) found++;
+    return found >= lanes;
+  };
+  /** Gives the team's whole sprint s (it has nothing else there) to `ticks` of work; returns [end, lanes]. */
+  const takeWhole = (s: number, t: number, ticks: number): [number, number] => {
+    const cell = s * teamCount + t;
+    const intervals = free[cell]!;
+    const lengths: number[] = [];
+    for (let m = 0; m < intervals.length; m += 2) lengths.push(intervals[m + 1]! - intervals[m]!);
+    free[cell] = [];
+    used[cell]! += ticks;
+    rooms[t]!.set(s, 0);
+    return [pourEnd(ticks, lengths), lengths.length];
+  };
+
   const sprint = new Int32Array(n).fill(-1);
+  const firstSprint = new Int32Array(n).fill(-1);
   const start = new Float64Array(n);
   const end = new Float64Array(n);
   const lanesOf = new Int32Array(n);
@@ -188,26 +259,63 @@ export function scheduleLanes(
     const shape = shapes[i]!;
     let s = readySprint[i]!;
     let ready = readyTick[i]!;
-    if (shape.oversized) {
-      // Alone for its team: a sprint where the team has nothing else, after the predecessors' sprint
-      // unless they all end at its very start.
+    if (shape.kind !== 'lanes') {
+      // The team's whole sprint for each full part, back to back over sprints with working days, the
+      // rest from the start of the next one; the first part after the predecessors' sprint unless they
+      // all end at its very start.
+      const parts = shape.kind === 'split' ? shape.parts : 1;
+      const last = shape.kind === 'split' ? shape.last : shape;
       if (ready > 0) s++;
       while (emptyHint[t]! < sprintW.length && !isEmptyFor(emptyHint[t]!, t)) emptyHint[t]!++;
       s = Math.max(s, emptyHint[t]!);
+      const window: number[] = [];
       for (;;) {
         if (s >= maxSprints) return false;
         ensureSprint(s);
-        if (isEmptyFor(s, t)) break;
-        s++;
+        if (!isEmptyFor(s, t)) {
+          s++;
+          continue;
+        }
+        window.length = 0;
+        window.push(s);
+        let x = s;
+        let blocked = -1;
+        while (window.length < parts) {
+          x++;
+          if (x >= maxSprints) return false;
+          ensureSprint(x);
+          if (sprintW[x] === 0) continue;
+          const lastPart = window.length === parts - 1;
+          const fits =
+            lastPart && last.kind === 'lanes'
+              ? freeFromStart(x, t, last.lanes, last.laneTicks)
+              : isEmptyFor(x, t);
+          if (!fits) {
+            // A sprint that is not empty cannot hold a full part of any later window either.
+            blocked = lastPart && isEmptyFor(x, t) ? s + 1 : x + 1;
+            break;
+          }
+          window.push(x);
+        }
+        if (blocked < 0) break;
+        s = blocked;
       }
-      const cell = s * teamCount + t;
-      lanesOf[i] = free[cell]!.length / 2;
-      free[cell] = [];
-      used[cell]! += estimate[i]!;
-      rooms[t]!.set(s, 0);
-      sprint[i] = s;
+      for (let k = 0; k < parts - 1; k++)
+        takeWhole(window[k]!, t, shape.kind === 'split' ? shape.partTicks : 0);
+      const lastSprint = window[parts - 1]!;
+      const rest = estimate[i]! - (parts - 1) * (shape.kind === 'split' ? shape.partTicks : 0);
+      if (last.kind === 'alone') {
+        [end[i], lanesOf[i]] = takeWhole(lastSprint, t, rest);
+      } else {
+        tryPlace(lastSprint, t, 0, last.lanes, last.laneTicks);
+        refreshRoom(lastSprint, t);
+        used[lastSprint * teamCount + t]! += rest;
+        end[i] = last.laneTicks;
+        lanesOf[i] = last.lanes;
+      }
+      firstSprint[i] = window[0]!;
+      sprint[i] = lastSprint;
       start[i] = 0;
-      end[i] = sprintW[s]! * TICKS_PER_DAY;
       return true;
     }
     if (shape.laneTicks === 0) {
@@ -220,6 +328,7 @@ export function scheduleLanes(
         ready = 0;
       }
       sprint[i] = s;
+      firstSprint[i] = s;
       start[i] = ready;
       end[i] = ready;
       lanesOf[i] = 1;
@@ -233,6 +342,7 @@ export function scheduleLanes(
         refreshRoom(s, t);
         used[s * teamCount + t]! += estimate[i]!;
         sprint[i] = s;
+        firstSprint[i] = s;
         start[i] = at;
         end[i] = at + shape.laneTicks;
         lanesOf[i] = shape.lanes;
@@ -280,5 +390,5 @@ export function scheduleLanes(
       if (--waiting[j]! === 0) heap.push(j);
     }
   }
-  return { sprint, start, end, lanes: lanesOf, failedBlocker, sprintsUsed, failures };
+  return { sprint, firstSprint, start, end, lanes: lanesOf, failedBlocker, sprintsUsed, failures };
 }

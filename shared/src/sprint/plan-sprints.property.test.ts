@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { DependencyCycleError } from './errors.js';
 import { planSprints } from './plan-sprints.js';
 import { SprintPlan, SprintPlanInput, type SprintTaskInput } from './schemas.js';
+import { isWorkingDay, workingDaysBetween } from './working-days.js';
 
 const TEAMS = ['backend', 'frontend', 'qa'] as const;
 
 /**
  * Random DAGs: each task may depend on tasks generated before it, then the list is shuffled so the
  * backlog order is not a topological order. Capacities include zero, part-lane and multi-lane teams;
- * estimates include milestones, half days, tasks longer than a sprint and oversized ones.
+ * estimates include milestones, half days, tasks longer than a sprint and longer than a team's capacity
+ * (split over sprints).
  */
 const planInputs = fc
   .record({
@@ -22,6 +24,7 @@ const planInputs = fc
     startDay: fc.integer({ min: 0, max: 13 }),
     duration: fc.constantFrom(5, 7, 10, 14, 21),
     maxSprints: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
+    split: fc.boolean(),
     seed: fc.array(
       fc.record({
         team: fc.integer({ min: 0, max: 2 }),
@@ -32,7 +35,7 @@ const planInputs = fc
     ),
     order: fc.array(fc.nat(), { minLength: 40, maxLength: 40 }),
   })
-  .map(({ size, capacities, startDay, duration, maxSprints, seed, order }) => {
+  .map(({ size, capacities, startDay, duration, maxSprints, split, seed, order }) => {
     const tasks: SprintTaskInput[] = seed.slice(0, size).map((s, j) => ({
       key: `T-${j}`,
       summary: `task ${j}`,
@@ -51,23 +54,39 @@ const planInputs = fc
       sprint_duration_days: duration,
       teams: Object.fromEntries(TEAMS.map((t, i) => [t, { capacity_days_per_sprint: capacities[i]! }])),
       max_sprints: maxSprints,
+      split_long_tasks: split,
       tasks: shuffled,
     });
   });
 
 const RUNS = { numRuns: 300 };
 
+type Entry = SprintPlan['timeline'][number];
+/** First and last entry of each scheduled task (the same one unless the task is split). */
+function spans(plan: SprintPlan): Map<string, { first: Entry; last: Entry }> {
+  const out = new Map<string, { first: Entry; last: Entry }>();
+  for (const e of plan.timeline) {
+    const seen = out.get(e.key);
+    if (!seen) out.set(e.key, { first: e, last: e });
+    else {
+      if (e.part < seen.first.part) seen.first = e;
+      if (e.part > seen.last.part) seen.last = e;
+    }
+  }
+  return out;
+}
+
 describe('planSprints on random DAGs', () => {
   it('respects every dependency: a later sprint, or the same sprint after the blocker ends', () => {
     fc.assert(
       fc.property(planInputs, (input) => {
         const plan = planSprints(input);
-        const when = new Map(plan.timeline.map((e) => [e.key, e]));
+        const when = spans(plan);
         for (const task of input.tasks) {
-          const mine = when.get(task.key);
+          const mine = when.get(task.key)?.first;
           if (!mine) continue;
           for (const dep of task.depends_on) {
-            const blocker = when.get(dep);
+            const blocker = when.get(dep)?.last;
             expect(blocker, `${task.key} is scheduled but its blocker ${dep} is not`).toBeDefined();
             if (!blocker) continue;
             expect(blocker.sprint_number).toBeLessThanOrEqual(mine.sprint_number);
@@ -89,24 +108,78 @@ describe('planSprints on random DAGs', () => {
     );
   });
 
-  it('never puts more work in a sprint than a team can do, except one flagged oversized task alone', () => {
+  it('never puts more work in a sprint than a team can do', () => {
     fc.assert(
       fc.property(planInputs, (input) => {
         const plan = planSprints(input);
-        const estimate = new Map(input.tasks.map((t) => [t.key, t.estimate_days]));
-        const flagged = new Set(plan.flags.map((f) => f.key));
         for (const sprint of plan.sprints) {
           const entries = plan.timeline.filter((e) => e.sprint_number === sprint.number);
           for (const team of Object.keys(sprint.capacity)) {
-            const work = entries.filter((e) => e.team === team && estimate.get(e.key)! > 0);
-            const used = work.reduce((sum, e) => sum + estimate.get(e.key)!, 0);
+            const used = entries.filter((e) => e.team === team).reduce((sum, e) => sum + e.days, 0);
             expect(sprint.used[team]).toBeCloseTo(used, 6);
-            if (work.some((e) => flagged.has(e.key))) {
-              expect(work).toHaveLength(1);
-            } else {
-              expect(used).toBeLessThanOrEqual(sprint.capacity[team]! + 1e-9);
-            }
+            expect(used).toBeLessThanOrEqual(sprint.capacity[team]! + 1e-9);
+            expect(sprint.utilisation[team]).toBeLessThanOrEqual(1);
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('dates every timeline entry on working days inside its own sprint', () => {
+    fc.assert(
+      fc.property(planInputs, (input) => {
+        const plan = planSprints(input);
+        const sprintOf = new Map(plan.sprints.map((s) => [s.number, s]));
+        for (const e of plan.timeline) {
+          const sprint = sprintOf.get(e.sprint_number)!;
+          expect(e.sprint).toBe(sprint.name);
+          expect(
+            e.start >= sprint.start_date && e.start <= sprint.end_date,
+            `${e.key} starts in ${e.sprint}`,
+          ).toBe(true);
+          expect(e.end >= e.start && e.end <= sprint.end_date, `${e.key} ends in ${e.sprint}`).toBe(true);
+          expect(isWorkingDay(e.start) && isWorkingDay(e.end)).toBe(true);
+          expect(e.start_offset).toBeGreaterThanOrEqual(0);
+          expect(e.end_offset).toBeLessThanOrEqual(sprint.working_days);
+          // The working days between start and end hold the entry's share of work on its lanes.
+          expect(workingDaysBetween(e.start, e.end).length * e.lanes).toBeGreaterThanOrEqual(e.days - 1e-9);
+          if (plan.summary.end_date) expect(e.end <= plan.summary.end_date).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('splits a task longer than its team can do in a sprint over consecutive sprints, or refuses it', () => {
+    fc.assert(
+      fc.property(planInputs, (input) => {
+        const plan = planSprints(input);
+        const capacity = (team: string) => input.teams[team]!.capacity_days_per_sprint;
+        const working = plan.sprints.filter((s) => s.working_days > 0).map((s) => s.number);
+        const flagged = new Set(plan.flags.filter((f) => f.code === 'split').map((f) => f.key));
+        for (const task of input.tasks) {
+          const entries = plan.timeline.filter((e) => e.key === task.key).sort((a, b) => a.part - b.part);
+          const longer = capacity(task.team) > 0 && task.estimate_days > capacity(task.team);
+          const refused = plan.unscheduled.find((u) => u.key === task.key);
+          if (longer && !input.split_long_tasks) {
+            expect(entries).toEqual([]);
+            // Refused for its length, unless a blocker was refused first.
+            expect(['longer_than_a_sprint', 'blocked_by_unscheduled']).toContain(refused?.code);
+            continue;
+          }
+          if (entries.length === 0) continue;
+          expect(entries.map((e) => e.part)).toEqual(entries.map((_, k) => k + 1));
+          for (const e of entries) expect(e.parts).toBe(entries.length);
+          const days = entries.reduce((sum, e) => sum + e.days, 0);
+          expect(days).toBeCloseTo(task.estimate_days, 6);
+          expect(entries.length).toBe(
+            longer ? Math.ceil(task.estimate_days / capacity(task.team) - 1e-9) : 1,
+          );
+          expect(flagged.has(task.key)).toBe(entries.length > 1);
+          // Consecutive among the sprints with working days.
+          const at = working.indexOf(entries[0]!.sprint_number);
+          expect(entries.map((e) => e.sprint_number)).toEqual(working.slice(at, at + entries.length));
         }
       }),
       RUNS,
@@ -144,21 +217,25 @@ describe('planSprints on random DAGs', () => {
     );
   });
 
-  it('schedules every task exactly once or explains why not', () => {
+  it('schedules every task (each of its parts once) or explains why not', () => {
     fc.assert(
       fc.property(planInputs, (input) => {
         const plan = planSprints(input);
-        const scheduled = plan.timeline.map((e) => e.key);
+        const scheduled = [...new Set(plan.timeline.map((e) => e.key))];
         const unscheduled = plan.unscheduled.map((u) => u.key);
         expect([...scheduled, ...unscheduled].sort()).toEqual(input.tasks.map((t) => t.key).sort());
+        const parts = plan.timeline.map((e) => `${e.key}#${e.part}`);
+        expect(new Set(parts).size).toBe(parts.length);
         for (const u of plan.unscheduled) expect(u.reason.length).toBeGreaterThan(0);
         const zeroTeams = new Set(
           Object.keys(input.teams).filter((t) => input.teams[t]!.capacity_days_per_sprint === 0),
         );
-        if (input.max_sprints === undefined && zeroTeams.size === 0) expect(unscheduled).toEqual([]);
+        if (input.max_sprints === undefined && zeroTeams.size === 0 && input.split_long_tasks) {
+          expect(unscheduled).toEqual([]);
+        }
         expect(plan.summary.scheduled_tasks + plan.summary.unscheduled_tasks).toBe(input.tasks.length);
-        const sprintTasks = plan.sprints.flatMap((s) => s.tasks).sort();
-        expect(sprintTasks).toEqual([...scheduled].sort());
+        const sprintTasks = plan.sprints.flatMap((s) => s.tasks.map((key) => `${s.number}:${key}`)).sort();
+        expect(sprintTasks).toEqual(plan.timeline.map((e) => `${e.sprint_number}:${e.key}`).sort());
       }),
       RUNS,
     );

@@ -115,7 +115,54 @@ describe('planSprints on known small cases', () => {
     expect(plan.lower_bound_sprints).toBe(2);
   });
 
-  it('places a task larger than the team capacity alone in a sprint and flags it', () => {
+  it('splits a 13-day task of a team with 8 days a sprint over two sprints, every date inside its sprint', () => {
+    // The reported case: drawn at 163% inside one 10-working-day sprint before.
+    const plan = planSprints(
+      planInput(
+        [
+          { key: 'STORY', team: 'backend', estimate_days: 13 },
+          { key: 'AFTER', team: 'frontend', estimate_days: 2, depends_on: ['STORY'] },
+        ],
+        { backend: 8, frontend: 10 },
+      ),
+    );
+    const parts = plan.timeline.filter((e) => e.key === 'STORY');
+    expect(parts).toEqual([
+      expect.objectContaining({
+        sprint_number: 1,
+        part: 1,
+        parts: 2,
+        days: 8,
+        start: '2025-01-06',
+        end: '2025-01-15',
+      }),
+      expect.objectContaining({
+        sprint_number: 2,
+        part: 2,
+        parts: 2,
+        days: 5,
+        start: '2025-01-20',
+        end: '2025-01-24',
+      }),
+    ]);
+    expect(plan.sprints.map((s) => s.used.backend)).toEqual([8, 5]);
+    expect(plan.sprints.map((s) => s.utilisation.backend)).toEqual([1, 0.625]);
+    expect(plan.sprints.map((s) => s.tasks)).toEqual([['STORY'], ['STORY', 'AFTER']]);
+    // Its dependent starts after the last part.
+    expect(at(plan, 'AFTER')).toMatchObject({ sprint_number: 2, start_offset: 5, end_offset: 7 });
+    expect(plan.flags).toEqual([
+      {
+        key: 'STORY',
+        code: 'split',
+        reason: expect.stringContaining(
+          'split over 2 consecutive sprints, AUG-1 Sprint 1 to AUG-1 Sprint 2 (8 + 5 days)',
+        ),
+      },
+    ]);
+    expect(plan.summary.end_date).toBe('2025-01-28');
+  });
+
+  it('gives a task longer than the team capacity whole sprints and back-fills the rest of the last one', () => {
     const plan = planSprints(
       planInput(
         [
@@ -126,16 +173,48 @@ describe('planSprints on known small cases', () => {
         { backend: 10, frontend: 10 },
       ),
     );
-    const big = at(plan, 'BIG');
-    expect(plan.timeline.filter((e) => e.team === 'backend' && e.sprint === big.sprint)).toHaveLength(1);
-    expect(big).toMatchObject({ start_offset: 0, end_offset: 10 });
-    expect(plan.flags).toEqual([
-      { key: 'BIG', code: 'oversized', reason: expect.stringContaining('15 days') },
+    expect(plan.timeline.filter((e) => e.key === 'BIG').map((e) => [e.sprint_number, e.days])).toEqual([
+      [1, 10],
+      [2, 5],
     ]);
-    expect(plan.flags[0]!.reason).toContain('backend');
+    expect(at(plan, 'SMALL')).toMatchObject({ sprint_number: 2, start_offset: 5, end_offset: 8 });
     expect(plan.summary.sprints_used).toBe(2);
     expect(plan.lower_bound_sprints).toBe(2);
-    expect(plan.sprints[big.sprint_number - 1]!.used.backend).toBe(15);
+    for (const sprint of plan.sprints) expect(sprint.used.backend).toBeLessThanOrEqual(10);
+  });
+
+  it('refuses a task longer than a sprint, with the reason, when splitting is off', () => {
+    const plan = planSprints(
+      planInput(
+        [
+          { key: 'BIG', team: 'backend', estimate_days: 13 },
+          { key: 'NEXT', team: 'backend', estimate_days: 1, depends_on: ['BIG'] },
+          { key: 'OK', team: 'backend', estimate_days: 8 },
+        ],
+        { backend: 8 },
+        { split_long_tasks: false },
+      ),
+    );
+    expect(plan.unscheduled).toEqual([
+      {
+        key: 'BIG',
+        code: 'longer_than_a_sprint',
+        reason:
+          'estimate of 13 days is more than team backend can do in one sprint (8 days): split the task, or allow split_long_tasks',
+      },
+      { key: 'NEXT', code: 'blocked_by_unscheduled', reason: 'depends on BIG, which is unscheduled' },
+    ]);
+    expect(plan.timeline.map((e) => e.key)).toEqual(['OK']);
+  });
+
+  it('gives a task within capacity that its lanes cannot finish side by side the whole sprint, unflagged', () => {
+    // 16 days a sprint are lanes of 10 and 6 days: 14 days spread evenly do not fit, poured over both do.
+    const plan = planSprints(
+      planInput([{ key: 'WIDE', team: 'backend', estimate_days: 14 }], { backend: 16 }),
+    );
+    expect(at(plan, 'WIDE')).toMatchObject({ start_offset: 0, end_offset: 8, lanes: 2, days: 14, parts: 1 });
+    expect(plan.sprints[0]!.used.backend).toBe(14);
+    expect(plan.flags).toEqual([]);
   });
 
   it('spreads a task longer than the sprint over several lanes instead of flagging it', () => {

@@ -3,6 +3,8 @@ import { SprintInputError } from './errors.js';
 import {
   type LaneProblem,
   type LaneSchedule,
+  laneLengths,
+  pourEnd,
   type Successors,
   scheduleLanes,
   shapeTask,
@@ -42,9 +44,10 @@ const JUSTIFY_ROUNDS = 6;
  * **Capacity model (lanes).** A team with C days of capacity in a sprint of W working days works in
  * ceil(C / W) parallel lanes (think: people): floor(C / W) lanes of W days and, when C is not a
  * multiple of W, one shorter lane of the remainder, so the lanes add up to exactly C. A task runs in one
- * lane, one estimate day per working day, and never straddles two sprints. A task longer than the
- * sprint is spread evenly over the fewest lanes that let it finish inside one sprint (they run side by
- * side, starting together). Lanes keep their idle gaps, so later tasks can back-fill them.
+ * lane, one estimate day per working day. A task longer than the sprint is spread evenly over the fewest
+ * lanes that let it finish inside one sprint (they run side by side, starting together). Lanes keep
+ * their idle gaps, so later tasks can back-fill them. No sprint holds more work of a team than C, and
+ * every date lies inside its sprint.
  *
  * **Dependencies.** A task starts only after all its blockers end: in a later sprint, or in the same
  * sprint at or after the blocker's end offset in that sprint's timeline.
@@ -52,24 +55,27 @@ const JUSTIFY_ROUNDS = 6;
  * **Order.** Ready tasks are taken longest remaining chain first, then in backlog order, and each goes
  * to the earliest sprint, and the earliest start in that sprint, where a lane has room. A chain's
  * length is the working days it takes: the task's estimate plus its longest chain of dependents, where
- * a task spread over k lanes counts estimate / k and an oversized task a whole sprint (so a huge task
- * that can go in any empty sprint does not crowd out a long chain). When that first plan is above
+ * a task spread over k lanes counts estimate / k and each sprint a task takes whole counts as a sprint
+ * (so a huge task that can go in any empty sprint does not crowd out a long chain). When that first plan is above
  * `lower_bound_sprints`, up to 6 forward-backward rounds follow: schedule the reversed graph from the
  * end (tasks that finished last go first), then forwards again (tasks the backward pass started
  * earliest go first). This closes idle gaps; the plan with the fewest sprints (fewest unscheduled
  * first) is kept. Every pass is the same list scheduling, so every plan keeps all the rules above.
  *
- * **Oversized tasks.** A task that does not fit into an empty sprint of its team (estimate above the
- * team's capacity, or too long for its lanes even side by side) is placed alone in the first sprint
- * where its team has nothing else, occupies the whole sprint, and is listed in `flags`.
+ * **Long tasks.** A task within the team's capacity that its lanes cannot finish side by side takes
+ * the team's whole sprint (the first where the team has nothing else), its work poured over all lanes.
+ * A task above the capacity C is split over consecutive sprints with working days: C days in each of
+ * the first sprints, each taken whole, then the rest from the start of the next sprint; each sprint
+ * gets its own timeline entry (`part` of `parts`, `days`) and the task is listed in `flags` (`split`).
+ * With `split_long_tasks: false` such a task is unscheduled (`longer_than_a_sprint`) instead.
  *
  * **Not schedulable** (listed in `unscheduled` with a code and reason, in input order): a task whose
  * team is not in `teams` (and no `sprint_capacity_days` override), whose team has zero capacity, that
- * depends on a key not in `tasks`, that depends on an unscheduled task, or that does not fit within
- * `max_sprints`.
+ * depends on a key not in `tasks`, that depends on an unscheduled task, that does not fit within
+ * `max_sprints`, or that is longer than a sprint when splitting is off.
  *
- * **Lower bound.** `lower_bound_sprints` = max(for each team: its oversized tasks + ceil(other work /
- * capacity); the sprints the dependency chains need with unlimited lanes, each task as early as its
+ * **Lower bound.** `lower_bound_sprints` = max(for each team: the sprints its tasks take whole +
+ * ceil(other work / capacity); the sprints the dependency chains need with unlimited lanes, each task as early as its
  * blockers and the sprint boundaries allow). No valid plan under this model can use fewer sprints.
  * The lower bound and the critical path cover schedulable tasks only (not those in `unscheduled` for
  * a structural reason), and ignore `max_sprints`.
@@ -166,6 +172,18 @@ export function planSprints(input: SprintPlanInput): SprintPlan {
           'unknown_dependency',
           `depends on ${graph.unknownDependency[i]}, which is not a task of this plan`,
         );
+      } else {
+        const shape = shapeTask(estimate[i]!, capacity[t]!, maxLaneTicks);
+        if (shape.kind === 'split' && !input.split_long_tasks) {
+          markUnscheduled(
+            i,
+            'longer_than_a_sprint',
+            `estimate of ${toDays(estimate[i]!)} days is more than team ${task.team} can do in one sprint ` +
+              `(${toDays(capacity[t]!)} days): split the task, or allow split_long_tasks`,
+          );
+        } else {
+          shapes[i] = shape;
+        }
       }
     }
     if (unscheduledCode[i] !== undefined) {
@@ -175,8 +193,6 @@ export function planSprints(input: SprintPlanInput): SprintPlan {
           markUnscheduled(j, 'blocked_by_unscheduled', `depends on ${task.key}, which is unscheduled`);
         }
       }
-    } else {
-      shapes[i] = shapeTask(estimate[i]!, capacity[t]!, maxLaneTicks);
     }
   }
   const plannable = (i: number): boolean => unscheduledCode[i] === undefined;
@@ -199,7 +215,15 @@ export function planSprints(input: SprintPlanInput): SprintPlan {
     }
     const shape = shapes[i]!;
     chain[i] = estimate[i]! + best;
-    chainTime[i] = (shape.oversized ? minPositiveTicks : shape.laneTicks) + bestTime;
+    // A whole sprint of the team counts as the shortest sprint's working time.
+    const own =
+      shape.kind === 'lanes'
+        ? shape.laneTicks
+        : shape.kind === 'alone'
+          ? minPositiveTicks
+          : (shape.parts - 1) * minPositiveTicks +
+            (shape.last.kind === 'lanes' ? shape.last.laneTicks : minPositiveTicks);
+    chainTime[i] = own + bestTime;
   }
 
   const problem: LaneProblem = {
@@ -284,23 +308,30 @@ interface LowerBound {
 
 /**
  * Sprints no plan can go below, the larger of two bounds that each ignore one constraint:
- * - capacity: for each team, one sprint per oversized task plus ceil(its other work / capacity);
+ * - capacity: for each team, one sprint per sprint a task takes whole (a task alone in a sprint, each
+ *   full part of a split task) plus ceil(its other work / capacity);
  * - dependencies: the plan with unlimited lanes, where every task starts as early as its blockers and
  *   the sprint-boundary rule allow (a task that does not fit in the rest of a sprint starts the next
- *   one), which is optimal when capacity is unlimited.
+ *   one, a whole-sprint part starts a sprint), which is optimal when capacity is unlimited.
  * Sprints without working days are counted but hold nothing.
  */
 function lowerBoundSprints(problem: LaneProblem, order: Int32Array, successors: Successors): LowerBound {
   const { size: n, teamCount, capacity, teamOf, estimate, shapes, workdays } = problem;
   const work = new Array<number>(teamCount).fill(0);
-  const oversized = new Array<number>(teamCount).fill(0);
+  const whole = new Array<number>(teamCount).fill(0);
   let schedulable = 0;
   for (let i = 0; i < n; i++) {
     const shape = shapes[i];
     if (!shape) continue;
     schedulable++;
-    if (shape.oversized) oversized[teamOf[i]!]!++;
-    else work[teamOf[i]!]! += estimate[i]!;
+    const t = teamOf[i]!;
+    if (shape.kind === 'lanes') work[t]! += estimate[i]!;
+    else if (shape.kind === 'alone') whole[t]!++;
+    else {
+      whole[t]! += shape.parts - 1;
+      if (shape.last.kind === 'alone') whole[t]!++;
+      else work[t]! += estimate[i]! - (shape.parts - 1) * shape.partTicks;
+    }
   }
   const sprintsWithWorkdays = (needed: number): number => {
     let s = 0;
@@ -308,7 +339,7 @@ function lowerBoundSprints(problem: LaneProblem, order: Int32Array, successors: 
     return s;
   };
   const perTeam = capacity.map((c, t) =>
-    c > 0 ? sprintsWithWorkdays(oversized[t]! + Math.ceil(work[t]! / c)) : 0,
+    c > 0 ? sprintsWithWorkdays(whole[t]! + Math.ceil(work[t]! / c)) : 0,
   );
 
   const readySprint = new Int32Array(n);
@@ -321,10 +352,20 @@ function lowerBoundSprints(problem: LaneProblem, order: Int32Array, successors: 
     let s = readySprint[i]!;
     let start = readyTick[i]!;
     let end: number;
-    if (shape.oversized) {
+    if (shape.kind !== 'lanes') {
       if (start > 0) s++;
       while (workdays(s) === 0) s++;
-      end = workdays(s) * TICKS_PER_DAY;
+      const parts = shape.kind === 'split' ? shape.parts : 1;
+      for (let k = 1; k < parts; k++) {
+        s++;
+        while (workdays(s) === 0) s++;
+      }
+      const last = shape.kind === 'split' ? shape.last : shape;
+      const c = capacity[teamOf[i]!]!;
+      end =
+        last.kind === 'lanes'
+          ? last.laneTicks
+          : pourEnd(last.ticks, laneLengths(c, workdays(s) * TICKS_PER_DAY));
     } else {
       const need = Math.max(shape.laneTicks, 1);
       if (start + shape.laneTicks > workdays(s) * TICKS_PER_DAY || workdays(s) === 0) {
@@ -374,18 +415,77 @@ function buildPlan(st: PlanState): SprintPlan {
   const duration = input.sprint_duration_days;
   const sprintsUsed = schedule.sprintsUsed;
 
-  // Bucket placed tasks by sprint, then order each bucket by start offset and backlog order.
-  const bySprint: number[][] = Array.from({ length: sprintsUsed }, () => []);
+  // What each placed task does in each of its sprints (one piece, or one per part of a split task),
+  // bucketed by sprint and ordered by start offset, backlog order and part.
+  interface Piece {
+    task: number;
+    sprint: number;
+    start: number;
+    end: number;
+    lanes: number;
+    ticks: number;
+    part: number;
+    parts: number;
+  }
+  const bySprint: Piece[][] = Array.from({ length: sprintsUsed }, () => []);
   const used = new Array<number>(sprintsUsed * teamCount).fill(0);
   const teamsWithWork = new Set<number>();
+  const splitSprints = new Map<number, Piece[]>();
   for (let i = 0; i < n; i++) {
-    const s = schedule.sprint[i]!;
-    if (s < 0) continue;
-    bySprint[s]!.push(i);
-    used[s * teamCount + teamOf[i]!]! += estimate[i]!;
-    teamsWithWork.add(teamOf[i]!);
+    const last = schedule.sprint[i]!;
+    if (last < 0) continue;
+    const shape = shapes[i]!;
+    const t = teamOf[i]!;
+    const pieces: Piece[] = [];
+    if (shape.kind === 'split') {
+      let sp = schedule.firstSprint[i]!;
+      for (let part = 1; part < shape.parts; part++, sp++) {
+        while (st.sprintWorkdays(sp) === 0) sp++;
+        const lanes = laneLengths(capacity[t]!, st.sprintWorkdays(sp) * TICKS_PER_DAY);
+        const end = pourEnd(shape.partTicks, lanes);
+        pieces.push({
+          task: i,
+          sprint: sp,
+          start: 0,
+          end,
+          lanes: lanes.length,
+          ticks: shape.partTicks,
+          part,
+          parts: shape.parts,
+        });
+      }
+      const rest = estimate[i]! - (shape.parts - 1) * shape.partTicks;
+      pieces.push({
+        task: i,
+        sprint: last,
+        start: 0,
+        end: schedule.end[i]!,
+        lanes: schedule.lanes[i]!,
+        ticks: rest,
+        part: shape.parts,
+        parts: shape.parts,
+      });
+      splitSprints.set(i, pieces);
+    } else {
+      pieces.push({
+        task: i,
+        sprint: last,
+        start: schedule.start[i]!,
+        end: schedule.end[i]!,
+        lanes: schedule.lanes[i]!,
+        ticks: estimate[i]!,
+        part: 1,
+        parts: 1,
+      });
+    }
+    for (const piece of pieces) {
+      bySprint[piece.sprint]!.push(piece);
+      used[piece.sprint * teamCount + t]! += piece.ticks;
+    }
+    teamsWithWork.add(t);
   }
-  for (const bucket of bySprint) bucket.sort((a, b) => schedule.start[a]! - schedule.start[b]! || a - b);
+  for (const bucket of bySprint)
+    bucket.sort((a, b) => a.start - b.start || a.task - b.task || a.part - b.part);
 
   const sprints: PlannedSprint[] = [];
   const timeline: TimelineEntry[] = [];
@@ -417,29 +517,31 @@ function buildPlan(st: PlanState): SprintPlan {
       start_date: dayNumberToIsoDate(first),
       end_date: dayNumberToIsoDate(first + duration - 1),
       working_days: workdays.length,
-      tasks: bucket.map((i) => tasks[i]!.key),
+      tasks: bucket.map((p) => tasks[p.task]!.key),
       capacity: cap,
       used: use,
       utilisation: util,
     });
+    // Dates come from the sprint's own working days, so no entry can reach outside its sprint.
     const lastIdx = workdays.length - 1;
-    for (const i of bucket) {
-      const start = schedule.start[i]!;
-      const end = schedule.end[i]!;
-      const startIdx = Math.min(Math.floor(start / TICKS_PER_DAY), lastIdx);
-      const endIdx = end > start ? Math.min(Math.ceil(end / TICKS_PER_DAY) - 1, lastIdx) : startIdx;
+    for (const p of bucket) {
+      const startIdx = Math.min(Math.floor(p.start / TICKS_PER_DAY), lastIdx);
+      const endIdx = p.end > p.start ? Math.min(Math.ceil(p.end / TICKS_PER_DAY) - 1, lastIdx) : startIdx;
       const endDay = workdays[endIdx]!;
       if (lastDay === null || endDay > lastDay) lastDay = endDay;
       timeline.push({
-        key: tasks[i]!.key,
-        team: tasks[i]!.team,
+        key: tasks[p.task]!.key,
+        team: tasks[p.task]!.team,
         sprint: name,
         sprint_number: s + 1,
         start: workdays[startIdx]!,
         end: endDay,
-        start_offset: toDays(start),
-        end_offset: toDays(end),
-        lanes: schedule.lanes[i]!,
+        start_offset: toDays(p.start),
+        end_offset: toDays(p.end),
+        lanes: p.lanes,
+        days: toDays(p.ticks),
+        part: p.part,
+        parts: p.parts,
       });
     }
   }
@@ -448,16 +550,18 @@ function buildPlan(st: PlanState): SprintPlan {
   for (let i = 0; i < n; i++) {
     const code = st.unscheduledCode[i];
     if (code !== undefined) unscheduled.push({ key: tasks[i]!.key, code, reason: st.unscheduledReason[i]! });
-    const s = schedule.sprint[i]!;
-    if (s >= 0 && shapes[i]?.oversized) {
+    const pieces = splitSprints.get(i);
+    if (pieces) {
       const t = teamOf[i]!;
+      const firstName = sprints[pieces[0]!.sprint]!.name;
+      const lastName = sprints[pieces[pieces.length - 1]!.sprint]!.name;
       flags.push({
         key: tasks[i]!.key,
-        code: 'oversized',
+        code: 'split',
         reason:
-          `estimate of ${toDays(estimate[i]!)} days does not fit in one sprint of team ${teamNames[t]} ` +
-          `(${toDays(capacity[t]!)} days of capacity, ${sprints[s]!.working_days} working days); placed ` +
-          `alone in ${sprints[s]!.name} - consider splitting it`,
+          `estimate of ${toDays(estimate[i]!)} days is more than team ${teamNames[t]} can do in one sprint ` +
+          `(${toDays(capacity[t]!)} days): split over ${pieces.length} consecutive sprints, ${firstName} to ` +
+          `${lastName} (${pieces.map((p) => toDays(p.ticks)).join(' + ')} days)`,
       });
     }
   }

@@ -1,3 +1,4 @@
+import { partOf } from './render-timeline-html.js';
 import type { SprintPlan, SprintPlanInput, TimelineEntry } from './schemas.js';
 import { workingDaysBetween } from './working-days.js';
 
@@ -8,7 +9,8 @@ const SUMMARY_WIDTH = 48;
  * Renders a plan as a plain-text Gantt chart for terminals: a header with the totals, then one block
  * per sprint with each team's use of its capacity and one row per task, whose bar covers the sprint's
  * working days (two characters per day: `##` working, `..` idle, `||` a zero-length milestone). Tasks
- * on the critical path are marked `*`. Unscheduled and flagged tasks are listed at the end.
+ * on the critical path are marked `*`; a task split over sprints has a row in each, with its part.
+ * Unscheduled and flagged tasks are listed at the end.
  */
 export function renderTextGantt(plan: SprintPlan, input: SprintPlanInput): string {
   const byKey = new Map(input.tasks.map((task) => [task.key, task]));
@@ -72,7 +74,8 @@ export function renderTextGantt(plan: SprintPlan, input: SprintPlanInput): strin
       const mark = critical.has(entry.key) ? '* ' : '  ';
       const bar = days.map((_, d) => cell(entry, d, days.length - 1)).join('');
       const dates = entry.start === entry.end ? entry.start : `${entry.start}..${entry.end}`;
-      const est = task ? ` ${task.estimate_days}d` : '';
+      const part = partOf(entry, task?.estimate_days);
+      const est = part ? ` ${part}` : task ? ` ${task.estimate_days}d` : '';
       const summary = task?.summary ? `  ${truncate(oneLine(task.summary), SUMMARY_WIDTH)}` : '';
       lines.push(
         `   ${mark}${pad(entry.key, keyWidth)} ${pad(entry.team, teamWidth)} |${bar}| ${dates}${est}${summary}`,

@@ -126,9 +126,11 @@ export function renderTimelineHtml(plan: SprintPlan, input: SprintPlanInput): st
       const left = (entry.start_offset / width) * 100;
       const span = ((entry.end_offset - entry.start_offset) / width) * 100;
       const dates = entry.start === entry.end ? entry.start : `${entry.start} – ${entry.end}`;
-      const title = `${entry.key}: ${dates}${task ? `, ${task.estimate_days} days` : ''}`;
+      const part = partOf(entry, task?.estimate_days);
+      const title = `${entry.key}: ${dates}${part ? `, ${part}` : task ? `, ${task.estimate_days} days` : ''}`;
+      const key = part ? `${entry.key} (${entry.part}/${entry.parts})` : entry.key;
       out.push(
-        `<tr${critical.has(entry.key) ? ' class="critical"' : ''}><td class="key">${esc(entry.key)}</td>` +
+        `<tr${critical.has(entry.key) ? ' class="critical"' : ''}><td class="key">${esc(key)}</td>` +
           `<td class="team">${esc(entry.team)}</td><td class="sum">${esc(task?.summary ?? '')}</td>` +
           `<td>${esc(dates)}</td><td class="track"><div class="track-box" style="--day:${num(100 / width)}%">` +
           `<div class="bar" title="${esc(title)}" style="left:${num(left)}%;width:${num(span)}%;` +
@@ -153,6 +155,14 @@ export function renderTimelineHtml(plan: SprintPlan, input: SprintPlanInput): st
   }
   out.push('</body>', '</html>');
   return `${out.join('\n')}\n`;
+}
+
+/** "8 of 13 days, part 1 of 2" for an entry of a split task, else null. */
+export function partOf(entry: TimelineEntry, estimateDays: number | undefined): string | null {
+  // Timelines stored before tasks were split have no parts.
+  if (!entry.parts || entry.parts <= 1) return null;
+  const whole = estimateDays !== undefined ? ` of ${estimateDays}` : '';
+  return `${entry.days}${whole} days, part ${entry.part} of ${entry.parts}`;
 }
 
 function meter(utilisation: number): string {

@@ -44,6 +44,8 @@ export type SprintTaskInput = z.infer<typeof SprintTaskInput>;
  *
  * `sprint_capacity_days`, when given, replaces the capacity of every team, including teams only named
  * by tasks. `max_sprints` caps the plan; tasks that do not fit are reported as unscheduled.
+ * `split_long_tasks` (default true): a task longer than its team can do in one sprint is split over
+ * consecutive sprints; with false it is left unscheduled (`longer_than_a_sprint`) with the reason.
  */
 export const SprintPlanInput = z
   .object({
@@ -53,6 +55,7 @@ export const SprintPlanInput = z
     teams: z.record(z.string(), SprintTeam).default({}),
     sprint_capacity_days: Capacity.optional(),
     max_sprints: z.number().int().min(1).optional(),
+    split_long_tasks: z.boolean().default(true),
     tasks: z.array(SprintTaskInput),
   })
   .superRefine((input, ctx) => {
@@ -86,7 +89,7 @@ export type SprintPlanInputFile = z.input<typeof SprintPlanInput>;
 
 const PerTeam = z.record(z.string(), z.number());
 
-/** One sprint of the plan. `used` and `utilisation` exceed capacity only for a flagged oversized task. */
+/** One sprint of the plan. `used` never exceeds `capacity`. */
 export const PlannedSprint = z.object({
   name: z.string(),
   number: z.number().int().min(1),
@@ -97,16 +100,17 @@ export const PlannedSprint = z.object({
   tasks: z.array(z.string()),
   capacity: PerTeam,
   used: PerTeam,
-  /** used / capacity per team, 0..1 (above 1 only for a flagged oversized task). */
+  /** used / capacity per team, 0..1. */
   utilisation: PerTeam,
 });
 export type PlannedSprint = z.infer<typeof PlannedSprint>;
 
 /**
- * When a scheduled task runs. `start`/`end` are the first and last working day it occupies (inclusive);
- * `start_offset`/`end_offset` are positions in working days from the sprint's first working day (end
- * exclusive, fractions for part days), which is what "blocker finishes before dependent starts" is
- * measured on.
+ * When a scheduled task runs in one sprint. `start`/`end` are the first and last working day it occupies
+ * there (inclusive), always inside the sprint; `start_offset`/`end_offset` are positions in working days
+ * from the sprint's first working day (end exclusive, fractions for part days), which is what "blocker
+ * finishes before dependent starts" is measured on. A task longer than its team can do in one sprint has
+ * one entry per sprint (`part` 1..`parts`, in consecutive sprints), each with the `days` done there.
  */
 export const TimelineEntry = z.object({
   key: z.string(),
@@ -119,6 +123,10 @@ export const TimelineEntry = z.object({
   end_offset: z.number().min(0),
   /** Team lanes (people) working on the task in parallel; 1 unless the task is longer than a sprint. */
   lanes: z.number().int().min(1),
+  /** Days of the task's estimate done in this entry (the whole estimate unless the task is split). */
+  days: z.number().min(0),
+  part: z.number().int().min(1),
+  parts: z.number().int().min(1),
 });
 export type TimelineEntry = z.infer<typeof TimelineEntry>;
 
@@ -128,6 +136,7 @@ export const UnscheduledReasonCode = z.enum([
   'unknown_dependency',
   'blocked_by_unscheduled',
   'max_sprints_exceeded',
+  'longer_than_a_sprint',
 ]);
 export type UnscheduledReasonCode = z.infer<typeof UnscheduledReasonCode>;
 
@@ -138,7 +147,8 @@ export const UnscheduledTask = z.object({
 });
 export type UnscheduledTask = z.infer<typeof UnscheduledTask>;
 
-export const PlanFlagCode = z.enum(['oversized']);
+/** `split`: the task is longer than its team can do in one sprint and runs over consecutive sprints. */
+export const PlanFlagCode = z.enum(['split']);
 export type PlanFlagCode = z.infer<typeof PlanFlagCode>;
 
 export const PlanFlag = z.object({
@@ -152,7 +162,7 @@ export const TeamPlanSummary = z.object({
   capacity_days_per_sprint: z.number(),
   estimate_days: z.number(),
   scheduled_days: z.number(),
-  /** Sprints this team alone needs at least: oversized tasks + ceil(other work / capacity). */
+  /** Sprints this team alone needs at least: sprints taken whole + ceil(other work / capacity). */
   lower_bound_sprints: z.number().int().min(0),
 });
 export type TeamPlanSummary = z.infer<typeof TeamPlanSummary>;

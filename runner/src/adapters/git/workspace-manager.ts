@@ -219,6 +219,33 @@ export class GitWorkspaceManager {
     }
   }
 
+  /**
+   * The commit `branch` points at on the remote now (`git ls-remote`, no clone), or null when the
+   * branch does not exist there.
+   */
+  async branchHead(checkout: RepoCheckout, branch: string, signal?: AbortSignal): Promise<string | null> {
+    this.checkCloneUrl(checkout.cloneUrl);
+    assertSafeBranchName(branch);
+    await mkdir(this.homeDir(), { recursive: true });
+    try {
+      const out = await this.runner(this.baseDir, checkout, signal)().raw([
+        'ls-remote',
+        '--heads',
+        '--',
+        checkout.cloneUrl,
+        `refs/heads/${branch}`,
+      ]);
+      return (
+        out
+          .split('\n')
+          .find((l) => l.endsWith(`\trefs/heads/${branch}`))
+          ?.split('\t')[0] ?? null
+      );
+    } catch (err) {
+      throw toWorkspaceError(err, 'clone_failed', 'git ls-remote', this.secretsFor(checkout));
+    }
+  }
+
   /** Deletes the job's workspace and scratch files. */
   async remove(jobId: string): Promise<void> {
     await rm(this.workspaceDir(jobId), { recursive: true, force: true });

@@ -26,15 +26,28 @@ describe('resolveRepo', () => {
     expect(access.gitCredentials?.username).toBe('x-token-auth');
   });
 
-  it('refuses other hosts, embedded credentials and missing tokens', () => {
+  it('reads a repository without a token, naming the setting that pushing and pull requests need', () => {
+    expect(resolveRepo('https://github.com/acme/web', {})).toEqual({
+      provider: 'github',
+      owner: 'acme',
+      name: 'web',
+      cloneUrl: 'https://github.com/acme/web.git',
+      webUrl: 'https://github.com/acme/web',
+      scm: null,
+      missingToken: 'GITHUB_TOKEN',
+    });
+    expect(resolveRepo('https://bitbucket.org/team/api', {})).toMatchObject({
+      scm: null,
+      missingToken: 'BITBUCKET_API_TOKEN',
+    });
+  });
+
+  it('refuses other hosts and embedded credentials', () => {
     expect(() => resolveRepo('https://gitlab.com/a/b', config)).toThrow(
       expect.objectContaining({ code: 'scm_invalid' }),
     );
     expect(() => resolveRepo('https://x:y@github.com/a/b', config)).toThrow(
       expect.objectContaining({ code: 'scm_invalid' }),
-    );
-    expect(() => resolveRepo('https://github.com/a/b', {})).toThrow(
-      expect.objectContaining({ code: 'scm_auth' }),
     );
   });
 });

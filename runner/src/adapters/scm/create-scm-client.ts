@@ -23,14 +23,18 @@ export interface ResolvedRepo {
   /** https clone URL without credentials. */
   cloneUrl: string;
   webUrl: string;
-  scm: ScmClient;
+  /** Null without a token: a public repository can still be read (cloned), not pushed to. */
+  scm: ScmClient | null;
   /** For git over https (sent as a header, never stored). */
   gitCredentials?: GitCredentials;
+  /** The setting that is missing for pushing and opening pull requests (GITHUB_TOKEN...). */
+  missingToken?: string;
 }
 
 /**
  * The SCM client and git credentials for `url`. Throws ScmError (`scm_invalid`) for URLs that are not
- * GitHub or Bitbucket repositories, or carry credentials, and `scm_auth` when no token is configured.
+ * GitHub or Bitbucket repositories, or carry credentials. Without a token for the host there is no client
+ * and no credentials (`missingToken` names the setting): reading a public repository needs neither.
  */
 export function resolveRepo(url: string, config: ScmConfig): ResolvedRepo {
   const parsed = parseRepoUrl(url, config);
@@ -43,8 +47,15 @@ export function resolveRepo(url: string, config: ScmConfig): ResolvedRepo {
   if (parsed.had_credentials)
     throw new ScmError('scm_invalid', 'credentials in repository URLs are not accepted');
   const cloneUrl = `${parsed.web_url}.git`;
+  const repo = {
+    provider: parsed.provider,
+    owner: parsed.owner,
+    name: parsed.name,
+    cloneUrl,
+    webUrl: parsed.web_url,
+  };
   if (parsed.provider === 'github') {
-    if (!config.github?.token) throw new ScmError('scm_auth', 'GITHUB_TOKEN is not configured');
+    if (!config.github?.token) return { ...repo, scm: null, missingToken: 'GITHUB_TOKEN' };
     return {
       provider: 'github',
       owner: parsed.owner,
@@ -61,7 +72,7 @@ export function resolveRepo(url: string, config: ScmConfig): ResolvedRepo {
     };
   }
   const bb = config.bitbucket;
-  if (!bb?.token) throw new ScmError('scm_auth', 'BITBUCKET_API_TOKEN is not configured');
+  if (!bb?.token) return { ...repo, scm: null, missingToken: 'BITBUCKET_API_TOKEN' };
   return {
     provider: 'bitbucket',
     owner: parsed.owner,

@@ -350,7 +350,10 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       tags,
       summary: 'Retry a failed job from the stage that failed',
       description:
-        'A job that is pending or running (its stage job lost, e.g. to a crashed worker) has that stage queued again; a stage job already queued is kept.',
+        'A job that failed after APPLY first re-reads its base branch: when the base moved, the approved plan is ' +
+        'applied again on the new base (`result.base_moved`; the approval stays bound to the plan hash) and ' +
+        'the job resumes at APPLY. A job that is pending or running (its stage job lost, e.g. to a crashed ' +
+        'worker) has that stage queued again; a stage job already queued is kept.',
       request: { params: JobParam },
       responses: { 202: json(JobView.extend({ queued: QueuedStage }), 'Stage queued again'), ...errors },
     }),
@@ -358,7 +361,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       const principal = c.get('principal');
       const { job_id } = c.req.valid('param');
       const current = store().requireJob(job_id);
-      const job = runnableStage(current) ? current : engine(principal).retry(job_id);
+      const job = runnableStage(current) ? current : await engine(principal).retry(job_id, c.req.raw.signal);
       const queued = await enqueueFor(principal)(job);
       return c.json({ ...jobView(store(), job), queued }, 202);
     },

@@ -9,12 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  analyzeStoryCoverage,
   COVERAGE_RANGES,
   CoverageLevel,
   IssueKey,
   LlmProviderName,
-  RepoSpec,
+  StoryCoverageRequest,
   TaskGenerationRequest,
   type TestCase,
   validateEpicPlan,
@@ -22,16 +21,17 @@ import {
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { UsageRecord } from '../../adapters/llm/index.js';
+import { storyCoverage } from '../../analysis/story-coverage.js';
 import { validateRepos } from '../../jobs/code-aware.js';
 import { jobLlm, withUsage } from '../../jobs/job-llm.js';
 import type { JobContext } from '../../jobs/types.js';
 import { scrubSecrets } from '../../logger.js';
 import { descriptionMarkdown } from '../../planning/adf-markdown.js';
-import { childrenOf, loadEpicContext, readIssue, storyFromIssue } from '../../planning/epic-context.js';
+import { loadEpicContext, readIssue, storyFromIssue } from '../../planning/epic-context.js';
 import { generateStorySuite, type TestItem } from '../../planning/generate.js';
 import { storyTestsOf, tasksFromIssues } from '../../planning/jira-plan.js';
 import { parseTaskMarkdown } from '../../planning/markdown.js';
-import { assertProviderUsable, generateStructured, type LlmChoice } from '../../planning/structured.js';
+import { assertProviderUsable, type LlmChoice } from '../../planning/structured.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
 import { credentialsOf, dispatchJob } from './generation.js';
@@ -77,28 +77,6 @@ const TaskTestsBody = z
     ...llmFields,
   })
   .strict();
-const CoverageBody = z
-  .object({
-    story_key: IssueKey,
-    repos: z.array(RepoSpec).max(50).optional(),
-    additional_context: z.string().max(200_000).optional(),
-    async_mode: syncOnly,
-  })
-  .strict();
-
-/** Code-aware evidence for the coverage analysis (OpenCode reads the repositories). */
-const CodeEvidence = z.object({
-  criteria: z
-    .array(
-      z.object({
-        criterion: z.string(),
-        implemented: z.enum(['yes', 'partial', 'no', 'unknown']),
-        evidence: z.array(z.string().max(500)).max(20),
-      }),
-    )
-    .max(100),
-});
-
 /** A light job context for work done inside a request (usage recorded, the request's signal, a deadline). */
 function requestContext(
   deps: AppDeps,
@@ -337,60 +315,30 @@ export function registerPlanRoutes(app: App, deps: AppDeps) {
       summary: 'Which acceptance criteria of a story its tasks and tests cover, and what is missing',
       description:
         'Rule-based tracing over the story and its tasks in Jira. With `repos` (and OpenCode enabled) the ' +
-        'repositories are also read for evidence that each criterion is implemented; that can take minutes.',
-      request: { body: body(CoverageBody) },
-      responses: { 200: json('Coverage'), ...notFound, ...errorResponses },
+        'repositories are also read for evidence that each criterion is implemented; that can take minutes, ' +
+        'so send `async_mode: true`: the analysis is queued as a `story_coverage` job (202 with the job id).',
+      request: { body: body(StoryCoverageRequest) },
+      responses: {
+        200: json('Coverage'),
+        202: { description: 'Job queued', content: { 'application/json': { schema: JobAccepted } } },
+        409: {
+          description: 'A coverage job is already running for the story',
+          content: { 'application/json': { schema: ErrorBody } },
+        },
+        ...notFound,
+        ...errorResponses,
+      },
     }),
     async (c) => {
       const started = performance.now();
-      const input = c.req.valid('json');
-      if (input.repos) validateRepos(deps.services, input.repos);
-      const { jira } = clientsOf(c);
-      const issue = await readIssue(jira, input.story_key, 'story_key');
-      const story = storyFromIssue(issue);
-      const taskIssues = await childrenOf(jira, [issue.key]);
-      const tasks = tasksFromIssues(taskIssues);
-      const coverage = analyzeStoryCoverage(story, tasks, storyTestsOf(issue));
-      const result: Record<string, unknown> = {
-        ...coverage,
-        story_key: issue.key,
-        title: story.title,
-        engine: 'rules',
-        tasks: tasks.map((t) => ({
-          key: t.id,
-          summary: t.summary,
-          team: t.team,
-          test_cases: t.test_cases.length,
-        })),
-      };
-      let usage: UsageRecord[] = [];
-      if (input.repos && input.repos.length > 0 && story.acceptance_criteria.length > 0) {
-        const ctx = requestContext(deps, c);
-        const out = await generateStructured(ctx, {
-          schema: CodeEvidence,
-          schemaName: 'story_code_coverage',
-          system: 'You review a codebase against the acceptance criteria of a user story.',
-          prompt: [
-            `For each acceptance criterion of story ${issue.key}, tell whether the code in the repositories`,
-            'implements it (yes, partial, no, unknown) and cite the files or tests that show it.',
-            '',
-            story.acceptance_criteria.map((a) => `- ${a}`).join('\n'),
-          ].join('\n'),
-          choice: { repos: input.repos, additional_context: input.additional_context },
-          codeAware: true,
-          fallback: () => ({
-            criteria: story.acceptance_criteria.map((criterion) => ({
-              criterion,
-              implemented: 'unknown' as const,
-              evidence: [],
-            })),
-          }),
-        });
-        result.code_evidence = out.data.criteria;
-        result.engine = out.engine;
-        usage = ctx.usage;
+      const { async_mode, ...input } = c.req.valid('json');
+      if (async_mode) {
+        return dispatchJob(c, deps, 'story_coverage', { ...input, async_mode }) as Promise<never>;
       }
-      return c.json(finish(deps, started, result, usage), 200);
+      if (input.repos) validateRepos(deps.services, input.repos);
+      const ctx = requestContext(deps, c);
+      const result = await storyCoverage(ctx, input);
+      return c.json(finish(deps, started, result, ctx.usage), 200);
     },
   );
 }

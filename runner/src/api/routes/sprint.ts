@@ -114,15 +114,25 @@ const MoveBody = z
     dry_run: z.boolean().default(true),
   })
   .strict();
-const MoveResult = z.object({
+const MoveBase = z.object({
   sprint_id: z.number(),
   sprint_name: z.string(),
-  dry_run: z.boolean(),
-  /** assign: moved into the sprint; remove: moved to the backlog. With dry_run, what would move. */
-  moved: z.array(z.string()),
   /** assign: already in the sprint; remove: not in this sprint (left where they are). */
   unchanged: z.array(z.string()),
 });
+/** A dry run says what would move, a real run what moved: a preview never reads as if it had happened. */
+const MoveResult = z.discriminatedUnion('dry_run', [
+  MoveBase.extend({
+    dry_run: z.literal(true),
+    /** assign: would move into the sprint; remove: would move to the backlog. */
+    would_move: z.array(z.string()),
+  }),
+  MoveBase.extend({
+    dry_run: z.literal(false),
+    /** assign: moved into the sprint; remove: moved to the backlog. */
+    moved: z.array(z.string()),
+  }),
+]);
 
 const CreateBody = z
   .object({
@@ -430,9 +440,9 @@ export function registerSprintRoutes(app: App, deps: AppDeps) {
           });
         }
         // remove only touches issues of this sprint: moving any other to the backlog would pull it out of its own sprint.
-        const moved = keys.filter((k) => (mode === 'assign' ? !current.has(k) : current.has(k)));
-        const unchanged = keys.filter((k) => !moved.includes(k));
-        if (mode === 'assign' && moved.length > 0 && sprint.state === 'closed') {
+        const toMove = keys.filter((k) => (mode === 'assign' ? !current.has(k) : current.has(k)));
+        const unchanged = keys.filter((k) => !toMove.includes(k));
+        if (mode === 'assign' && toMove.length > 0 && sprint.state === 'closed') {
           throw new AppError(
             409,
             'sprint_closed',
@@ -442,11 +452,13 @@ export function registerSprintRoutes(app: App, deps: AppDeps) {
             },
           );
         }
-        if (!dry_run && moved.length > 0) {
-          if (mode === 'assign') await jira.moveIssuesToSprint(sprint_id, moved);
-          else await jira.moveIssuesToBacklog(moved);
+        const base = { sprint_id, sprint_name: sprint.name, unchanged };
+        if (dry_run) return c.json({ ...base, dry_run: true as const, would_move: toMove }, 200);
+        if (toMove.length > 0) {
+          if (mode === 'assign') await jira.moveIssuesToSprint(sprint_id, toMove);
+          else await jira.moveIssuesToBacklog(toMove);
         }
-        return c.json({ sprint_id, sprint_name: sprint.name, dry_run, moved, unchanged }, 200);
+        return c.json({ ...base, dry_run: false as const, moved: toMove }, 200);
       },
     );
   }

@@ -191,7 +191,13 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
           clients().jira,
           refs,
           { results: remapped, plan },
-          { createLinks: true, include_tests: true, coverage_level: 'standard' },
+          {
+            createLinks: true,
+            include_tests: true,
+            coverage_level: 'standard',
+            max_task_cycle_days: 3,
+            choice: input,
+          },
         );
         extra.created_tasks = written.tasks;
         extra.relationships_created = written.relationships_created;

@@ -7,6 +7,7 @@ import { epicCreationProcessor } from './epic-creation.js';
 import { prdStorySyncProcessor } from './prd-story-sync.js';
 import { singleProcessor } from './single.js';
 import { sprintPlanningProcessor } from './sprint-planning.js';
+import { storyCoverageProcessor } from './story-coverage.js';
 import { storyCreationProcessor } from './story-creation.js';
 import { storyGenerationProcessor } from './story-generation.js';
 import { taskCreationProcessor } from './task-creation.js';
@@ -29,4 +30,5 @@ export const processors: Record<JobType, AnyProcessor> = {
   timeline_planning: timelinePlanningProcessor,
   draft_pr_stage: draftPrStageProcessor,
   epic_completion: epicCompletionProcessor,
+  story_coverage: storyCoverageProcessor,
 };

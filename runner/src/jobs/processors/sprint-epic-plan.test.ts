@@ -108,6 +108,7 @@ describe('runPlanner', () => {
         start_date: '2027-01-04',
         sprint_duration_days: 14,
         teams: { backend: { capacity_days_per_sprint: 10 } },
+        split_long_tasks: true,
         tasks: [task('P-2', 'P-4'), task('P-3', 'P-2'), task('P-4', 'P-3'), task('P-5', 'P-2')],
       });
       expect.unreachable();

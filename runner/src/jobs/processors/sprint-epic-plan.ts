@@ -12,8 +12,15 @@ import {
 } from '@augment/shared';
 import type { JiraClient, JiraIssue, JiraSprint } from '../../adapters/jira/index.js';
 import { AppError } from '../../api/errors.js';
+import { childrenOf } from '../../planning/epic-context.js';
 import type { JobContext } from '../types.js';
-import { buildEpicTasks, type EpicTask, outsideBlockerKeys, type SkippedIssue } from './sprint-epic-tasks.js';
+import {
+  buildEpicTasks,
+  type EpicStory,
+  type EpicTask,
+  outsideBlockerKeys,
+  type SkippedIssue,
+} from './sprint-epic-tasks.js';
 
 /**
  * An error a retry cannot fix (bad input, a cycle): the worker fails the job at once instead of retrying,
@@ -107,6 +114,49 @@ export interface EpicPlanRequest {
   capacityField: string;
   teamId?: number;
   maxSprints?: number;
+  /** Split a task longer than its team can do in a sprint over sprints (default), or refuse it. */
+  splitLongTasks?: boolean;
+}
+
+/** A planned child of the epic as the span of its units on the timeline. */
+export interface StorySpan extends EpicStory {
+  /** Plan sprints its work runs in, first to last; empty when none of it is scheduled. */
+  sprints: string[];
+  first_sprint: number | null;
+  last_sprint: number | null;
+  start: string | null;
+  end: string | null;
+  estimate_days: number;
+  /** Its units the plan could not schedule (the plan's `unscheduled` says why). */
+  unscheduled: string[];
+}
+
+/** Each planned child of the epic as the span of its units on the plan's timeline. */
+export function storySpans(
+  stories: readonly EpicStory[],
+  tasks: readonly EpicTask[],
+  plan: SprintPlan,
+): StorySpan[] {
+  const days = new Map(tasks.map((t) => [t.key, t.estimate_days]));
+  const unscheduled = new Set(plan.unscheduled.map((u) => u.key));
+  return stories.map((story) => {
+    const mine = new Set(story.tasks);
+    const entries = plan.timeline.filter((e) => mine.has(e.key));
+    const numbers = [...new Set(entries.map((e) => e.sprint_number))].sort((a, b) => a - b);
+    const names = new Map(entries.map((e) => [e.sprint_number, e.sprint]));
+    const starts = entries.map((e) => e.start).sort();
+    const ends = entries.map((e) => e.end).sort();
+    return {
+      ...story,
+      sprints: numbers.map((n) => names.get(n)!),
+      first_sprint: numbers[0] ?? null,
+      last_sprint: numbers[numbers.length - 1] ?? null,
+      start: starts[0] ?? null,
+      end: ends[ends.length - 1] ?? null,
+      estimate_days: Math.round(story.tasks.reduce((sum, k) => sum + (days.get(k) ?? 0), 0) * 100) / 100,
+      unscheduled: story.tasks.filter((k) => unscheduled.has(k)),
+    };
+  });
 }
 
 export interface EpicPlan {
@@ -115,6 +165,8 @@ export interface EpicPlan {
   /** The open children, by key (for sprint membership when moving). */
   issues: Map<string, JiraIssue>;
   tasks: EpicTask[];
+  /** The epic's planned children, each as the span of its units. */
+  stories: StorySpan[];
   skipped: SkippedIssue[];
   warnings: string[];
   start_date_source: StartDateSource;
@@ -139,6 +191,10 @@ export async function planEpic(
   await jira.getIssue(req.epicKey, { fields: ['summary'] });
   const children = await jira.getEpicChildren(req.epicKey, { fields: ['components'] });
   ctx.signal.throwIfAborted();
+  // The tasks /plan/tasks/create makes are sub-tasks of the stories: they are what gets scheduled.
+  const parents = children.filter((c) => c.issueType.toLowerCase() !== 'epic').map((c) => c.key);
+  const subtasks = await childrenOf(jira, parents, { fields: ['components'] });
+  ctx.signal.throwIfAborted();
 
   let boardSprints: JiraSprint[] = [];
   if (req.boardId !== undefined) {
@@ -150,7 +206,7 @@ export async function planEpic(
   );
 
   const warnings: string[] = [];
-  const outside = outsideBlockerKeys(children);
+  const outside = outsideBlockerKeys([...children, ...subtasks]);
   const doneOutside = new Set<string>();
   if (outside.length > 0) {
     for (let i = 0; i < outside.length; i += 100) {
@@ -165,7 +221,7 @@ export async function planEpic(
     }
   }
 
-  const built = buildEpicTasks(children, { activeSprints, doneOutside });
+  const built = buildEpicTasks(children, { subtasks, activeSprints, doneOutside });
   warnings.push(...built.warnings);
   const start = resolveStartDate(req.startDate, boardSprints, todayUtc());
 
@@ -179,6 +235,7 @@ export async function planEpic(
     ),
     ...(capacity.override_days !== null ? { sprint_capacity_days: capacity.override_days } : {}),
     ...(req.maxSprints !== undefined ? { max_sprints: req.maxSprints } : {}),
+    split_long_tasks: req.splitLongTasks ?? true,
     tasks: built.tasks.map((t) => ({
       key: t.key,
       summary: t.summary,
@@ -208,11 +265,22 @@ export async function planEpic(
     warnings.push(`blocked by open issues outside the epic (not planned): ${openOutside.join(', ')}`);
   }
 
+  const stories = storySpans(built.stories, built.tasks, plan);
+  const spanning = stories.filter((st) => st.sprints.length > 1 && st.tasks.some((k) => k !== st.key));
+  if (spanning.length > 0) {
+    warnings.push(
+      `${spanning.length} stor${spanning.length === 1 ? 'y runs' : 'ies run'} over more than one sprint; Jira keeps ` +
+        "sub-tasks in their story's sprint, so each story goes into the sprint its first task starts in and " +
+        `carries over: ${spanning.map((st) => `${st.key} (${st.sprints[0]} to ${st.sprints[st.sprints.length - 1]})`).join(', ')}`,
+    );
+  }
+
   return {
     input,
     plan,
     issues: new Map(children.map((c) => [c.key, c])),
     tasks: built.tasks,
+    stories,
     skipped: built.skipped,
     warnings,
     start_date_source: start.source,
@@ -247,6 +315,7 @@ export function describeEpicPlan(p: EpicPlan) {
     sprint_duration_days: p.input.sprint_duration_days,
     capacity: p.capacity,
     tasks: p.tasks,
+    stories: p.stories,
     skipped: p.skipped,
     warnings: p.warnings,
   };

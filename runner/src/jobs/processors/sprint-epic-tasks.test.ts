@@ -113,7 +113,7 @@ describe('buildEpicTasks', () => {
     expect(out.tasks.map((t) => [t.key, t.depends_on])).toEqual([
       ['P-4', ['P-5']],
       ['P-5', []],
-      ['P-6', ['X-2', 'P-4']],
+      ['P-6', ['P-4', 'X-2']],
     ]);
     expect(out.skipped).toEqual([
       { key: 'P-2', reason: 'done (status Done)' },
@@ -131,6 +131,113 @@ describe('buildEpicTasks', () => {
     expect(out.warnings[0]).toContain('P-3');
     expect(out.warnings[1]).toContain('team:backend');
     expect(out.tasks[1]).toMatchObject({ team: UNASSIGNED_TEAM, estimate_source: 'default' });
+  });
+
+  it("schedules the stories' sub-tasks as the units, with team and estimate from their own fields", () => {
+    const sub = (key: string, parent: string, over: Partial<JiraIssue> = {}) =>
+      issue(key, { parentKey: parent, issueType: 'Sub-task', ...over });
+    const out = buildEpicTasks(
+      [
+        issue('P-2', { issueType: 'Story', summary: 'Guest checkout', storyPoints: 8 }),
+        issue('P-3', { issueType: 'Story', summary: 'Saved cards', labels: ['team:frontend'] }),
+        issue('P-4', { issueType: 'Task', labels: ['team:qa'], originalEstimateSeconds: 8 * 3600 }),
+      ],
+      {
+        subtasks: [
+          sub('P-10', 'P-2', {
+            labels: ['augment-generated', 'team:backend'],
+            originalEstimateSeconds: 3 * 28800,
+          }),
+          sub('P-11', 'P-2', {
+            labels: ['augment-generated', 'team:frontend'],
+            originalEstimateSeconds: 12 * 3600,
+          }),
+        ],
+      },
+    );
+    expect(out.tasks.map((t) => [t.key, t.story_key, t.team, t.estimate_days, t.estimate_source])).toEqual([
+      ['P-10', 'P-2', 'backend', 3, 'original_estimate'],
+      ['P-11', 'P-2', 'frontend', 1.5, 'original_estimate'],
+      ['P-3', null, 'frontend', 2, 'default'],
+      ['P-4', null, 'qa', 1, 'original_estimate'],
+    ]);
+    // The story with sub-tasks is their span, not a unit of its own; its 8 points are not counted twice.
+    expect(out.stories.map((st) => [st.key, st.tasks])).toEqual([
+      ['P-2', ['P-10', 'P-11']],
+      ['P-3', ['P-3']],
+      ['P-4', ['P-4']],
+    ]);
+  });
+
+  it('keeps every Blocks link between sub-tasks, across stories, and reads a story link as all its work', () => {
+    const sub = (key: string, parent: string, links: [string, string][] = []) =>
+      issue(key, { parentKey: parent, issueType: 'Sub-task', blocks: links.map(([a, b]) => blocks(a, b)) });
+    const out = buildEpicTasks(
+      [
+        issue('P-2', { issueType: 'Story' }),
+        issue('P-3', { issueType: 'Story', blocks: [blocks('P-2', 'P-3'), blocks('P-3', 'P-31')] }),
+        issue('P-4', { issueType: 'Task', blocks: [blocks('P-3', 'P-4')] }),
+      ],
+      {
+        subtasks: [
+          // P-2: P-20 -> P-21, P-20 -> P-22 (first P-20, last P-21 and P-22)
+          sub('P-20', 'P-2', [
+            ['P-20', 'P-21'],
+            ['P-20', 'P-22'],
+          ]),
+          sub('P-21', 'P-2', [['P-20', 'P-21']]),
+          sub('P-22', 'P-2', [
+            ['P-20', 'P-22'],
+            ['P-22', 'P-31'],
+          ]),
+          // P-3: P-30 -> P-31 (first P-30, last P-31); P-22 of the other story blocks P-31.
+          sub('P-30', 'P-3', [['P-30', 'P-31']]),
+          sub('P-31', 'P-3', [
+            ['P-30', 'P-31'],
+            ['P-22', 'P-31'],
+          ]),
+        ],
+      },
+    );
+    const deps = Object.fromEntries(out.tasks.map((t) => [t.key, [...t.depends_on].sort()]));
+    expect(deps).toEqual({
+      'P-20': [],
+      'P-21': ['P-20'],
+      'P-22': ['P-20'],
+      // "P-2 blocks P-3": P-3's first sub-task waits for P-2's last ones.
+      'P-30': ['P-21', 'P-22'],
+      'P-31': ['P-22', 'P-30'],
+      // "P-3 blocks P-4": the task waits for P-3's last sub-task.
+      'P-4': ['P-31'],
+    });
+  });
+
+  it("skips done sub-tasks, a story whose sub-tasks are all done, and a committed story's sub-tasks", () => {
+    const sub = (key: string, parent: string, over: Partial<JiraIssue> = {}) =>
+      issue(key, { parentKey: parent, issueType: 'Sub-task', ...over });
+    const out = buildEpicTasks(
+      [
+        issue('P-2', { issueType: 'Story' }),
+        issue('P-3', { issueType: 'Story' }),
+        issue('P-4', { issueType: 'Story', sprintIds: [7] }),
+      ],
+      {
+        activeSprints: new Map([[7, 'Sprint 7']]),
+        subtasks: [
+          sub('P-20', 'P-2', { statusCategory: 'done', status: 'Done' }),
+          sub('P-21', 'P-2', { blocks: [blocks('P-20', 'P-21'), blocks('P-40', 'P-21')] }),
+          sub('P-30', 'P-3', { statusCategory: 'done', status: 'Done' }),
+          sub('P-40', 'P-4', { sprintIds: [7] }),
+        ],
+      },
+    );
+    expect(out.tasks.map((t) => [t.key, t.depends_on])).toEqual([['P-21', []]]);
+    expect(out.skipped).toEqual([
+      { key: 'P-20', reason: 'done (status Done)' },
+      { key: 'P-30', reason: 'done (status Done)' },
+      { key: 'P-3', reason: 'every sub-task is done or in the active sprint' },
+      { key: 'P-4', reason: 'already in the active sprint "Sprint 7" (7)' },
+    ]);
   });
 
   it('skips epics and duplicate children', () => {

@@ -1,6 +1,15 @@
 /**
- * Turns an epic's Jira children into planner tasks: which team does the work, how many days it takes, and
- * which issues must finish first. Pure (no Jira calls), so every rule is unit-tested.
+ * Turns an epic's Jira issues into planner tasks: which issues are the units of work, which team does
+ * each, how many days it takes, and which must finish first. Pure (no Jira calls), so every rule is
+ * unit-tested.
+ *
+ * Units: the sub-tasks of the epic's children (the tasks `/plan/tasks/create` makes under each story),
+ * and each child without sub-tasks (a task directly under the epic, or a story not broken down yet).
+ * A child with sub-tasks is not scheduled itself: it shows in the result as the span of its sub-tasks.
+ *
+ * Dependencies: every "Blocks" link between units, within a story or across stories. A link that names
+ * a story with sub-tasks stands for all of its work: its blocker side is the story's last sub-tasks (those
+ * no other of its sub-tasks waits for), its blocked side the story's first ones.
  *
  * Team rule, first match wins:
  *  1. a label `team:<name>` (also `team-<name>`, `team_<name>`);
@@ -27,9 +36,11 @@ export const UNASSIGNED_TEAM = 'unassigned';
 export type TeamSource = 'label' | 'component' | 'issue_type' | 'summary_prefix' | 'summary_words' | 'none';
 export type EstimateSource = 'original_estimate' | 'story_points' | 'default';
 
-/** One epic child as the planner will see it, with where each value came from. */
+/** One unit of work as the planner will see it, with where each value came from. */
 export interface EpicTask {
   key: string;
+  /** The epic's child this sub-task belongs to; null when the child is a unit itself. */
+  story_key: string | null;
   summary: string;
   issue_type: string;
   status: string;
@@ -44,6 +55,16 @@ export interface EpicTask {
 export interface SkippedIssue {
   key: string;
   reason: string;
+}
+
+/** A child of the epic that is planned: itself (no sub-tasks) or through its open sub-tasks. */
+export interface EpicStory {
+  key: string;
+  summary: string;
+  issue_type: string;
+  status: string;
+  /** Its units: its open sub-tasks, or its own key. */
+  tasks: string[];
 }
 
 /** Aliases -> role. Keys are lower-case single tokens. */
@@ -243,6 +264,8 @@ export function estimateOf(issue: Pick<JiraIssue, 'originalEstimateSeconds' | 's
 }
 
 export interface EpicTasksOptions {
+  /** Sub-tasks of the children (any order); each belongs to its `parentKey`. */
+  subtasks?: readonly JiraIssue[];
   /** The board's active sprints (id -> name): issues in one are committed work and are not re-planned. */
   activeSprints?: ReadonlyMap<number, string>;
   /** Keys of blockers outside the epic that are done (their links no longer hold anything up). */
@@ -251,57 +274,134 @@ export interface EpicTasksOptions {
 
 export interface EpicTasks {
   tasks: EpicTask[];
+  stories: EpicStory[];
   skipped: SkippedIssue[];
   warnings: string[];
 }
 
 /**
- * Planner tasks from the epic's children. Done issues and issues in an active sprint are skipped (with the
- * reason) and count as finished blockers. A blocker outside the epic that is not known to be done stays a
- * dependency: the planner then reports the blocked task as unscheduled, naming the blocker.
+ * Planner tasks from the epic's children and their sub-tasks. Done issues and issues in an active sprint
+ * are skipped (with the reason) and count as finished blockers, and so do the sub-tasks of such a child.
+ * A blocker outside the epic that is not known to be done stays a dependency: the planner then reports
+ * the blocked task as unscheduled, naming the blocker.
  */
 export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOptions = {}): EpicTasks {
   const active = opts.activeSprints ?? new Map<number, string>();
   const doneOutside = opts.doneOutside ?? new Set<string>();
-  const skipped: SkippedIssue[] = [];
-  const finished = new Set<string>();
-  const open: JiraIssue[] = [];
-  const seen = new Set<string>();
-  for (const issue of children) {
-    if (seen.has(issue.key)) continue;
-    seen.add(issue.key);
-    if (issue.issueType.toLowerCase() === 'epic') {
-      skipped.push({ key: issue.key, reason: 'is an epic' });
-      continue;
-    }
-    if (issue.statusCategory === 'done') {
-      skipped.push({ key: issue.key, reason: `done (status ${issue.status || 'done'})` });
-      finished.add(issue.key);
-      continue;
-    }
+  const closedReason = (issue: JiraIssue): string | null => {
+    if (issue.statusCategory === 'done') return `done (status ${issue.status || 'done'})`;
     const activeId = issue.sprintIds.find((id) => active.has(id));
-    if (activeId !== undefined) {
-      skipped.push({
-        key: issue.key,
-        reason: `already in the active sprint "${active.get(activeId)}" (${activeId})`,
-      });
-      finished.add(issue.key);
-      continue;
-    }
-    open.push(issue);
+    if (activeId !== undefined) return `already in the active sprint "${active.get(activeId)}" (${activeId})`;
+    return null;
+  };
+  const subsOf = new Map<string, JiraIssue[]>();
+  const seen = new Set<string>();
+  for (const sub of opts.subtasks ?? []) {
+    if (!sub.parentKey || seen.has(sub.key)) continue;
+    seen.add(sub.key);
+    subsOf.set(sub.parentKey, [...(subsOf.get(sub.parentKey) ?? []), sub]);
   }
 
-  const tasks: EpicTask[] = open.map((issue) => {
+  const skipped: SkippedIssue[] = [];
+  const finished = new Set<string>();
+  const units: { issue: JiraIssue; story: string | null }[] = [];
+  const stories: EpicStory[] = [];
+  const storyUnits = new Map<string, string[]>();
+  const storyOf = new Map<string, string>();
+  const all: JiraIssue[] = [];
+  const seenChild = new Set<string>();
+  for (const child of children) {
+    if (seenChild.has(child.key)) continue;
+    seenChild.add(child.key);
+    const subs = subsOf.get(child.key) ?? [];
+    all.push(child, ...subs);
+    for (const sub of subs) storyOf.set(sub.key, child.key);
+    if (child.issueType.toLowerCase() === 'epic') {
+      skipped.push({ key: child.key, reason: 'is an epic' });
+      continue;
+    }
+    const story = {
+      key: child.key,
+      summary: child.summary,
+      issue_type: child.issueType,
+      status: child.status,
+    };
+    const why = closedReason(child);
+    if (why) {
+      skipped.push({ key: child.key, reason: why });
+      finished.add(child.key);
+      for (const sub of subs) finished.add(sub.key);
+      continue;
+    }
+    if (subs.length === 0) {
+      units.push({ issue: child, story: null });
+      stories.push({ ...story, tasks: [child.key] });
+      continue;
+    }
+    const open: string[] = [];
+    for (const sub of subs) {
+      const subWhy = closedReason(sub);
+      if (subWhy) {
+        skipped.push({ key: sub.key, reason: subWhy });
+        finished.add(sub.key);
+      } else {
+        units.push({ issue: sub, story: child.key });
+        open.push(sub.key);
+      }
+    }
+    if (open.length === 0) {
+      skipped.push({ key: child.key, reason: 'every sub-task is done or in the active sprint' });
+      finished.add(child.key);
+      continue;
+    }
+    storyUnits.set(child.key, open);
+    stories.push({ ...story, tasks: open });
+  }
+
+  // Every Blocks link once (Jira shows a link on both of its issues), in the order first seen.
+  const links = new Map<string, { blocker: string; blocked: string }>();
+  for (const issue of all) {
+    for (const link of issue.blocks) {
+      if (link.blocker === link.blocked) continue;
+      const id = `${link.blocker}>${link.blocked}`;
+      if (!links.has(id)) links.set(id, { blocker: link.blocker, blocked: link.blocked });
+    }
+  }
+  // A story's first and last units, from the links among its own sub-tasks.
+  const hasBlocker = new Set<string>();
+  const hasDependent = new Set<string>();
+  for (const { blocker, blocked } of links.values()) {
+    const s = storyOf.get(blocker);
+    if (s !== undefined && s === storyOf.get(blocked) && storyUnits.has(s)) {
+      hasDependent.add(blocker);
+      hasBlocker.add(blocked);
+    }
+  }
+  const unitKeys = new Set(units.map((u) => u.issue.key));
+  const firstUnits = (story: string) => storyUnits.get(story)!.filter((k) => !hasBlocker.has(k));
+  const lastUnits = (story: string) => storyUnits.get(story)!.filter((k) => !hasDependent.has(k));
+  const dependsOn = new Map<string, Set<string>>();
+  for (const { blocker, blocked } of links.values()) {
+    // A link between a story and its own sub-task says nothing the hierarchy does not.
+    if (storyOf.get(blocked) === blocker || storyOf.get(blocker) === blocked) continue;
+    const targets = unitKeys.has(blocked) ? [blocked] : storyUnits.has(blocked) ? firstUnits(blocked) : [];
+    if (targets.length === 0) continue;
+    if (finished.has(blocker) || doneOutside.has(blocker)) continue;
+    // An epic or an issue outside the epic that is still open stays a dependency the plan reports.
+    const sources = storyUnits.has(blocker) ? lastUnits(blocker) : [blocker];
+    for (const target of targets) {
+      const deps = dependsOn.get(target) ?? new Set<string>();
+      for (const source of sources) if (source !== target) deps.add(source);
+      dependsOn.set(target, deps);
+    }
+  }
+
+  const tasks: EpicTask[] = units.map(({ issue, story }) => {
     const { team, source: teamSource } = detectTeam(issue);
     const { days, source: estimateSource } = estimateOf(issue);
-    const blockers = new Set<string>();
-    for (const link of issue.blocks) {
-      if (link.blocked !== issue.key || link.blocker === issue.key) continue;
-      if (finished.has(link.blocker) || doneOutside.has(link.blocker)) continue;
-      blockers.add(link.blocker);
-    }
     return {
       key: issue.key,
+      story_key: story,
       summary: issue.summary,
       issue_type: issue.issueType,
       status: issue.status,
@@ -309,7 +409,7 @@ export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOp
       team_source: teamSource,
       estimate_days: days,
       estimate_source: estimateSource,
-      depends_on: [...blockers],
+      depends_on: [...(dependsOn.get(issue.key) ?? [])],
     };
   });
 
@@ -326,14 +426,14 @@ export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOp
       `${teamless.length} issue(s) have no team; add a label such as team:backend: ${teamless.join(', ')}`,
     );
   }
-  return { tasks, skipped, warnings };
+  return { tasks, stories, skipped, warnings };
 }
 
-/** Keys of issues outside `children` that block one of them: whether they are done decides what waits. */
-export function outsideBlockerKeys(children: readonly JiraIssue[]): string[] {
-  const keys = new Set(children.map((c) => c.key));
+/** Keys of issues outside `issues` that block one of them: whether they are done decides what waits. */
+export function outsideBlockerKeys(issues: readonly JiraIssue[]): string[] {
+  const keys = new Set(issues.map((c) => c.key));
   const out = new Set<string>();
-  for (const c of children) {
+  for (const c of issues) {
     for (const link of c.blocks) if (link.blocked === c.key && !keys.has(link.blocker)) out.add(link.blocker);
   }
   return [...out];

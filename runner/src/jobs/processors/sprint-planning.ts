@@ -1,5 +1,10 @@
 /**
- * `sprint_planning` (POST /sprint/plan/epic): plans an epic's open children into sprints of a board.
+ * `sprint_planning` (POST /sprint/plan/epic): plans an epic's open work into sprints of a board.
+ *
+ * The plan schedules units of work (the stories' sub-tasks, and children without sub-tasks, see
+ * sprint-epic-tasks.ts). Jira keeps a sub-task in its story's sprint, so what moves on the board is the
+ * epic's children: each into the sprint where its first unit starts (a story whose sub-tasks run over
+ * several sprints carries over, as the result's `stories` and a warning show).
  *
  * dry_run (default): the plan and what would change on the board. Otherwise the plan's sprints are found by
  * name on the board or created (with their dates), and each issue not already in its planned sprint is
@@ -30,7 +35,10 @@ interface SprintTarget {
   number: number;
   start_date: string;
   end_date: string;
+  /** Units of work planned in this sprint (sub-tasks and children without sub-tasks). */
   tasks: string[];
+  /** Children of the epic that go into this sprint on the board: those whose first unit starts here. */
+  issues: string[];
   sprint_id: number | null;
   state: JiraSprint['state'] | null;
   action: 'create' | 'reuse';
@@ -46,6 +54,7 @@ function targetsOf(p: EpicPlan, epicKey: string): SprintTarget[] {
       start_date: s.start_date,
       end_date: s.end_date,
       tasks: s.tasks,
+      issues: p.stories.filter((st) => st.first_sprint === s.number).map((st) => st.key),
       sprint_id: existing?.id ?? null,
       state: existing?.state ?? null,
       action: existing ? 'reuse' : 'create',
@@ -71,6 +80,7 @@ export const sprintPlanningProcessor: Processor<SprintPlanRequest, unknown> = as
       capacityField: 'sprint_capacity_days',
       teamId: input.team_id,
       maxSprints: input.max_sprints,
+      splitLongTasks: input.split_long_tasks,
     },
     ctx,
   );
@@ -97,7 +107,7 @@ export const sprintPlanningProcessor: Processor<SprintPlanRequest, unknown> = as
     const toMove: { key: string; sprint: string; sprint_id: number | null }[] = [];
     const inPlace: string[] = [];
     for (const t of targets) {
-      for (const key of t.tasks) {
+      for (const key of t.issues) {
         if (inSprint(p.issues.get(key), t.sprint_id)) inPlace.push(key);
         else toMove.push({ key, sprint: t.name, sprint_id: t.sprint_id });
       }
@@ -158,7 +168,7 @@ async function applyPlan(
   const inPlace: string[] = [];
   for (const [i, s] of sprints.entries()) {
     ctx.signal.throwIfAborted();
-    const keys = s.tasks.filter((key) => {
+    const keys = s.issues.filter((key) => {
       if (inSprint(p.issues.get(key), s.sprint_id)) {
         inPlace.push(key);
         return false;

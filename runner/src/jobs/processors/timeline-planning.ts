@@ -1,6 +1,7 @@
 /**
- * `timeline_planning` (POST /sprint/timeline): when each open child of an epic will be worked on, by
- * sprint and by working day. Nothing in Jira changes. The timeline is always returned; it is stored (and
+ * `timeline_planning` (POST /sprint/timeline): when each unit of an epic's open work (its stories'
+ * sub-tasks, and children without sub-tasks) will be worked on, by sprint and by working day, with each
+ * story as the span of its sub-tasks. Nothing in Jira changes. The timeline is always returned; it is stored (and
  * then served by GET /sprint/timeline/{epic_key}) only with `dry_run: false`, so previews never replace
  * the timeline a team agreed on. Every stored run is kept; the newest one is served.
  */
@@ -22,6 +23,7 @@ export const timelinePlanningProcessor: Processor<TimelineRequest, unknown> = as
       capacityOverride: input.team_capacity_days,
       capacityField: 'team_capacity_days',
       teamId: input.team_id,
+      splitLongTasks: input.split_long_tasks,
     },
     ctx,
   );
