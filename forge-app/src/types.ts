@@ -95,7 +95,15 @@ export interface LlmSettings {
   model: string | null;
 }
 
-export type TeamRole = 'backend' | 'frontend' | 'qa' | 'infrastructure' | 'data' | 'fullstack' | 'design';
+export type TeamRole =
+  | 'backend'
+  | 'frontend'
+  | 'mobile'
+  | 'qa'
+  | 'infrastructure'
+  | 'data'
+  | 'fullstack'
+  | 'design';
 export type TeamLevel = 'junior' | 'mid' | 'senior' | 'staff' | 'principal';
 
 /** A team member as the runner stores it (GET /team-members); `id` is absent for a new one. */

@@ -54,7 +54,16 @@ function modelsByProvider(data: unknown): Map<string, { models: string[]; config
   return out;
 }
 
-const ROLES: TeamRole[] = ['backend', 'frontend', 'qa', 'infrastructure', 'data', 'fullstack', 'design'];
+const ROLES: TeamRole[] = [
+  'backend',
+  'frontend',
+  'mobile',
+  'qa',
+  'infrastructure',
+  'data',
+  'fullstack',
+  'design',
+];
 const LEVELS: TeamLevel[] = ['junior', 'mid', 'senior', 'staff', 'principal'];
 const emptyMember = { id: '', name: '', email: '', role: '', level: '', teamId: '', capacity: '' };
 type MemberForm = typeof emptyMember;

@@ -9,6 +9,7 @@ const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude
 const ROLES: readonly z.infer<typeof TeamRole>[] = [
   'backend',
   'frontend',
+  'mobile',
   'qa',
   'infrastructure',
   'data',

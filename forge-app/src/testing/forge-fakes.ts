@@ -65,7 +65,7 @@ const ASYNC_ROUTES: Record<string, { jobType: string; ticket: (b: Record<string,
 };
 
 const ACTIVE = new Set(['waiting', 'active', 'delayed', 'queued']);
-const ROLES = ['backend', 'frontend', 'qa', 'infrastructure', 'data', 'fullstack', 'design'];
+const ROLES = ['backend', 'frontend', 'mobile', 'qa', 'infrastructure', 'data', 'fullstack', 'design'];
 
 /** The runner's strict team member schema, reduced to what the tests exercise. */
 function memberProblem(body: Record<string, unknown>): Reply | undefined {

@@ -34,7 +34,7 @@ describe('ADF -> markdown', () => {
       { type: 'text', text: '.' },
     ]);
     expect(adfToMarkdown(doc)).toContain(
-      '> [!NOTE]\n> Synced from the PRD [Checkout](https://acme.atlassian.net/wiki/x/1).',
+      '> [!NOTE]\n>\n> Synced from the PRD [Checkout](https://acme.atlassian.net/wiki/x/1).',
     );
   });
 

@@ -86,8 +86,15 @@ function inlineAtom(n: AdfNode): string {
 function inline(nodes: readonly AdfNode[]): string {
   let out = '';
   let run: { text: string; marks: readonly Mark[]; key: string } | null = null;
+  // A bare URL or address followed by "." or "-" would swallow it when read again: escape that one.
+  let bare = false;
   const flush = () => {
-    if (run) out += markedRun(run.text, run.marks);
+    if (run) {
+      let md = markedRun(run.text, run.marks);
+      if (bare && /^[.\-_]/.test(md)) md = `\\${md}`;
+      out += md;
+      bare = md === run.text && run.marks.some((m) => m.type === 'link');
+    }
     run = null;
   };
   for (const n of nodes) {
@@ -101,6 +108,7 @@ function inline(nodes: readonly AdfNode[]): string {
       continue;
     }
     flush();
+    bare = false;
     out += inlineAtom(n);
   }
   flush();
@@ -162,7 +170,7 @@ function block(n: AdfNode): string {
       return quote(blocks(n.content ?? []));
     case 'panel': {
       const alert = PANEL_ALERTS[String(n.attrs?.panelType ?? 'info')] ?? 'NOTE';
-      return quote(`[!${alert}]\n${blocks(n.content ?? [])}`);
+      return quote(`[!${alert}]\n\n${blocks(n.content ?? [])}`);
     }
     case 'rule':
       return '---';

@@ -28,7 +28,7 @@ describe('generateTicketDescription', () => {
   it('proposes concrete criteria and notes when the ticket has only a summary', () => {
     const d = generateTicketDescription({ summary: 'Export invoices as CSV for accountants' });
     expect(d.description_markdown).toContain(
-      '## Acceptance criteria\n\n> [!NOTE]\n> Proposed from the summary; please review.',
+      '## Acceptance criteria\n\n> [!NOTE]\n>\n> Proposed from the summary; please review.',
     );
     expect(d.acceptance_criteria.some((c) => /CSV with one row per invoice and a header row/.test(c))).toBe(
       true,

@@ -101,7 +101,7 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_[\]<>#~|]/g, '\\$&')
     .replace(/(https?|ftp):/gi, '$1\\:')
     .replace(/(www)\./gi, '$1\\.')
-    .replace(/^([-+=])/gm, '\\$1')
+    .replace(/^([-+=:])/gm, '\\$1')
     .replace(/^(\d+)([.)])/gm, '$1\\$2');
 }
 
@@ -524,7 +524,9 @@ function itemMarkdown(kind: TicketListSectionKind, item: string): string {
 /** An editorial note as a GitHub alert. */
 export function noteBlock(markdown: string): string {
   const lines = markdown.trim().split('\n');
-  return [`> [!${NOTE_ALERT}]`, ...lines.map((l) => (l.trim() ? `> ${l}` : '>'))].join('\n');
+  // A quoted blank line keeps the marker a paragraph of its own: a note such as ":-" would otherwise
+  // read as the delimiter row of a table whose header is the marker.
+  return [`> [!${NOTE_ALERT}]`, '>', ...lines.map((l) => (l.trim() ? `> ${l}` : '>'))].join('\n');
 }
 
 function testCaseBlocks(tc: TestCase): string[] {

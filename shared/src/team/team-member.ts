@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const TeamRole = z.enum([
   'backend',
   'frontend',
+  'mobile',
   'qa',
   'infrastructure',
   'data',

@@ -93,6 +93,10 @@ const ROLE_ALIASES: Record<string, string> = {
   analytics: 'data',
   design: 'design',
   ux: 'design',
+  mobile: 'mobile',
+  ios: 'mobile',
+  android: 'mobile',
+  app: 'mobile',
   fullstack: 'fullstack',
   'full-stack': 'fullstack',
 };
