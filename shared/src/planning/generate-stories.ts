@@ -10,7 +10,7 @@ import { estimateTicket } from './estimate-ticket.js';
 import { htmlToPlanText, looksLikeHtml } from './html-to-text.js';
 import { type PlanSource, readPlanSource, type SourceStory } from './read-plan-source.js';
 import type { Story } from './schemas.js';
-import { contentTokens, truncate } from './text.js';
+import { contentTokens, splitSentences, truncate } from './text.js';
 
 export interface StorySourceInput {
   epic_summary: string;
@@ -63,13 +63,39 @@ function assignRfcLines(rfcLines: readonly string[], stories: readonly SourceSto
 
 const FIBONACCI = [1, 2, 3, 5, 8, 13, 21];
 
-/** A source story as a planning story: criteria as written, or proposed ones when it has none. */
+const USER_STORY_LINE = /^as an?\s+.+?\bI\s+(?:want|need|would like|can)\b/i;
+
+/**
+ * The behaviour a story's description states, sentence by sentence (its bullets included): what a story
+ * written without a criteria column is checked against, in its author's words.
+ */
+export function criteriaFromDescription(description: string): string[] {
+  const out: string[] = [];
+  for (const line of description.split('\n')) {
+    const text = line.replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, '').trim();
+    if (!text || /^(?:technical notes|part of)\b/i.test(text)) continue;
+    for (const sentence of splitSentences(text)) {
+      const clean = sentence.replace(/[.;]+$/, '').trim();
+      if (clean.split(/\s+/).length < 4 || USER_STORY_LINE.test(clean)) continue;
+      out.push(clean);
+    }
+  }
+  return [...new Set(out)].slice(0, 8);
+}
+
+/**
+ * A source story as a planning story: criteria as written; without any, the behaviour its description
+ * states; only a story that says nothing testable gets proposed criteria.
+ */
 export function storyFromSource(s: SourceStory, rfcNotes: readonly string[] = []): Story {
   const draft = { title: s.title, description: s.description, acceptance_criteria: s.acceptance_criteria };
+  const described = s.acceptance_criteria.length > 0 ? [] : criteriaFromDescription(s.description);
   const criteria =
     s.acceptance_criteria.length > 0
       ? s.acceptance_criteria
-      : deriveAcceptanceCriteria(analyzeStory(draft), s.title, 5);
+      : described.length > 0
+        ? described
+        : deriveAcceptanceCriteria(analyzeStory(draft), s.title, 5);
   const description = [
     s.description.trim(),
     rfcNotes.length > 0 ? `Technical notes (RFC):\n${rfcNotes.map((n) => `- ${n}`).join('\n')}` : '',

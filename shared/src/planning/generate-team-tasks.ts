@@ -11,7 +11,7 @@ import { analyzeStory, type StoryAnalysis, type StoryLike } from './analyze-stor
 import { applyTeamDependencies, buildRelationships, splitLongTasks } from './dependencies.js';
 import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
 import { type ProductProfile, readProductProfile } from './product-profile.js';
-import type { Domain, StoryType, TaskPlan, Team, TeamTask } from './schemas.js';
+import type { Domain, StoryType, TaskPlan, Team, TeamTask, TestCase } from './schemas.js';
 import { contentTokens, kebab, lowerFirst, roundHalfDay, truncate } from './text.js';
 import { gerund, isBaseVerb } from './verb-forms.js';
 import { workPhrase } from './work-phrase.js';
@@ -421,7 +421,14 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
   });
   // QA's days follow the tests of the story's work as drafted, whatever the cut.
   const implementation = draft.work.filter((w) => w.team !== 'qa').length;
+  // Titles already given to the story's tasks: each task's cases are its own.
+  const used = new Set<string>();
+  const remember = (cases: TestCase[]) => {
+    for (const c of cases) used.add(c.title.toLowerCase());
+    return cases;
+  };
   const testOpts = (w: Pick<Work, 'team' | 'summary' | 'criteria'>) => ({
+    avoid: used,
     coverage_level: coverage,
     domains: domainsForTask(w as Work, a),
     contexts: contextsForTeam(w.team, a),
@@ -441,15 +448,17 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
       depends_on_tasks: [],
       blocked_by_teams: [],
       test_cases: includeTests
-        ? generateTestCases(
-            {
-              title: w.summary,
-              description: w.scope.join('\n'),
-              acceptance_criteria: w.criteria,
-              team: w.team,
-              checks: w.team === 'qa' ? [] : w.done_when.filter((d) => !w.criteria.includes(d)),
-            },
-            testOpts(w),
+        ? remember(
+            generateTestCases(
+              {
+                title: w.summary,
+                description: w.scope.join('\n'),
+                acceptance_criteria: w.criteria,
+                team: w.team,
+                checks: w.team === 'qa' ? [] : w.done_when.filter((d) => !w.criteria.includes(d)),
+              },
+              testOpts(w),
+            ),
           )
         : [],
       covers_criteria: w.criteria,
@@ -464,9 +473,11 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
     maxDays,
     includeTests
       ? (part, criteria, checks) =>
-          generateTestCases(
-            { title: part.summary, acceptance_criteria: criteria, team: part.team, checks },
-            testOpts({ team: part.team, summary: part.summary, criteria: [...criteria] }),
+          remember(
+            generateTestCases(
+              { title: part.summary, acceptance_criteria: criteria, team: part.team, checks },
+              testOpts({ team: part.team, summary: part.summary, criteria: [...criteria] }),
+            ),
           )
       : undefined,
   );

@@ -47,6 +47,8 @@ export interface TestGenerationOptions {
   actor?: string;
   /** What the item is part of (the story's title), for the titles of its technical cases. */
   subject?: string;
+  /** Titles the story's other items already use (lower case): chosen only when nothing else is left. */
+  avoid?: ReadonlySet<string>;
 }
 
 interface Candidate {
@@ -412,8 +414,10 @@ export function generateTestCases(item: TestSubject, opts: TestGenerationOptions
     titles.add(key);
     out.push(c.tc);
   };
-  for (const c of ordered) if (c.kind === 'main' || allowed.has(c.kind)) take(c);
-  // Below the range: what the level left out, then the item's own technical cases.
+  const fresh = (c: Candidate) => !opts.avoid?.has(c.tc.title.toLowerCase());
+  for (const c of ordered) if ((c.kind === 'main' || allowed.has(c.kind)) && fresh(c)) take(c);
+  // Below the range: what the level left out, then the item's own technical cases, then repeats.
+  for (const c of [...ordered, ...fills]) if (out.length < range.min && fresh(c)) take(c);
   for (const c of [...ordered, ...fills]) if (out.length < range.min) take(c);
   for (let i = 0; out.length < range.min; i++) {
     const n = i + 1;

@@ -28,6 +28,9 @@ export const PEOPLE = new Set(
   ).split(' '),
 );
 
+/** Subjects that do work rather than receive it: "the nightly job sends", "a batch expires". */
+const AGENT =
+  /\b(?:job|batch|task|process|worker|pipeline|service|system|script|cron|scheduler|sync|importer|exporter|run|bot|daemon)s?$/i;
 const DETERMINER =
   /^(?:a|an|the|each|every|any|all|no|its|their|our|his|her|this|that|these|those|some|only)$/i;
 const MODAL_PASSIVE =
@@ -170,6 +173,9 @@ function imperative(s: string, actors: readonly string[]): string | null {
       return `Let ${lowerFirst(subject)} ${base} ${rest}`;
     }
     if (INTRANSITIVE.has(base) || base === 'have') return null;
+    // "A nightly batch expires points ...": the subject is what does the work.
+    if (AGENT.test(subject) && !/^(?:with|to|from|in|into|on|at|against)\b/i.test(rest))
+      return `${capitalize(base)} ${rest} in ${it}`;
     // "Every change writes an audit entry": the subject is when, the object what.
     if (/^(?:a|an|the|one|exactly|every|each|no|\d+)\b/i.test(rest))
       return `${capitalize(base)} ${rest} for ${it}`;

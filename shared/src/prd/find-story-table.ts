@@ -16,10 +16,7 @@ import {
   macroName,
   macroParameter,
   tagName,
-  walk,
-  type XData,
   type XElement,
-  type XNode,
   type XParent,
 } from './xhtml-dom.js';
 
