@@ -19,7 +19,6 @@ import {
   generateTicketDescription,
   type PlanSource,
   type ProposedDependency,
-  ProposedDependencyList,
   readPlanSource,
   readTicketDescription,
   renderPlanSource,
@@ -46,6 +45,7 @@ import {
 } from './answer-size.js';
 import { normaliseTitle } from './epic-context.js';
 import {
+  LlmCrossStoryLinks,
   LlmStoryList,
   type LlmStoryTask,
   LlmStoryTaskOutline,
@@ -676,7 +676,7 @@ export async function generateCrossStoryLinks(
 ): Promise<ProposedDependency[]> {
   const storyOf = new Map(results.flatMap((r) => r.tasks.map((t) => [t.id, r.story_key] as const)));
   const out = await generateStructured(ctx, {
-    schema: ProposedDependencyList,
+    schema: LlmCrossStoryLinks,
     schemaName: 'cross_story_dependencies',
     system: SYSTEM(),
     prompt: renderPrompt('plan-cross-story-links', {

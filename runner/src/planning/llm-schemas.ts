@@ -137,3 +137,18 @@ export const LlmTestSuite = z.object({
     .describe('One entry per task listed in the prompt.'),
 });
 export type LlmTestSuite = z.infer<typeof LlmTestSuite>;
+
+/** Links between stories (the cross-story pass): every field required, so strict modes accept it. */
+export const LlmCrossStoryLinks = z.object({
+  dependencies: z
+    .array(
+      z.object({
+        from: z.string().min(1).max(255).describe('The id of the blocking task, exactly as listed.'),
+        to: z.string().min(1).max(255).describe('The id of the blocked task, exactly as listed.'),
+        reason: z.string().max(1000).nullable().describe('Why, in one short sentence; null when obvious.'),
+      }),
+    )
+    .max(2000)
+    .describe('Links between tasks of different stories; empty when no story blocks another.'),
+});
+export type LlmCrossStoryLinks = z.infer<typeof LlmCrossStoryLinks>;
