@@ -209,11 +209,11 @@ describe('requests sized to their answer', () => {
       expect(summary.llm).toMatchObject({ calls: mine.length, input_tokens: byStory[key].input_tokens });
     }
     const metrics = await h.client.get('/metrics');
-    expect(metrics.text).toContain('augment_llm_story_plans_total{provider="openai",model="gpt-4.1"} 2');
-    expect(metrics.text).toContain('augment_llm_story_calls_total{provider="openai",model="gpt-4.1"} 2');
-    expect(metrics.text).toMatch(
-      /augment_llm_story_tokens_total\{provider="openai",model="gpt-4.1",direction="output"\} \d+/,
-    );
+    const labels = 'provider="openai",model="gpt-4.1",kind="tasks"';
+    expect(metrics.text).toContain(`augment_llm_story_plans_total{${labels}} 2`);
+    expect(metrics.text).toContain(`augment_llm_story_calls_total{${labels}} 2`);
+    const output = byStory['LOY-2'].output_tokens + byStory['LOY-4'].output_tokens;
+    expect(metrics.text).toContain(`augment_llm_story_tokens_total{${labels},direction="output"} ${output}`);
   });
 });
 

@@ -18,6 +18,10 @@ export const ANSWER_TOKENS = {
   test_case: 180,
   /** The key/ref that opens one item's list of cases in a tests answer. */
   tests_entry: 30,
+  /** One story of an epic: title, user story and details, up to 6 criteria, points. */
+  story: 450,
+  /** One proposed link between stories: two ids and a short reason. */
+  link: 45,
 } as const;
 
 /** Fewest and most tasks a story's plan may have (the prompt says so, the cap counts on it). */
@@ -50,3 +54,13 @@ export function testsAnswerTokens(items: number, testsPerItem: number): number {
 
 /** The most cases per item at a coverage level (the range's top: the cap must hold a full answer). */
 export const maxTestsPerItem = (level: CoverageLevel) => COVERAGE_RANGES[level].max;
+
+/** Tokens of an epic's stories answer (at most `maxStories`). */
+export function storiesAnswerTokens(maxStories: number): number {
+  return ANSWER_TOKENS.envelope + maxStories * ANSWER_TOKENS.story;
+}
+
+/** Tokens of the cross-story links answer: at most one link per task, most tasks have none. */
+export function linksAnswerTokens(tasks: number): number {
+  return ANSWER_TOKENS.envelope + tasks * ANSWER_TOKENS.link;
+}

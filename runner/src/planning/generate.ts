@@ -38,7 +38,9 @@ import { CONTEXT_GUIDANCE, COVERAGE_GUIDANCE, DOMAIN_GUIDANCE } from '../prompts
 import { renderPrompt } from '../prompts/render-prompt.js';
 import {
   ANSWER_TOKENS,
+  linksAnswerTokens,
   maxTasksFor,
+  storiesAnswerTokens,
   TASK_COUNT,
   taskPlanAnswerTokens,
   testsAnswerTokens,
@@ -117,6 +119,7 @@ export async function generateEpicStories(
     }),
     context: joinSections(renderPlanSource(source), section('RFC', src.rfc_text)),
     choice,
+    expectedOutputTokens: storiesAnswerTokens(src.max_stories),
     fallback: (): LlmStoryList => ({
       stories: fromRules().map((s) => ({
         title: s.title,
@@ -443,6 +446,7 @@ function callOf(
 /** Sums a story's calls and counts it in /metrics when a model answered any of them. */
 function storyReport(
   ctx: PlanningCtx,
+  kind: 'tasks' | 'tests',
   requests: StoryLlmCall[],
   first: Generated<unknown>,
   split: boolean,
@@ -461,6 +465,7 @@ function storyReport(
   };
   if (report.provider && report.model && report.calls > 0) {
     ctx.services?.llm.metrics.recordStory({
+      kind,
       provider: report.provider,
       model: report.model,
       calls: report.calls,
@@ -556,7 +561,7 @@ export async function generateStoryTasks(
       engine: first.engine,
     };
     if (first.fallback_reason) out.fallback_reason = first.fallback_reason;
-    const report = storyReport(ctx, requests, first, split);
+    const report = storyReport(ctx, 'tasks', requests, first, split);
     if (report) out.llm = report;
     if (mapped.tests_added_by_rules.length > 0) out.tests_added_by_rules = mapped.tests_added_by_rules;
     return out;
@@ -686,6 +691,7 @@ export async function generateCrossStoryLinks(
         .join('\n'),
     }),
     choice: { ...choice, repos: undefined },
+    expectedOutputTokens: linksAnswerTokens(results.reduce((n, r) => n + r.tasks.length, 0)),
     fallback: () => ({ dependencies: [] }),
   });
   // Unknown ids go on to the merge, which reports them; same-story links are not this pass's to make.
@@ -948,6 +954,7 @@ export async function generateStorySuite(
   if (first.fallback_reason) suite.fallback_reason = first.fallback_reason;
   const report = storyReport(
     ctx,
+    'tests',
     answers.map((a) => a.call),
     first,
     split,

@@ -4,6 +4,8 @@ type Labels = Record<string, string>;
 
 /** One story's planning by a model: every call it took (splits and repairs included) and their tokens. */
 export interface StoryUsage {
+  /** 'tasks': a story's tasks (with their tests); 'tests': a story's test cases alone. */
+  kind: 'tasks' | 'tests';
   provider: string;
   model: string;
   /** HTTP calls to the model for the story. */
@@ -33,11 +35,11 @@ export class LlmMetrics {
 
   /** A story planned by a model: calls and tokens per story are these totals over the story count. */
   recordStory(usage: StoryUsage): void {
-    const { provider, model } = usage;
-    bump(this.stories, { provider, model }, 1);
-    bump(this.storyCalls, { provider, model }, usage.calls);
-    bump(this.storyTokens, { provider, model, direction: 'input' }, usage.input_tokens);
-    bump(this.storyTokens, { provider, model, direction: 'output' }, usage.output_tokens);
+    const { provider, model, kind } = usage;
+    bump(this.stories, { provider, model, kind }, 1);
+    bump(this.storyCalls, { provider, model, kind }, usage.calls);
+    bump(this.storyTokens, { provider, model, kind, direction: 'input' }, usage.input_tokens);
+    bump(this.storyTokens, { provider, model, kind, direction: 'output' }, usage.output_tokens);
   }
 
   renderPrometheus(): string {
@@ -61,7 +63,7 @@ export class LlmMetrics {
       ...family(
         'augment_llm_story_plans_total',
         'counter',
-        'Stories planned by a model (tasks and tests of one story).',
+        'Stories planned by a model: kind "tasks" (tasks with their tests) or "tests" (test cases alone).',
         this.stories,
       ),
       ...family(
