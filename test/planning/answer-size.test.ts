@@ -53,13 +53,11 @@ describe('answer sizes', () => {
           taskPlanAnswerTokens(maxTasksFor(story, level), COVERAGE_RANGES[level].max) * ANSWER_HEADROOM,
         );
         expect(countTokens(JSON.stringify(answer)), `${story.title} (${level})`).toBeLessThanOrEqual(cap);
-        // The tests of any one task fit a tests call sized for one task.
-        for (const t of answer.tasks) {
-          const one = { tasks: [{ ref: t.ref, test_cases: t.test_cases }] };
-          expect(countTokens(JSON.stringify(one))).toBeLessThanOrEqual(
-            Math.ceil(testsAnswerTokens(1, COVERAGE_RANGES[level].max) * ANSWER_HEADROOM),
-          );
-        }
+        // All of the story's tests, in one tests answer (a suite call), fit the cap sized for them.
+        const tests = { tasks: answer.tasks.map((t) => ({ ref: t.ref, test_cases: t.test_cases })) };
+        expect(countTokens(JSON.stringify(tests)), `${story.title} tests (${level})`).toBeLessThanOrEqual(
+          Math.ceil(testsAnswerTokens(answer.tasks.length, COVERAGE_RANGES[level].max) * ANSWER_HEADROOM),
+        );
       }
     }
   });

@@ -2,20 +2,22 @@
  * How many tokens a planning answer takes, so each call's output cap follows its answer and a story whose
  * tasks and tests cannot come back in one answer is split before any call is made.
  *
- * The per-item figures are upper bounds of the shapes the prompts ask for (a task's description is held
- * to about 120 words, a case to at most 6 steps), measured on the rule engine's plans of the evaluation
+ * The per-item figures are bounds of the shapes the prompts ask for (a task's description is held to
+ * about 120 words, a case to at most 6 steps), measured on the rule engine's plans of the evaluation
  * corpus (o200k tokens of the JSON): a task without its tests is 211 tokens at the median and 311 at the
- * 90th percentile, a test case 118 and 176. answer-size.test.ts keeps them honest.
+ * 90th percentile; a test case 116 at the median, and the story whose cases run longest needs 186 a case
+ * beside the envelope.
+ * test/planning/answer-size.test.ts keeps them honest.
  */
 import { COVERAGE_RANGES, type CoverageLevel, generateTeamTasks, type Story } from '@augment/shared';
 
 export const ANSWER_TOKENS = {
-  /** The answer object around the lists, and story_types. */
-  envelope: 60,
+  /** The answer object around the lists, and room for a case or two that run long. */
+  envelope: 400,
   /** One task without its test cases: ref, summary, description, team, estimate, links, criteria. */
   task: 320,
   /** One test case: title, type, description, up to 6 steps, expected result, criterion, priority. */
-  test_case: 180,
+  test_case: 190,
   /** The key/ref that opens one item's list of cases in a tests answer. */
   tests_entry: 30,
   /** One story of an epic: title, user story and details, up to 6 criteria, points. */
@@ -24,20 +26,25 @@ export const ANSWER_TOKENS = {
   link: 45,
 } as const;
 
-/** Fewest and most tasks a story's plan may have (the prompt says so, the cap counts on it). */
-export const TASK_COUNT = { min: 2, max: 12, headroom: 2 } as const;
-
 /**
- * The most tasks a story's plan is asked for: what the rule engine plans for it, plus headroom for a
- * model that sees more work, within 4..12.
+ * Fewest and most tasks a story's plan may have (the prompt says so, the cap counts on it): three more
+ * than the story has criteria (a task per criterion, plus the data model, the screen and QA they share),
+ * or one more than the rule engine plans when it sees more work, within 4..12.
  */
+export const TASK_COUNT = { min: 2, floor: 4, max: 12, beyond_criteria: 3, beyond_rules: 1 } as const;
+
+/** The most tasks a story's plan is asked for (see TASK_COUNT). */
 export function maxTasksFor(story: Story, coverage: CoverageLevel): number {
   const rules = generateTeamTasks(story, {
     include_tests: false,
     coverage_level: coverage,
     max_task_cycle_days: 100,
   }).tasks.length;
-  return Math.min(TASK_COUNT.max, Math.max(4, rules + TASK_COUNT.headroom));
+  const wanted = Math.max(
+    story.acceptance_criteria.length + TASK_COUNT.beyond_criteria,
+    rules + TASK_COUNT.beyond_rules,
+  );
+  return Math.min(TASK_COUNT.max, Math.max(TASK_COUNT.floor, wanted));
 }
 
 /** Tokens of a task-plan answer: `tasks` tasks, each with `testsPerTask` cases (0: tasks only). */
