@@ -294,6 +294,23 @@ describe('each provider', () => {
 });
 
 describe('provider and temperature choices', () => {
+  it('shows on GET /models what the runner assumes for each configured model', async () => {
+    const res = await h.client.get('/models');
+    expect(res.status).toBe(200);
+    const kimi = res.body.providers.find((p: { provider: string }) => p.provider === 'kimi');
+    expect(kimi).toMatchObject({
+      model: 'moonshot-v1-8k',
+      configured: true,
+      context_window: 8_192,
+      structured_output: 'json_object',
+      known: 'catalog',
+      temperature: 0.2,
+      warnings: [],
+    });
+    const openai = res.body.providers.find((p: { provider: string }) => p.provider === 'openai');
+    expect(openai).toMatchObject({ model: 'gpt-5-mini', context_window: 400_000, temperature: null });
+  });
+
   it('accepts llm_provider "rules" and makes no model call', async () => {
     const r = await plan({ story_keys: ['LOY-2'], llm_provider: 'rules' });
     expect(r.engine).toBe('rules');

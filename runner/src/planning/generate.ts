@@ -461,7 +461,7 @@ function storyReport(
     split,
     requests,
     ...(first.context ? { context: first.context } : {}),
-    warnings: first.sizing?.warnings ?? [],
+    warnings: first.warnings ?? [],
   };
   if (report.provider && report.model && report.calls > 0) {
     ctx.services?.llm.metrics.recordStory({

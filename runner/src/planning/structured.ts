@@ -43,6 +43,8 @@ export interface Generated<T> {
   usage?: TokenUsage;
   sizing?: CallSizing | undefined;
   context?: ContextReport | undefined;
+  /** What the result should say: an unknown model's assumed limits, sources cut to fit the model. */
+  warnings?: string[];
 }
 
 export interface StructuredRequest<T> {
@@ -154,6 +156,12 @@ export async function generateStructured<T>(
         usage: out.usage,
       };
     }
+    const warnings = [...(out.sizing?.warnings ?? [])];
+    if (out.context?.truncated) {
+      warnings.push(
+        `The sources of ${req.schemaName} were cut to fit ${out.model}: ${out.context.used_chars} of ${out.context.original_chars} characters were sent.`,
+      );
+    }
     return {
       data: out.data,
       engine: 'llm',
@@ -163,6 +171,7 @@ export async function generateStructured<T>(
       usage: out.usage,
       sizing: out.sizing,
       context: out.context,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   } catch (err) {
     // Two unusable answers in a row: the rules still give a plan of the same shape.
