@@ -91,7 +91,8 @@ export interface Board {
 }
 
 export interface LlmSettings {
-  provider: 'openai' | 'claude' | 'gemini' | 'kimi' | null;
+  /** 'rules': the rule-based engine, no model; null: the runner's default. */
+  provider: 'openai' | 'claude' | 'gemini' | 'kimi' | 'rules' | null;
   model: string | null;
 }
 

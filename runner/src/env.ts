@@ -71,9 +71,14 @@ export const Env = z.object({
   CONFLUENCE_USERNAME: optionalString,
   CONFLUENCE_API_TOKEN: optionalString,
 
-  LLM_PROVIDER: z.enum(['openai', 'claude', 'gemini', 'kimi', 'none']).default('none'),
-  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.7),
+  /** 'none' and 'rules' both mean the rule-based engine only. */
+  LLM_PROVIDER: z.enum(['openai', 'claude', 'gemini', 'kimi', 'none', 'rules']).default('none'),
+  /** Planning wants the same plan for the same story: low by default (models that take none get none). */
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.2),
+  /** Caps every answer below the model's maximum; larger answers are split into more calls. */
   LLM_MAX_TOKENS: optionalNumber,
+  /** The context window of a model the catalog does not know (replaces the catalog's figure). */
+  LLM_CONTEXT_WINDOW: optionalNumber,
   LLM_MAX_CONCURRENCY: z.coerce.number().int().positive().default(4),
   OPENAI_API_KEY: optionalString,
   OPENAI_MODEL: z.string().default('gpt-5-mini'),

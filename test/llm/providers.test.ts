@@ -67,11 +67,14 @@ describe('providers through their real SDKs', () => {
     expect(req.body.response_format.json_schema.name).toBe('story');
     // `notes` is optional, so the schema is outside OpenAI's strict subset and sent non-strict.
     expect(req.body.response_format.json_schema.strict).toBe(false);
+    // Strict mode refuses minLength: the limit travels in the description and zod enforces it.
     expect(req.body.response_format.json_schema.schema.properties.title).toEqual({
       type: 'string',
-      minLength: 1,
+      description: 'Not empty.',
     });
-    expect(req.body.max_completion_tokens).toBe(16_000);
+    // A 4,096-token answer with 20% headroom, plus the 25,000 tokens OpenAI advises for reasoning.
+    expect(req.body.max_completion_tokens).toBe(4_916 + 25_000);
+    // gpt-5-mini takes no temperature.
     expect(req.body.temperature).toBeUndefined();
     expect(req.body.messages[0]).toMatchObject({ role: 'system' });
     expect(req.body.messages[0].content).toContain('You write Jira stories.');
@@ -89,10 +92,10 @@ describe('providers through their real SDKs', () => {
     const body = openai.requests[0]!.body;
     expect(body.response_format.json_schema.strict).toBe(true);
     expect(body.temperature).toBe(0.2);
-    expect(body.max_completion_tokens).toBe(2_000);
+    expect(body.max_completion_tokens).toBe(4_916);
   });
 
-  it('forces Claude to call a tool whose input schema is the output schema', async () => {
+  it("asks Claude 4.5 and later for JSON output in the schema's Anthropic dialect", async () => {
     anthropic.enqueue({ json: validStory, usage: { input_tokens: 90, output_tokens: 20 } });
     const { llm } = llmFor();
     const result = await llm.generate({ ...base, provider: 'claude' });
@@ -100,6 +103,27 @@ describe('providers through their real SDKs', () => {
       engine: 'llm',
       provider: 'claude',
       model: 'claude-sonnet-4-6',
+      data: validStory,
+    });
+    const req = anthropic.requests[0]!;
+    expect(req.body.output_config.format.type).toBe('json_schema');
+    expect(req.body.output_config.format.schema.properties.points).toEqual({
+      type: 'integer',
+      description: 'At least 1. At most 13.',
+    });
+    expect(req.body.tools).toBeUndefined();
+    expect(req.body.temperature).toBeUndefined();
+    expect(req.body.max_tokens).toBe(4_916);
+  });
+
+  it('forces older Claude models to call a tool whose input schema is the output schema', async () => {
+    anthropic.enqueue({ json: validStory, usage: { input_tokens: 90, output_tokens: 20 } });
+    const { llm } = llmFor();
+    const result = await llm.generate({ ...base, provider: 'claude', model: 'claude-opus-4-1' });
+    expect(result).toMatchObject({
+      engine: 'llm',
+      provider: 'claude',
+      model: 'claude-opus-4-1',
       data: validStory,
     });
     expect(result.usage).toEqual({ input_tokens: 90, output_tokens: 20 });
@@ -110,7 +134,7 @@ describe('providers through their real SDKs', () => {
     expect(req.body.tool_choice).toEqual({ type: 'tool', name: 'story' });
     expect(req.body.tools[0].name).toBe('story');
     expect(req.body.tools[0].input_schema.type).toBe('object');
-    expect(req.body.max_tokens).toBe(8_000);
+    expect(req.body.max_tokens).toBe(4_916);
     expect(req.body.system).toContain('You write Jira stories.');
   });
 
@@ -123,7 +147,11 @@ describe('providers through their real SDKs', () => {
     expect(req.path).toBe('/v1beta/openai/chat/completions');
     expect(req.headers.authorization).toBe(`Bearer ${KEYS.gemini}`);
     expect(req.body.response_format.type).toBe('json_schema');
-    expect(req.body.max_tokens).toBe(8_192);
+    // Gemini's dialect has no additionalProperties and no strict flag.
+    expect(req.body.response_format.json_schema.schema.additionalProperties).toBeUndefined();
+    expect(req.body.response_format.json_schema.strict).toBeUndefined();
+    // Gemini 2.5 thinks before it answers: its thinking budget is part of max_tokens.
+    expect(req.body.max_tokens).toBe(4_916 + 16_000);
   });
 
   it('asks Kimi for JSON mode and puts the schema into the system prompt', async () => {
@@ -332,11 +360,16 @@ describe('rate limits, concurrency and cancellation', () => {
 });
 
 describe('context, models and metrics', () => {
-  it('fences the additional context as data and cuts it to the budget', async () => {
+  it('fences the additional context as data and cuts it to what the context window leaves', async () => {
     openai.enqueue({ json: validStory });
-    const { llm } = llmFor({ maxTokens: 1_000 });
+    const { llm } = llmFor({ contextWindow: 4_000 });
     const context = 'The billing service owns invoices. '.repeat(400);
-    const result = await llm.generate({ ...base, model: 'gpt-4o-mini', additionalContext: context });
+    const result = await llm.generate({
+      ...base,
+      model: 'gpt-4o-mini',
+      additionalContext: context,
+      expectedOutputTokens: 1_000,
+    });
     expect(result.engine === 'llm' && result.context).toMatchObject({ truncated: true, method: 'tokens' });
     const prompt = openai.requests[0]!.body.messages[1].content as string;
     expect(prompt).toContain('<additional_context>');
@@ -354,7 +387,13 @@ describe('context, models and metrics', () => {
       ['gemini', false],
       ['kimi', false],
     ]);
-    expect(listing.providers[0]).toMatchObject({ model: 'gpt-5-mini', max_tokens: 16_000, default: true });
+    expect(listing.providers[0]).toMatchObject({
+      model: 'gpt-5-mini',
+      max_tokens: 128_000,
+      context_window: 400_000,
+      known: 'catalog',
+      default: true,
+    });
   });
 
   it('counts calls, tokens and durations for /metrics', async () => {

@@ -63,14 +63,19 @@ function blocksOf(reply: StubReply, request: RecordedRequest): Block[] {
   return blocks;
 }
 
-const messages: RouteHandler = async (request, res, next) => {
+export const messages: RouteHandler = async (request, res, next) => {
   const reply = await next();
   if (sendScriptedError(res, reply, errorBody)) return;
   const content = blocksOf(reply, request);
   const usage = 'usage' in reply ? reply.usage : undefined;
   const input_tokens = usage?.input_tokens ?? estimateTokens([request.body?.system, request.body?.messages]);
   const output_tokens = usage?.output_tokens ?? estimateTokens(content);
-  const stop_reason = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
+  const stop_reason =
+    reply.finish === 'length'
+      ? 'max_tokens'
+      : content.some((b) => b.type === 'tool_use')
+        ? 'tool_use'
+        : 'end_turn';
   const message = {
     id: stubId('msg'),
     type: 'message',

@@ -86,14 +86,14 @@ function answerOf(reply: StubReply, request: RecordedRequest): Answer {
   };
 }
 
-const chatCompletions: RouteHandler = async (request, res, next) => {
+export const chatCompletions: RouteHandler = async (request, res, next) => {
   const reply = await next();
   if (sendScriptedError(res, reply, errorBody)) return;
   const answer = answerOf(reply, request);
   const model = String(request.body?.model ?? 'stub-model');
   const id = stubId('chatcmpl');
   const created = Math.floor(Date.now() / 1000);
-  const finish = answer.toolCalls.length ? 'tool_calls' : 'stop';
+  const finish = reply.finish === 'length' ? 'length' : answer.toolCalls.length ? 'tool_calls' : 'stop';
   const usage = {
     prompt_tokens: answer.usage.input,
     completion_tokens: answer.usage.output,
@@ -188,7 +188,7 @@ function streamChat(
   res.end();
 }
 
-const responses: RouteHandler = async (request, res, next) => {
+export const responses: RouteHandler = async (request, res, next) => {
   const reply = await next();
   if (sendScriptedError(res, reply, errorBody)) return;
   const answer = answerOf(reply, request);
@@ -218,9 +218,9 @@ const responses: RouteHandler = async (request, res, next) => {
     id: stubId('resp'),
     object: 'response',
     created_at: Math.floor(Date.now() / 1000),
-    status: 'completed',
+    status: reply.finish === 'length' ? 'incomplete' : 'completed',
     error: null,
-    incomplete_details: null,
+    incomplete_details: reply.finish === 'length' ? { reason: 'max_output_tokens' } : null,
     instructions: request.body?.instructions ?? null,
     max_output_tokens: request.body?.max_output_tokens ?? null,
     model,

@@ -11,6 +11,8 @@ interface ReplyCommon {
   /** Wait this long before answering (the client may abort meanwhile). */
   delayMs?: number;
   usage?: StubUsage;
+  /** 'length': the answer stopped at the request's token cap (finish_reason / stop_reason say so). */
+  finish?: 'length';
 }
 
 /** One scripted answer. */

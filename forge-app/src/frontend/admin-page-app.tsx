@@ -22,7 +22,7 @@ import { isRecord, text } from './lib/format';
 const call = createCaller<AdminApi>();
 
 type Provider = NonNullable<LlmSettings['provider']>;
-const PROVIDERS: Provider[] = ['openai', 'claude', 'gemini', 'kimi'];
+const PROVIDERS: Provider[] = ['openai', 'claude', 'gemini', 'kimi', 'rules'];
 const DEFAULT = '__runner_default__';
 
 /** Models per provider from GET /models (`providers: [{ provider, model, configured }]`, or lists). */
@@ -170,6 +170,7 @@ function LlmChoice() {
   const providerOptions = [
     { label: 'Runner default', value: DEFAULT },
     ...PROVIDERS.map((p) => {
+      if (p === 'rules') return { label: 'rules (no model: the rule-based engine)', value: p };
       const configured = models.get(p)?.configured;
       return { label: configured === false ? `${p} (no API key on the runner)` : p, value: p };
     }),
@@ -191,7 +192,7 @@ function LlmChoice() {
           setModel('');
         }}
       />
-      {provider !== DEFAULT ? (
+      {provider !== DEFAULT && provider !== 'rules' ? (
         <>
           <Label labelFor="model">Model</Label>
           {modelOptions.length > 0 ? (

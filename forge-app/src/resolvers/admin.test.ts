@@ -47,6 +47,11 @@ describe('admin resolvers', () => {
     expect(fakeKvs.data.has('settings:llm')).toBe(false);
   });
 
+  it('stores the rule-based engine as the LLM choice, without a model', async () => {
+    const saved = await call<LlmSettings>('saveSettings', { provider: 'rules', model: 'gpt-4o' });
+    expect(saved).toEqual({ ok: true, data: { provider: 'rules', model: null } });
+  });
+
   it('refuses an unknown LLM provider', async () => {
     const res = await call('saveSettings', { provider: 'skynet', model: 'x' });
 

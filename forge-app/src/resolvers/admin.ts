@@ -5,7 +5,7 @@ import type { AdminApi, LlmSettings, TeamMember } from '../types';
 import { badPayload, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
 
-const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi'];
+const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi', 'rules'];
 const ROLES: readonly z.infer<typeof TeamRole>[] = [
   'backend',
   'frontend',
@@ -106,7 +106,9 @@ export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
       }
       const rawModel = typeof payload?.model === 'string' ? payload.model.trim() : '';
       if (rawModel.length > 200) throw badPayload('model name is too long', 'model');
-      const settings: LlmSettings = { provider, model: provider && rawModel !== '' ? rawModel : null };
+      // The rule-based engine has no model.
+      const model = provider && provider !== 'rules' && rawModel !== '' ? rawModel : null;
+      const settings: LlmSettings = { provider, model };
       await deps.settings.setLlm(settings);
       return settings;
     },

@@ -122,6 +122,7 @@ export async function contextAwareTaskTests(
     {
       llm_provider: req.llm_provider,
       llm_model: req.llm_model,
+      llm_temperature: req.llm_temperature,
       additional_context: [siblingContext(siblings), req.additional_context ?? '']
         .filter(Boolean)
         .join('\n\n'),

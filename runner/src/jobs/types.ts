@@ -14,7 +14,7 @@ export interface JobContext {
   log: Logger;
   services: Services;
   /** The LLM facade for this job: every call's provider, model, tokens and duration land in `usage`. */
-  llm: Pick<Llm, 'generate' | 'isConfigured'>;
+  llm: Pick<Llm, 'generate' | 'isConfigured'> & Partial<Pick<Llm, 'size'>>;
   usage: UsageRecord[];
   /** Atlassian credentials handed over by the caller (e.g. the Forge system token), if any. */
   credentials?: Record<string, unknown>;

@@ -15,8 +15,11 @@
 import {
   type CoverageLevel,
   longestPath,
+  matchExistingStories,
+  type PlanSource,
   type ProposedDependency,
   type Relationship,
+  readPlanSource,
   type Story,
   type StoryType,
   type Team,
@@ -25,6 +28,7 @@ import pLimit from 'p-limit';
 import type { AtlassianClients } from '../adapters/http/index.js';
 import type { JiraClient, JiraIssue } from '../adapters/jira/index.js';
 import type { JobContext } from '../jobs/types.js';
+import { descriptionMarkdown } from './adf-markdown.js';
 import {
   type AssembledPlan,
   assembleTaskPlan,
@@ -45,8 +49,10 @@ import {
   fitTestCases,
   generateCrossStoryLinks,
   generateStoryTasks,
+  type StoryLlmReport,
   type StoryTaskResult,
   type TaskOptions,
+  type TestsAddedByRules,
 } from './generate.js';
 import { type RelationshipCreated, type TaskWrite, writeBlocksLinks, writeTasks } from './jira-writer.js';
 import {
@@ -83,6 +89,8 @@ export interface TaskPlanningInput extends LlmChoice {
   create_links?: boolean;
   /** Make a new plan even when the story has a stored plan made from the same inputs. */
   regenerate?: boolean;
+  /** Summaries of epic-level tasks already planned once for every story (sent to each story's call). */
+  cross_cutting?: string[] | undefined;
 }
 
 export interface StoryPlanSummary {
@@ -95,6 +103,10 @@ export interface StoryPlanSummary {
   estimate_days: number;
   /** Whether the plan stored on the story answered, and why (or why a new plan was made). */
   stored_plan: StoredPlanUse;
+  /** Model calls, tokens and context of the story (null when no model was asked). */
+  llm: StoryLlmReport | null;
+  /** Test cases the rules added where the model's fell short of the coverage range. */
+  tests_added_by_rules: TestsAddedByRules[];
 }
 
 export interface TaskPlanningResult {
@@ -171,6 +183,52 @@ export interface PlannedTasks {
 }
 
 /**
+ * The epic and its PRD as every story's call reads them (read once per job): the storage format keeps the
+ * PRD's story table, so each story finds its own row.
+ */
+export function epicPlanSource(epic: JiraIssue, pages: { prd: PageText | null }): PlanSource {
+  return readPlanSource({
+    summary: epic.summary,
+    description: descriptionMarkdown(epic),
+    prd: pages.prd?.storage || pages.prd?.text,
+    max_stories: 100,
+  });
+}
+
+/** The epic's stories for each call's list of siblings: the ones planned, then PRD rows not yet in Jira. */
+export function epicStories(
+  planned: readonly Story[],
+  source: PlanSource | undefined,
+): Pick<Story, 'key' | 'title'>[] {
+  const out: Pick<Story, 'key' | 'title'>[] = planned.map((s) => ({ key: s.key, title: s.title }));
+  if (!source) return out;
+  const rows = source.stories.filter((s) => s.origin !== 'summary');
+  const matched = matchExistingStories(
+    rows.map((r) => ({ key: r.jira_key, title: r.title, description: r.description })),
+    planned.map((p) => ({ key: p.key ?? null, title: p.title, description: p.description })),
+  );
+  rows.forEach((r, i) => {
+    if (!matched[i]) out.push({ ...(r.jira_key ? { key: r.jira_key } : {}), title: r.title });
+  });
+  return out;
+}
+
+/** What the result says about a story's model calls: what an unknown model assumed, tests the rules added. */
+export function storyWarnings(
+  key: string,
+  r: Pick<StoryTaskResult, 'llm' | 'tests_added_by_rules'>,
+): string[] {
+  const out = (r.llm?.warnings ?? []).map((w) => `${key}: ${w}`);
+  for (const a of r.tests_added_by_rules ?? []) {
+    out.push(
+      `${key}: the model wrote ${a.model_cases} test case${a.model_cases === 1 ? '' : 's'} for "${a.title}" ` +
+        `(${a.range.min} to ${a.range.max} wanted); the rules added ${a.added.length}: ${a.added.map((t) => `"${t}"`).join(', ')}.`,
+    );
+  }
+  return out;
+}
+
+/**
  * Generates (or, with `reuseStored`, takes from the stories) the team tasks with tests of each story and
  * runs the epic-wide dependency pass. Writes nothing.
  */
@@ -188,16 +246,24 @@ export async function planTasksForStories(
     epic = await readIssue(clients.jira, epicKey, input.epic_key ? 'epic_key' : 'story_keys');
     pages = await loadEpicPages(clients, epic, warnings);
   }
+  const source = epic ? epicPlanSource(epic, pages) : undefined;
   const opts: TaskOptions = {
     max_task_cycle_days: input.max_task_cycle_days,
     include_tests: input.include_tests,
     coverage_level: input.coverage_level,
     prd_text: pages.prd?.text,
     rfc_text: pages.rfc?.text,
+    plan_source: source,
+    stories: epicStories(
+      records.map((r) => r.story),
+      source,
+    ),
+    cross_cutting: input.cross_cutting ?? [],
   };
   const choice: LlmChoice = {
     llm_provider: input.llm_provider,
     llm_model: input.llm_model,
+    llm_temperature: input.llm_temperature,
     additional_context: input.additional_context,
     repos: input.repos,
   };
@@ -255,6 +321,7 @@ export async function planTasksForStories(
         if (result.fallback_reason && result.engine === 'rules' && ctx.llm.isConfigured(input.llm_provider)) {
           warnings.push(`${r.issue.key}: the rule-based engine answered (${result.fallback_reason}).`);
         }
+        warnings.push(...storyWarnings(r.issue.key, result).filter((w) => !warnings.includes(w)));
         done++;
         await ctx.progress('generating tasks', 10 + Math.round((50 * done) / records.length), {
           story: r.issue.key,
@@ -407,6 +474,8 @@ export async function runTaskPlanning(
       task_ids: mine.map((t) => t.id),
       estimate_days: Math.round(mine.reduce((n, t) => n + t.estimate_days, 0) * 100) / 100,
       stored_plan: planned.storedPlans.get(r.story_key) ?? NOT_LOOKED_UP,
+      llm: r.llm ?? null,
+      tests_added_by_rules: r.tests_added_by_rules ?? [],
     };
   });
   await ctx.progress('done', 100);

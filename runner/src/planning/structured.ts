@@ -5,7 +5,15 @@
  */
 import type { RepoSpec } from '@augment/shared';
 import type { ZodType } from 'zod';
-import { LlmError, LlmOutputError } from '../adapters/llm/index.js';
+import {
+  type CallSizing,
+  type ContextBuilder,
+  type ContextReport,
+  type GenerateRequest,
+  LlmError,
+  LlmOutputError,
+  type TokenUsage,
+} from '../adapters/llm/index.js';
 import { codeAwareEnabled, runCodeAware } from '../jobs/code-aware.js';
 import type { JobContext } from '../jobs/types.js';
 import { fenceData } from '../prompts/render-prompt.js';
@@ -14,6 +22,8 @@ import { fenceData } from '../prompts/render-prompt.js';
 export interface LlmChoice {
   llm_provider?: string | undefined;
   llm_model?: string | undefined;
+  /** Sampling temperature for this request (default: LLM_TEMPERATURE); ignored by models that take none. */
+  llm_temperature?: number | undefined;
   /** Free text from the requester; cut to the context budget by the facade. */
   additional_context?: string | undefined;
   repos?: RepoSpec[] | undefined;
@@ -28,6 +38,13 @@ export interface Generated<T> {
   fallback_reason?: string;
   provider?: string;
   model?: string | null;
+  /** Model calls made (a repair counts), tokens, and how the call was sized; absent for the rules. */
+  attempts?: number;
+  usage?: TokenUsage;
+  sizing?: CallSizing | undefined;
+  context?: ContextReport | undefined;
+  /** What the result should say: an unknown model's assumed limits, sources cut to fit the model. */
+  warnings?: string[];
 }
 
 export interface StructuredRequest<T> {
@@ -35,8 +52,15 @@ export interface StructuredRequest<T> {
   schemaName: string;
   system: string;
   prompt: string;
-  /** Context beyond the prompt (PRD/RFC excerpts, sibling stories): budgeted with the user's context. */
-  context?: string;
+  /**
+   * Context beyond the prompt: text (budgeted with the requester's context), or a builder that gets the
+   * budget and includes the requester's context itself.
+   */
+  context?: string | ContextBuilder;
+  /** Upper bound of the answer's tokens: sizes the output cap (see answer-size.ts). */
+  expectedOutputTokens?: number;
+  /** The story the call is about (per-story usage). */
+  subject?: string;
   choice: LlmChoice;
   /** Code-aware generation applies to this call (single ticket, task generation). */
   codeAware?: boolean;
@@ -46,12 +70,65 @@ export interface StructuredRequest<T> {
 /** The ctx pieces a structured call uses (routes build a light one). */
 export type PlanningCtx = Pick<JobContext, 'llm' | 'signal' | 'log'> & Partial<JobContext>;
 
+/** Text of a context for OpenCode, which takes one prompt (a builder gets an unlimited budget). */
+function contextText(req: StructuredRequest<unknown>): string {
+  const c = req.context;
+  if (typeof c === 'function')
+    return c({ tokens: Number.MAX_SAFE_INTEGER, count: (t) => Math.ceil(t.length / 4) }).text;
+  return [c ?? '', req.choice.additional_context ?? ''].filter((s) => s.trim()).join('\n\n');
+}
+
+/** OpenCode answers this request (code-aware generation against the request's repositories). */
+export function usesCodeAware(
+  ctx: PlanningCtx,
+  req: Pick<StructuredRequest<unknown>, 'codeAware' | 'choice'>,
+): boolean {
+  return !!(
+    req.codeAware &&
+    req.choice.repos &&
+    isJobContext(ctx) &&
+    codeAwareEnabled(ctx, req.choice.repos)
+  );
+}
+
+function llmRequest<T>(ctx: PlanningCtx, req: StructuredRequest<T>): GenerateRequest<T> {
+  const builder = typeof req.context === 'function' ? req.context : undefined;
+  const text = builder
+    ? undefined
+    : [req.context ?? '', req.choice.additional_context ?? '']
+        .filter((s) => typeof s === 'string' && s.trim())
+        .join('\n\n');
+  return {
+    schema: req.schema,
+    schemaName: req.schemaName,
+    system: req.system,
+    prompt: req.prompt,
+    additionalContext: builder ?? (text || undefined),
+    expectedOutputTokens: req.expectedOutputTokens,
+    subject: req.subject,
+    provider: req.choice.llm_provider,
+    model: req.choice.llm_model,
+    temperature: req.choice.llm_temperature,
+    signal: ctx.signal,
+    fallback: ({ reason }) => req.fallback(reason),
+  };
+}
+
+/**
+ * How the model would size this request (null: the rules or OpenCode answer it). Lets a planner split
+ * work that cannot come back in one answer before any call is made.
+ */
+export function sizeStructured<T>(ctx: PlanningCtx, req: StructuredRequest<T>): CallSizing | null {
+  if (usesCodeAware(ctx, req) || !ctx.llm.size) return null;
+  return ctx.llm.size(llmRequest(ctx, req));
+}
+
 export async function generateStructured<T>(
   ctx: PlanningCtx,
   req: StructuredRequest<T>,
 ): Promise<Generated<T>> {
-  const extra = [req.context ?? '', req.choice.additional_context ?? ''].filter((s) => s.trim()).join('\n\n');
-  if (req.codeAware && req.choice.repos && isJobContext(ctx) && codeAwareEnabled(ctx, req.choice.repos)) {
+  if (usesCodeAware(ctx, req) && isJobContext(ctx) && req.choice.repos) {
+    const extra = contextText(req as StructuredRequest<unknown>);
     const prompt = [
       req.system,
       req.prompt,
@@ -68,17 +145,7 @@ export async function generateStructured<T>(
     return { data: out.data, engine: 'opencode' };
   }
   try {
-    const out = await ctx.llm.generate({
-      schema: req.schema,
-      schemaName: req.schemaName,
-      system: req.system,
-      prompt: req.prompt,
-      additionalContext: extra || undefined,
-      provider: req.choice.llm_provider,
-      model: req.choice.llm_model,
-      signal: ctx.signal,
-      fallback: ({ reason }) => req.fallback(reason),
-    });
+    const out = await ctx.llm.generate(llmRequest(ctx, req));
     if (out.engine === 'rules') {
       return {
         data: out.data,
@@ -86,9 +153,26 @@ export async function generateStructured<T>(
         fallback_reason: out.fallback_reason,
         provider: out.provider,
         model: out.model,
+        usage: out.usage,
       };
     }
-    return { data: out.data, engine: 'llm', provider: out.provider, model: out.model };
+    const warnings = [...(out.sizing?.warnings ?? [])];
+    if (out.context?.truncated) {
+      warnings.push(
+        `The sources of ${req.schemaName} were cut to fit ${out.model}: ${out.context.used_chars} of ${out.context.original_chars} characters were sent.`,
+      );
+    }
+    return {
+      data: out.data,
+      engine: 'llm',
+      provider: out.provider,
+      model: out.model,
+      attempts: out.attempts,
+      usage: out.usage,
+      sizing: out.sizing,
+      context: out.context,
+      ...(warnings.length > 0 ? { warnings } : {}),
+    };
   } catch (err) {
     // Two unusable answers in a row: the rules still give a plan of the same shape.
     if (err instanceof LlmOutputError && !ctx.signal.aborted) {

@@ -5,11 +5,12 @@
 import { z } from 'zod';
 import { IssueKey } from '../common/job-types.js';
 import { TicketTestCase } from './jira-requests.js';
-import { CoverageLevel, LlmProviderName } from './requests.js';
+import { CoverageLevel, LlmProviderName, LlmTemperature } from './requests.js';
 
 const llm = {
   llm_provider: LlmProviderName.optional(),
   llm_model: z.string().min(1).max(200).optional(),
+  llm_temperature: LlmTemperature.optional(),
   additional_context: z.string().max(200_000).optional(),
 };
 

@@ -5,8 +5,12 @@
 import { z } from 'zod';
 import { IssueKey } from '../common/job-types.js';
 
-export const LlmProviderName = z.enum(['openai', 'claude', 'gemini', 'kimi']);
+/** A model provider, or "rules" for the rule-based engine (no model call). */
+export const LlmProviderName = z.enum(['openai', 'claude', 'gemini', 'kimi', 'rules']);
 export type LlmProviderName = z.infer<typeof LlmProviderName>;
+
+/** Sampling temperature of the planning calls; models that take none ignore it. */
+export const LlmTemperature = z.number().min(0).max(2);
 
 export const CoverageLevel = z.enum(['minimal', 'basic', 'standard', 'comprehensive']);
 export type CoverageLevel = z.infer<typeof CoverageLevel>;
@@ -23,6 +27,7 @@ const common = {
   async_mode: z.boolean().default(false),
   llm_provider: LlmProviderName.optional(),
   llm_model: z.string().min(1).max(200).optional(),
+  llm_temperature: LlmTemperature.optional(),
   additional_context: z.string().max(200_000).optional(),
 };
 

@@ -20,5 +20,7 @@ export * from './product-profile.js';
 export * from './read-plan-source.js';
 export * from './schemas.js';
 export * from './score-readiness.js';
+// Word-level similarity (stemmed content words), for callers that rank text the way the planners do.
+export { containment, contentTokens } from './text.js';
 export * from './ticket-sections.js';
 export * from './validate-epic-plan.js';

@@ -4,9 +4,9 @@ import { sdkLogger } from './sdk-errors.js';
 import type { LlmProvider, ProviderReply, ProviderRequest } from './types.js';
 
 /**
- * Claude through the Messages API. Structured output is a forced call of a single tool whose
- * input_schema is the output schema: the tool's input is the answer. No temperature is sent: the
- * Messages API of this SDK generation no longer accepts one.
+ * Claude through the Messages API. Structured output is a JSON output format (`output_config.format`,
+ * the models from 4.5 on) or, for older models, a forced call of a single tool whose input_schema is the
+ * output schema. No temperature is sent: the Messages API of this SDK generation takes none.
  */
 export function createClaudeProvider(options: SdkClientOptions): LlmProvider {
   const client = new Anthropic({
@@ -21,23 +21,27 @@ export function createClaudeProvider(options: SdkClientOptions): LlmProvider {
 
   return {
     name: 'claude',
-    structuredMode: 'tool',
     async complete(request: ProviderRequest): Promise<ProviderReply> {
+      const common = {
+        model: request.model,
+        max_tokens: request.maxOutputTokens,
+        system: request.system,
+        messages: [{ role: 'user' as const, content: request.prompt }],
+      };
       const message = await client.messages.create(
-        {
-          model: request.model,
-          max_tokens: request.maxOutputTokens,
-          system: request.system,
-          messages: [{ role: 'user', content: request.prompt }],
-          tools: [
-            {
-              name: request.schemaName,
-              description: `Record the answer as a "${request.schemaName}" object.`,
-              input_schema: request.jsonSchema as Anthropic.Tool.InputSchema,
-            },
-          ],
-          tool_choice: { type: 'tool', name: request.schemaName },
-        },
+        request.mode === 'tool'
+          ? {
+              ...common,
+              tools: [
+                {
+                  name: request.schemaName,
+                  description: `Record the answer as a "${request.schemaName}" object.`,
+                  input_schema: request.jsonSchema as Anthropic.Tool.InputSchema,
+                },
+              ],
+              tool_choice: { type: 'tool', name: request.schemaName },
+            }
+          : { ...common, output_config: { format: { type: 'json_schema', schema: request.jsonSchema } } },
         { signal: request.signal },
       );
       const tool = message.content.find((block) => block.type === 'tool_use');
@@ -51,6 +55,7 @@ export function createClaudeProvider(options: SdkClientOptions): LlmProvider {
         raw,
         model: message.model || request.model,
         usage: { input_tokens: message.usage.input_tokens, output_tokens: message.usage.output_tokens },
+        truncated: message.stop_reason === 'max_tokens',
       };
     },
   };

@@ -1,6 +1,12 @@
 import type { Env } from '../../env.js';
 import { LlmError } from './errors.js';
 import {
+  findModelSpec,
+  type ModelSpec,
+  type SchemaDialect,
+  UNKNOWN_MODEL_DEFAULTS,
+} from './model-catalog.js';
+import {
   type LlmConfig,
   PROVIDER_NAMES,
   type ProviderConfig,
@@ -24,9 +30,11 @@ export function llmConfigFromEnv(env: Env): LlmConfig {
     name: ProviderName,
   ) => ({ apiKey, model, baseUrl: baseUrl ?? DEFAULT_BASE_URLS[name] }) satisfies ProviderConfig;
   return {
-    defaultProvider: env.LLM_PROVIDER,
+    // "rules" is the rule-based engine's own name for "no model".
+    defaultProvider: env.LLM_PROVIDER === 'rules' ? 'none' : env.LLM_PROVIDER,
     temperature: env.LLM_TEMPERATURE,
     maxTokens: env.LLM_MAX_TOKENS,
+    contextWindow: env.LLM_CONTEXT_WINDOW,
     maxConcurrency: env.LLM_MAX_CONCURRENCY,
     maxRetries: 2,
     timeoutMs: 120_000,
@@ -86,47 +94,88 @@ export function parseModelName(value: string): string {
   return model;
 }
 
-/** The spec's provider defaults for the token budget (LLM_MAX_TOKENS replaces them). */
-export function defaultMaxTokens(provider: ProviderName, model: string): number {
-  switch (provider) {
-    case 'openai':
-      return /^gpt-5/i.test(model) ? 16_000 : 2_000;
-    case 'claude':
-      return 8_000;
-    case 'gemini':
-      return 8_192;
-    case 'kimi':
-      return 8_000;
-  }
+/**
+ * Families whose members share their limits, for models the catalog does not list yet (a new snapshot
+ * or minor version): their figures are safer than the generic defaults, and the result still warns.
+ */
+const FAMILIES: { provider: ProviderName; pattern: RegExp; like: string }[] = [
+  { provider: 'openai', pattern: /^gpt-5(?:[.-]|$)/, like: 'gpt-5' },
+  { provider: 'openai', pattern: /^o\d(?:-|$)/, like: 'o3' },
+  { provider: 'openai', pattern: /^gpt-4\.1/, like: 'gpt-4.1' },
+  { provider: 'openai', pattern: /^gpt-4o/, like: 'gpt-4o' },
+  { provider: 'claude', pattern: /^claude-(?:opus|sonnet|haiku)-[5-9]/, like: 'claude-sonnet-5' },
+  { provider: 'claude', pattern: /^claude-(?:opus|sonnet|haiku)-4-[5-9]/, like: 'claude-sonnet-4-5' },
+  { provider: 'gemini', pattern: /^gemini-(?:2\.5|[3-9])/, like: 'gemini-2.5-flash' },
+  { provider: 'kimi', pattern: /^kimi-k2/, like: 'kimi-k2-thinking' },
+];
+
+/** What the runner knows about the model a request goes to, after configuration overrides. */
+export interface ModelProfile {
+  provider: ProviderName;
+  model: string;
+  /** 'catalog': listed; 'family': limits of a listed sibling; 'default': the provider's safe defaults. */
+  known: 'catalog' | 'family' | 'default';
+  context_window: number;
+  /** The largest answer per call: the model's, or LLM_MAX_TOKENS when that is lower. */
+  max_output_tokens: number;
+  structured_output: StructuredMode;
+  schema_dialect: SchemaDialect;
+  temperature: 'supported' | 'fixed';
+  max_temperature: number;
+  reasoning_tokens: number;
+  api: 'chat' | 'responses';
+  /** Said in the result: an unknown model, a configured limit below the model's. */
+  warnings: string[];
 }
 
-/** Published context windows, conservative where a family varies. */
-export function defaultContextWindow(provider: ProviderName, model: string): number {
-  const m = model.toLowerCase();
-  switch (provider) {
-    case 'openai':
-      if (m.startsWith('gpt-5')) return 400_000;
-      if (m.startsWith('gpt-4.1')) return 1_047_576;
-      if (m.startsWith('gpt-3.5')) return 16_385;
-      if (/^gpt-4(-\d{4})?$/.test(m)) return 8_192;
-      return 128_000;
-    case 'claude':
-      return 200_000;
-    case 'gemini':
-      return 1_048_576;
-    case 'kimi': {
-      // moonshot-v1-8k / -32k / -128k carry their window in the name.
-      const k = /-(\d+)k\b/.exec(m);
-      return k?.[1] ? Number(k[1]) * 1024 : 131_072;
+/** The model's limits and modes: the catalog's, a sibling's, or safe defaults with a warning. */
+export function resolveModel(config: LlmConfig, provider: ProviderName, model: string): ModelProfile {
+  const p = config.providers[provider];
+  const warnings: string[] = [];
+  let spec: Omit<ModelSpec, 'ids' | 'source' | 'provider'> | undefined = findModelSpec(provider, model);
+  let known: ModelProfile['known'] = spec ? 'catalog' : 'default';
+  if (!spec) {
+    const family = FAMILIES.find((f) => f.provider === provider && f.pattern.test(model.toLowerCase()));
+    const sibling = family ? findModelSpec(provider, family.like) : undefined;
+    if (sibling) {
+      spec = sibling;
+      known = 'family';
+      warnings.push(
+        `Model "${model}" is not in the model catalog; its limits are taken from ${family!.like} (${sibling.context_window.toLocaleString('en')}-token context, ${sibling.max_output_tokens.toLocaleString('en')} output tokens).`,
+      );
+    } else {
+      spec = { ...UNKNOWN_MODEL_DEFAULTS[provider] };
+      warnings.push(
+        `Model "${model}" is not in the model catalog: assuming a ${spec.context_window.toLocaleString('en')}-token context and ${spec.max_output_tokens.toLocaleString('en')} output tokens; set LLM_CONTEXT_WINDOW and LLM_MAX_TOKENS to its real figures.`,
+      );
     }
   }
-}
-
-/** Kimi's OpenAI-compatible API offers JSON mode but not json_schema; Claude uses a forced tool. */
-export function defaultStructuredMode(provider: ProviderName): StructuredMode {
-  if (provider === 'claude') return 'tool';
-  if (provider === 'kimi') return 'json_object';
-  return 'json_schema';
+  const contextWindow = p?.contextWindow ?? config.contextWindow ?? spec.context_window;
+  const configuredMax = p?.maxTokens ?? config.maxTokens;
+  const maxOutput = Math.min(
+    spec.max_output_tokens,
+    contextWindow,
+    configuredMax ?? Number.POSITIVE_INFINITY,
+  );
+  if (configuredMax !== undefined && configuredMax < spec.max_output_tokens && known !== 'default') {
+    warnings.push(
+      `LLM_MAX_TOKENS (${configuredMax}) caps answers below what ${model} can give (${spec.max_output_tokens}); larger answers are split into more calls.`,
+    );
+  }
+  return {
+    provider,
+    model,
+    known,
+    context_window: contextWindow,
+    max_output_tokens: Math.floor(maxOutput),
+    structured_output: p?.structuredMode ?? spec.structured_output,
+    schema_dialect: p?.structuredMode === 'json_object' ? 'prompt' : spec.schema_dialect,
+    temperature: spec.temperature,
+    max_temperature: spec.max_temperature,
+    reasoning_tokens: Math.min(spec.reasoning_tokens, Math.floor(maxOutput / 2)),
+    api: spec.api ?? 'chat',
+    warnings,
+  };
 }
 
 /**
@@ -135,19 +184,6 @@ export function defaultStructuredMode(provider: ProviderName): StructuredMode {
  */
 export function tokenMargin(provider: ProviderName): number {
   if (provider === 'openai') return 1;
-  if (provider === 'claude') return 1.25;
+  if (provider === 'claude') return 1.3;
   return 1.15;
-}
-
-export interface ResolvedLimits {
-  maxTokens: number;
-  contextWindow: number;
-}
-
-export function resolveLimits(config: LlmConfig, provider: ProviderName, model: string): ResolvedLimits {
-  const p = config.providers[provider];
-  return {
-    maxTokens: p?.maxTokens ?? config.maxTokens ?? defaultMaxTokens(provider, model),
-    contextWindow: p?.contextWindow ?? defaultContextWindow(provider, model),
-  };
 }

@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitAdditionalContext, promptTokenLimit, sentenceCuts } from './context-budget.js';
+import {
+  fitAdditionalContext,
+  outputCapFor,
+  promptBudget,
+  safetyMargin,
+  sentenceCuts,
+} from './context-budget.js';
 import { countTokens } from './tokens.js';
 
 const words = [
@@ -28,10 +34,19 @@ const fenced = (base: string, context: string) =>
   context ? `${base}\n\n<additional_context>\n${context}\n</additional_context>` : base;
 
 describe('fitAdditionalContext', () => {
-  it('computes the prompt budget as max tokens minus a 30% answer reserve and a 100-token buffer', () => {
-    expect(promptTokenLimit(20_000)).toBe(13_900);
-    expect(promptTokenLimit(8_000)).toBe(5_500);
-    expect(promptTokenLimit(2_000)).toBe(1_300);
+  it('computes the prompt budget from the context window, the answer cap and a margin', () => {
+    // gpt-4o: 128,000-token window, an answer of 10,000 tokens (cap 12,000 with headroom).
+    const cap = outputCapFor({ max_output_tokens: 16_384, reasoning_tokens: 0 }, 10_000);
+    expect(cap).toBe(12_000);
+    expect(safetyMargin(128_000)).toBe(2_560);
+    expect(promptBudget(128_000, cap)).toBe(128_000 - 12_000 - 2_560);
+    // A small window keeps at least 256 tokens of margin.
+    expect(safetyMargin(8_192)).toBe(256);
+  });
+
+  it('sizes the cap to the answer, adds reasoning room, and never exceeds the model maximum', () => {
+    expect(outputCapFor({ max_output_tokens: 128_000, reasoning_tokens: 25_000 }, 5_000)).toBe(31_000);
+    expect(outputCapFor({ max_output_tokens: 4_096, reasoning_tokens: 0 }, 9_000)).toBe(4_096);
   });
 
   it('keeps the whole context when it fits', () => {
@@ -39,7 +54,7 @@ describe('fitAdditionalContext', () => {
       system: 'You plan work.',
       basePrompt: 'Plan ticket ABC-1.',
       additionalContext: 'The API is versioned. Use v2.',
-      maxTokens: 2_000,
+      limitTokens: 1_300,
       countTokens,
     });
     expect(r).toMatchObject({ context: 'The API is versioned. Use v2.', truncated: false, method: 'tokens' });
@@ -53,16 +68,14 @@ describe('fitAdditionalContext', () => {
       system: 'sys',
       basePrompt: 'base',
       additionalContext: context,
-      maxTokens: 1_000,
+      limitTokens: 600,
       countTokens,
     });
     expect(r.truncated).toBe(true);
     expect(r.context.length).toBeGreaterThan(0);
     expect(r.context.endsWith('detail.')).toBe(true);
     expect(context.startsWith(r.context)).toBe(true);
-    expect(countTokens('sys') + countTokens(`base\n\n${r.context}`)).toBeLessThanOrEqual(
-      promptTokenLimit(1_000),
-    );
+    expect(countTokens('sys') + countTokens(`base\n\n${r.context}`)).toBeLessThanOrEqual(600);
   });
 
   it('drops the context when the system and base prompt already use the whole budget', () => {
@@ -70,7 +83,7 @@ describe('fitAdditionalContext', () => {
       system: 'word '.repeat(900),
       basePrompt: 'word '.repeat(500),
       additionalContext: 'Some context.',
-      maxTokens: 2_000,
+      limitTokens: 1_300,
       countTokens,
     });
     expect(r).toMatchObject({ context: '', truncated: true, method: 'tokens' });
@@ -82,7 +95,7 @@ describe('fitAdditionalContext', () => {
       system: 's',
       basePrompt: 'b',
       additionalContext: context,
-      maxTokens: undefined,
+      limitTokens: undefined,
       countTokens,
     });
     expect(r.method).toBe('chars');
@@ -96,7 +109,7 @@ describe('fitAdditionalContext', () => {
       system: 's',
       basePrompt: 'b',
       additionalContext: 'a'.repeat(5_000),
-      maxTokens: 8_000,
+      limitTokens: 5_500,
       countTokens: () => {
         throw new Error('tokenizer broke');
       },
@@ -115,17 +128,16 @@ describe('fitAdditionalContext', () => {
         text(30),
         text(60),
         text(400),
-        fc.oneof(fc.integer({ min: 150, max: 2_000 }), fc.integer({ min: 2_000, max: 20_000 })),
-        (system, basePrompt, additionalContext, maxTokens) => {
+        fc.oneof(fc.integer({ min: 5, max: 1_300 }), fc.integer({ min: 1_300, max: 14_000 })),
+        (system, basePrompt, additionalContext, limit) => {
           const r = fitAdditionalContext({
             system,
             basePrompt,
             additionalContext,
-            maxTokens,
+            limitTokens: limit,
             countTokens,
             compose: fenced,
           });
-          const limit = Math.floor(maxTokens * 0.7) - 100;
           const base = countTokens(system) + countTokens(fenced(basePrompt, ''));
           const sent = countTokens(system) + countTokens(fenced(basePrompt, r.context));
           expect(additionalContext.startsWith(r.context)).toBe(true);

@@ -1,11 +1,38 @@
 import type { CountTokens } from './tokens.js';
 
-/** Share of max tokens kept free for the answer. */
-export const RESPONSE_RESERVE = 0.3;
-/** Tokens kept free for message framing and counting slack. */
-export const BUDGET_BUFFER_TOKENS = 100;
+/**
+ * The budget of a call: the model's context window holds the prompt, the answer and a safety margin.
+ * The answer's cap follows the size the caller expects (plus headroom, plus the model's reasoning), and
+ * the prompt gets everything else, so a large-context model receives the whole source while a small one
+ * gets what fits.
+ */
+/** Headroom over the expected answer: a model writing a little more than asked is not cut off. */
+export const ANSWER_HEADROOM = 1.2;
+/** The expected answer of a request that names none (a ticket description, a draft-PR plan). */
+export const DEFAULT_EXPECTED_OUTPUT_TOKENS = 4_096;
+/** Chat framing tokens (roles, separators) the counts do not see. */
+export const FRAMING_TOKENS = 16;
 /** Cut used when the token budget cannot be computed. */
 export const UNKNOWN_BUDGET_CHARS = 1_000;
+
+/** Tokens kept free for counting slack (other vendors' tokenizers, framing): 2% of the window, at least 256. */
+export function safetyMargin(contextWindow: number): number {
+  return Math.max(256, Math.ceil(contextWindow * 0.02));
+}
+
+/** max_tokens for an answer of `expected` tokens on a model: headroom and reasoning included. */
+export function outputCapFor(
+  model: { max_output_tokens: number; reasoning_tokens: number },
+  expected: number,
+): number {
+  return Math.min(model.max_output_tokens, Math.ceil(expected * ANSWER_HEADROOM) + model.reasoning_tokens);
+}
+
+/** The prompt budget of a call: context window - answer cap - margin. */
+export function promptBudget(contextWindow: number, outputCap: number): number {
+  return contextWindow - outputCap - safetyMargin(contextWindow);
+}
+
 // No token of o200k is anywhere near this long in prose; only bounds the search, never the guarantee.
 const MAX_CHARS_PER_TOKEN = 32;
 
@@ -14,8 +41,8 @@ export interface FitInput {
   /** The user prompt without the additional context. */
   basePrompt: string;
   additionalContext: string | undefined;
-  /** Undefined = token information unknown: fall back to a character cut. */
-  maxTokens: number | undefined;
+  /** Prompt budget in tokens (system + prompt + context); undefined = unknown: cut by characters. */
+  limitTokens: number | undefined;
   countTokens: CountTokens | undefined;
   /** How the context joins the prompt (e.g. a fenced section); its wrapper counts against the budget. */
   compose?: ((basePrompt: string, context: string) => string) | undefined;
@@ -26,7 +53,7 @@ export interface FitResult {
   context: string;
   truncated: boolean;
   method: 'tokens' | 'chars';
-  /** Prompt budget: max_tokens minus the answer reserve and buffer (tokens method only). */
+  /** The prompt budget it was fitted to (tokens method only). */
   limitTokens?: number;
   /** Tokens of system + composed prompt with the returned context (tokens method only). */
   promptTokens?: number;
@@ -34,26 +61,21 @@ export interface FitResult {
 
 const defaultCompose = (base: string, context: string) => (context ? `${base}\n\n${context}` : base);
 
-/** The prompt budget of the spec: (max_tokens - 30%) - 100. */
-export function promptTokenLimit(maxTokens: number): number {
-  return Math.floor(maxTokens * (1 - RESPONSE_RESERVE)) - BUDGET_BUFFER_TOKENS;
-}
-
 /**
- * Cuts `additionalContext` so that system + prompt + context stay within the prompt budget of
- * `maxTokens`, preferring a sentence boundary, then a word boundary. When the base prompt alone is
- * over budget the context is dropped; when the budget is unknown the context is cut to 1,000 characters.
+ * Cuts `additionalContext` so that system + prompt + context stay within `limitTokens`, preferring a
+ * sentence boundary, then a word boundary. When the base prompt alone is over budget the context is
+ * dropped; when the budget is unknown the context is cut to 1,000 characters.
  */
 export function fitAdditionalContext(input: FitInput): FitResult {
   const context = input.additionalContext ?? '';
   if (!context) return { context: '', truncated: false, method: 'tokens' };
-  const { maxTokens, countTokens } = input;
-  if (maxTokens === undefined || !Number.isFinite(maxTokens) || maxTokens <= 0 || !countTokens) {
+  const { limitTokens, countTokens } = input;
+  if (limitTokens === undefined || !Number.isFinite(limitTokens) || !countTokens) {
     return charCut(context);
   }
   const compose = input.compose ?? defaultCompose;
   try {
-    const limit = promptTokenLimit(maxTokens);
+    const limit = Math.floor(limitTokens);
     const systemTokens = countTokens(input.system);
     const total = (c: string) => systemTokens + countTokens(compose(input.basePrompt, c));
     const base = total('');

@@ -5,22 +5,32 @@ import { scrubSecrets } from '../../logger.js';
 import { renderPrompt } from '../../prompts/render-prompt.js';
 import { createClaudeProvider } from './claude-provider.js';
 import {
-  defaultStructuredMode,
   llmSecrets,
+  type ModelProfile,
   parseModelName,
   parseProviderName,
-  resolveLimits,
+  resolveModel,
   tokenMargin,
 } from './config.js';
-import { fitAdditionalContext } from './context-budget.js';
+import {
+  ANSWER_HEADROOM,
+  DEFAULT_EXPECTED_OUTPUT_TOKENS,
+  FRAMING_TOKENS,
+  fitAdditionalContext,
+  outputCapFor,
+  promptBudget,
+  safetyMargin,
+} from './context-budget.js';
 import { LlmError, LlmOutputError, LlmProviderError } from './errors.js';
 import { parseJsonReply, type StructuredSchema, toStructuredSchema } from './json-schema.js';
 import { LlmMetrics } from './metrics.js';
+import type { SchemaDialect } from './model-catalog.js';
 import { createOpenAiCompatibleProvider } from './openai-compatible-provider.js';
 import { classifySdkError, type SdkLogTarget } from './sdk-errors.js';
 import { type CountTokens, tokenCounter } from './tokens.js';
 import {
   type CallOutcome,
+  type CallSizing,
   type ContextReport,
   type GenerateRequest,
   type LlmConfig,
@@ -50,6 +60,12 @@ export interface LlmDeps {
 
 export interface Llm {
   generate<T>(request: GenerateRequest<T>): Promise<LlmResult<T>>;
+  /**
+   * How `request` would be sized against its model, without calling it: what the answer may take, what
+   * the context may take. Null when the rule-based engine would answer. Planners use it to decide,
+   * before any call, whether one answer fits or the work must be split.
+   */
+  size<T>(request: GenerateRequest<T>): CallSizing | null;
   /** What GET /models shows: providers, default models, whether each is configured. Never keys. */
   listModels(): ModelsListing;
   /** True when `provider` (or the default provider) has an API key. */
@@ -58,20 +74,39 @@ export interface Llm {
 }
 
 const SCHEMA_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/** Chat framing tokens (roles, separators) the prompt budget does not see. */
-const FRAMING_TOKENS = 16;
 /** Below this the answer could not hold any useful JSON. */
 const MIN_OUTPUT_TOKENS = 64;
 const MAX_REPAIR_ECHO_CHARS = 4_000;
 const MAX_ISSUE_CHARS = 1_000;
 
-/** The LLM facade: provider choice, context budget, structured output with one repair, rules fallback. */
+interface Route {
+  name: ProviderName;
+  model: string;
+  profile: ModelProfile;
+  provider: LlmProvider;
+  schema: StructuredSchema;
+  /** The system prompt as sent. */
+  system: string;
+  /** What the prompt budget counts besides the user prompt: the system prompt and a schema sent beside it. */
+  budgetSystem: string;
+  count: CountTokens;
+  temperature: number | undefined;
+  expected: number;
+  /** max_tokens of a first attempt. */
+  cap: number;
+  baseTokens: number;
+  contextBudget: number;
+}
+
+type Routing = { rules: string } | { route: Route };
+
+/** The LLM facade: provider choice, model catalog, budgets, structured output with one repair, rules fallback. */
 export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
   const secrets = llmSecrets(config);
   const metrics = deps.metrics ?? new LlmMetrics();
   const providers = new Map<ProviderName, LlmProvider>();
   const limiters = new Map<ProviderName, LimitFunction>();
-  const schemas = new WeakMap<ZodType, StructuredSchema>();
+  const schemas = new WeakMap<ZodType, Map<string, StructuredSchema>>();
   const scrub = (text: string) => scrubSecrets(text, secrets);
 
   const configured = (name: ProviderName) =>
@@ -90,15 +125,8 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       log: deps.log,
       secrets,
     };
-    const mode = p.structuredMode ?? defaultStructuredMode(name);
     provider =
-      name === 'claude'
-        ? createClaudeProvider(options)
-        : createOpenAiCompatibleProvider(
-            name,
-            mode === 'json_object' ? 'json_object' : 'json_schema',
-            options,
-          );
+      name === 'claude' ? createClaudeProvider(options) : createOpenAiCompatibleProvider(name, options);
     providers.set(name, provider);
     return provider;
   }
@@ -112,11 +140,16 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     return limit;
   }
 
-  function structured(schema: ZodType): StructuredSchema {
-    let s = schemas.get(schema);
+  function structured(schema: ZodType, dialect: SchemaDialect): StructuredSchema {
+    let byDialect = schemas.get(schema);
+    if (!byDialect) {
+      byDialect = new Map();
+      schemas.set(schema, byDialect);
+    }
+    let s = byDialect.get(dialect);
     if (!s) {
-      s = toStructuredSchema(schema);
-      schemas.set(schema, s);
+      s = toStructuredSchema(schema, dialect);
+      byDialect.set(dialect, s);
     }
     return s;
   }
@@ -134,15 +167,124 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
         provider: record.provider,
         model: record.model,
         schema: record.schema,
+        subject: record.subject,
         engine: record.engine,
         outcome: record.outcome,
         attempts: record.attempts,
         input_tokens: record.input_tokens,
         output_tokens: record.output_tokens,
+        output_cap: record.output_cap,
         duration_ms: record.duration_ms,
       },
       'llm call',
     );
+  }
+
+  /** Which provider and model answer `request`, or why the rules do; 400s for bad choices. */
+  function routeOf<T>(request: GenerateRequest<T>): Routing {
+    if (!SCHEMA_NAME.test(request.schemaName)) {
+      throw new Error(`schemaName "${request.schemaName}" must match ${SCHEMA_NAME}`);
+    }
+    let name: ProviderName;
+    const requested = request.provider?.trim().toLowerCase();
+    if (requested === 'none' || requested === 'rules')
+      return { rules: 'the rule-based engine was requested' };
+    if (request.provider?.trim()) {
+      name = parseProviderName(request.provider);
+      if (!configured(name)) {
+        throw new LlmError(
+          400,
+          'llm_provider_not_configured',
+          `llm_provider "${name}" is not configured on this runner (no API key)`,
+          'llm_provider',
+        );
+      }
+    } else if (config.defaultProvider === 'none') {
+      return { rules: 'no LLM provider is configured' };
+    } else if (!configured(config.defaultProvider)) {
+      return { rules: `the default LLM provider "${config.defaultProvider}" has no API key` };
+    } else {
+      name = config.defaultProvider;
+    }
+    const model = request.model?.trim() ? parseModelName(request.model) : config.providers[name]?.model;
+    if (!model) {
+      throw new LlmError(
+        400,
+        'llm_model_missing',
+        `No model is configured for "${name}"; pass llm_model`,
+        'llm_model',
+      );
+    }
+    const profile = resolveModel(config, name, model);
+    const provider = providerFor(name);
+    const schema = structured(request.schema, profile.schema_dialect);
+    const count = deps.countTokens ?? tokenCounter(tokenMargin(name));
+    let system = `${request.system}\n\n${renderPrompt('structured-output', { schema_name: request.schemaName })}`;
+    const schemaText = JSON.stringify(schema.jsonSchema);
+    if (profile.structured_output === 'json_object') {
+      system += `\n\n${renderPrompt('structured-output-schema', { json_schema: schemaText })}`;
+    }
+    // A schema sent beside the prompt (response_format, output_config, a tool) is billed as input too.
+    const budgetSystem = profile.structured_output === 'json_object' ? system : `${system}\n${schemaText}`;
+    const wanted = request.temperature ?? config.temperature;
+    const temperature =
+      profile.temperature === 'fixed' ? undefined : Math.min(Math.max(0, wanted), profile.max_temperature);
+    const expected = Math.max(
+      MIN_OUTPUT_TOKENS,
+      Math.ceil(request.expectedOutputTokens ?? DEFAULT_EXPECTED_OUTPUT_TOKENS),
+    );
+    const cap = outputCapFor(profile, expected);
+    const baseTokens =
+      safeCount(count, budgetSystem) +
+      safeCount(count, composePrompt(request.prompt, '', undefined)) +
+      FRAMING_TOKENS;
+    const contextBudget = Math.max(
+      0,
+      promptBudget(profile.context_window, cap) - baseTokens - safeCount(count, contextWrapper()),
+    );
+    return {
+      route: {
+        name,
+        model,
+        profile,
+        provider,
+        schema,
+        system,
+        budgetSystem,
+        count,
+        temperature,
+        expected,
+        cap,
+        baseTokens,
+        contextBudget,
+      },
+    };
+  }
+
+  function sizingOf(r: Route): CallSizing {
+    const room =
+      Math.min(
+        r.profile.max_output_tokens,
+        r.profile.context_window - safetyMargin(r.profile.context_window) - r.baseTokens,
+      ) - r.profile.reasoning_tokens;
+    return {
+      provider: r.name,
+      model: r.model,
+      known: r.profile.known,
+      context_window: r.profile.context_window,
+      max_output_tokens: r.profile.max_output_tokens,
+      expected_output_tokens: r.expected,
+      output_cap: r.cap,
+      // Headroom is a comfort, not a need: an answer fits when the cap can hold it.
+      answer_room_tokens: Math.max(0, Math.floor(room / ANSWER_HEADROOM)),
+      base_prompt_tokens: r.baseTokens,
+      context_budget_tokens: r.contextBudget,
+      temperature: r.temperature ?? null,
+      structured_output: r.profile.structured_output,
+      schema_dialect: r.profile.schema_dialect,
+      strict: r.schema.strict,
+      warnings: [...r.profile.warnings],
+    };
   }
 
   async function useRules<T>(
@@ -169,6 +311,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       attempts: tried.attempts,
       ...tried.usage,
       duration_ms,
+      subject: request.subject,
     });
     return {
       data,
@@ -183,124 +326,90 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
 
   async function generate<T>(request: GenerateRequest<T>): Promise<LlmResult<T>> {
     const started = Date.now();
-    if (!SCHEMA_NAME.test(request.schemaName)) {
-      throw new Error(`schemaName "${request.schemaName}" must match ${SCHEMA_NAME}`);
-    }
     const none = {
       provider: 'none' as const,
       model: null,
       usage: { input_tokens: 0, output_tokens: 0 },
       attempts: 0,
     };
+    const routing = routeOf(request);
+    if ('rules' in routing) return useRules(request, routing.rules, started, none);
+    const r = routing.route;
+    const { name, model, profile, count } = r;
+    const sizing = sizingOf(r);
+    const window = profile.context_window;
+    const margin = safetyMargin(window);
 
-    let name: ProviderName;
-    const requested = request.provider?.trim().toLowerCase();
-    if (requested === 'none' || requested === 'rules') {
-      return useRules(request, 'the rule-based engine was requested', started, none);
+    let contextText = '';
+    let builderReport: Record<string, unknown> | undefined;
+    const source = request.additionalContext;
+    if (typeof source === 'function') {
+      const built = source({ tokens: r.contextBudget, count: (t) => safeCount(count, t) });
+      contextText = built.text;
+      builderReport = built.report;
+    } else if (source) {
+      contextText = source;
     }
-    if (request.provider?.trim()) {
-      name = parseProviderName(request.provider);
-      if (!configured(name)) {
-        throw new LlmError(
-          400,
-          'llm_provider_not_configured',
-          `llm_provider "${name}" is not configured on this runner (no API key)`,
-          'llm_provider',
-        );
-      }
-    } else if (config.defaultProvider === 'none') {
-      return useRules(request, 'no LLM provider is configured', started, none);
-    } else if (!configured(config.defaultProvider)) {
-      return useRules(
-        request,
-        `the default LLM provider "${config.defaultProvider}" has no API key`,
-        started,
-        none,
-      );
-    } else {
-      name = config.defaultProvider;
-    }
-    const model = request.model?.trim() ? parseModelName(request.model) : config.providers[name]?.model;
-    if (!model) {
-      throw new LlmError(
-        400,
-        'llm_model_missing',
-        `No model is configured for "${name}"; pass llm_model`,
-        'llm_model',
-      );
-    }
-
-    const provider = providerFor(name);
-    const schema = structured(request.schema);
-    const limits = resolveLimits(config, name, model);
-    const count = deps.countTokens ?? tokenCounter(tokenMargin(name));
-    const temperature = request.temperature ?? config.temperature;
-
-    let system = `${request.system}\n\n${renderPrompt('structured-output', { schema_name: request.schemaName })}`;
-    const schemaText = JSON.stringify(schema.jsonSchema);
-    if (provider.structuredMode === 'json_object') {
-      system += `\n\n${renderPrompt('structured-output-schema', { json_schema: schemaText })}`;
-    }
-    // A schema sent beside the prompt (response_format, tool) is billed as input too.
-    const budgetSystem = provider.structuredMode === 'json_object' ? system : `${system}\n${schemaText}`;
 
     const usage: TokenUsage = { input_tokens: 0, output_tokens: 0 };
     let attempts = 0;
     let contextReport: ContextReport | undefined;
+    let firstPromptTokens = 0;
 
-    const call = async (repair: string | undefined): Promise<ProviderReply> => {
-      const compose = (base: string, context: string) =>
-        [
-          base,
-          context ? renderPrompt('additional-context', { additional_context: context }) : '',
-          repair ?? '',
-        ]
-          .filter(Boolean)
-          .join('\n\n');
+    const call = async (
+      repair: string | undefined,
+      cap: number,
+    ): Promise<{ reply: ProviderReply; maxOutputTokens: number; promptTokens: number }> => {
+      const compose = (base: string, context: string) => composePrompt(base, context, repair);
       const fit = fitAdditionalContext({
-        system: budgetSystem,
+        system: r.budgetSystem,
         basePrompt: request.prompt,
-        additionalContext: request.additionalContext,
-        maxTokens: limits.maxTokens,
+        additionalContext: contextText,
+        limitTokens: window - margin - cap - FRAMING_TOKENS,
         countTokens: count,
         compose,
       });
-      if (request.additionalContext) {
+      if (contextText && !contextReport) {
         contextReport = {
           used_chars: fit.context.length,
-          original_chars: request.additionalContext.length,
+          original_chars: contextText.length,
           truncated: fit.truncated,
           method: fit.method,
+          budget_tokens: r.contextBudget,
+          ...(builderReport ? { builder: builderReport } : {}),
         };
       }
       const prompt = compose(request.prompt, fit.context);
-      const promptTokens = safeCount(count, budgetSystem) + safeCount(count, prompt) + FRAMING_TOKENS;
-      const maxOutputTokens = Math.min(limits.maxTokens, limits.contextWindow - promptTokens);
-      if (maxOutputTokens < MIN_OUTPUT_TOKENS) {
+      const promptTokens = safeCount(count, r.budgetSystem) + safeCount(count, prompt) + FRAMING_TOKENS;
+      const maxOutputTokens = Math.min(cap, window - margin - promptTokens);
+      const floor = request.expectedOutputTokens ? Math.min(r.expected, cap) : MIN_OUTPUT_TOKENS;
+      if (maxOutputTokens < floor) {
         throw new LlmError(
           422,
           'llm_prompt_too_large',
-          `The prompt for "${request.schemaName}" (~${promptTokens} tokens) leaves no room for an answer in the ${limits.contextWindow}-token context of ${model}`,
+          `The prompt for "${request.schemaName}" (~${promptTokens} tokens) leaves no room for an answer of ~${r.expected} tokens in the ${window}-token context of ${model}`,
         );
       }
       attempts += 1;
       const reply = await limiterFor(name)(() => {
         request.signal?.throwIfAborted();
-        return provider.complete({
+        return r.provider.complete({
           model,
-          system,
+          system: r.system,
           prompt,
           schemaName: request.schemaName,
-          jsonSchema: schema.jsonSchema,
-          strict: schema.strict,
-          temperature,
+          jsonSchema: r.schema.jsonSchema,
+          strict: r.schema.strict,
+          mode: profile.structured_output,
+          api: profile.api,
+          temperature: r.temperature,
           maxOutputTokens,
           signal: request.signal,
         });
       });
       usage.input_tokens += reply.usage.input_tokens;
       usage.output_tokens += reply.usage.output_tokens;
-      return reply;
+      return { reply, maxOutputTokens, promptTokens };
     };
 
     const finish = (outcome: CallOutcome, replyModel: string) => {
@@ -314,6 +423,9 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
         attempts,
         ...usage,
         duration_ms,
+        subject: request.subject,
+        output_cap: sizing.output_cap,
+        expected_output_tokens: r.expected,
       });
       return duration_ms;
     };
@@ -326,28 +438,42 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       usage: { ...usage },
       duration_ms,
       attempts,
+      sizing,
+      prompt_tokens: firstPromptTokens,
       ...(contextReport ? { context: contextReport } : {}),
     });
 
     try {
-      const first = await call(undefined);
-      const v1 = validate(request.schema, first.raw, schema.wrapped);
-      if (v1.ok) {
-        const duration_ms = finish('ok', model);
-        return success(v1.data, duration_ms);
+      const first = await call(undefined, r.cap);
+      firstPromptTokens = first.promptTokens;
+      const v1 = validate(request.schema, first.reply.raw, r.schema.wrapped);
+      if (v1.ok) return success(v1.data, finish('ok', model));
+      let second: Awaited<ReturnType<typeof call>>;
+      if (first.reply.truncated) {
+        // Asking again under the same cap would be cut again: retry once with all the room the model
+        // has, or stop here rather than make a call that cannot succeed.
+        const room = Math.min(profile.max_output_tokens, window - margin - first.promptTokens);
+        if (room <= first.maxOutputTokens) {
+          finish('truncated', model);
+          throw new LlmOutputError(
+            request.schemaName,
+            name,
+            model,
+            `the answer was cut at its ${first.maxOutputTokens}-token cap and the model allows no larger one`,
+          );
+        }
+        second = await call(undefined, room);
+      } else {
+        const repair = renderPrompt('repair', {
+          error: v1.error,
+          previous_reply: first.reply.raw.slice(0, MAX_REPAIR_ECHO_CHARS),
+          schema_name: request.schemaName,
+        });
+        second = await call(repair, r.cap);
       }
-      const repair = renderPrompt('repair', {
-        error: v1.error,
-        previous_reply: first.raw.slice(0, MAX_REPAIR_ECHO_CHARS),
-        schema_name: request.schemaName,
-      });
-      const second = await call(repair);
-      const v2 = validate(request.schema, second.raw, schema.wrapped);
-      if (v2.ok) {
-        const duration_ms = finish('repaired', model);
-        return success(v2.data, duration_ms);
-      }
-      finish('invalid_output', model);
+      const v2 = validate(request.schema, second.reply.raw, r.schema.wrapped);
+      if (v2.ok) return success(v2.data, finish('repaired', model));
+      finish(second.reply.truncated ? 'truncated' : 'invalid_output', model);
       throw new LlmOutputError(request.schemaName, name, model, scrub(v2.error).slice(0, MAX_ISSUE_CHARS));
     } catch (err) {
       if (err instanceof LlmOutputError) throw err;
@@ -368,6 +494,11 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     }
   }
 
+  function size<T>(request: GenerateRequest<T>): CallSizing | null {
+    const routing = routeOf(request);
+    return 'rules' in routing ? null : sizingOf(routing.route);
+  }
+
   function listModels(): ModelsListing {
     return {
       default_provider: config.defaultProvider,
@@ -375,15 +506,20 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       providers: PROVIDER_NAMES.map((name) => {
         const p = config.providers[name];
         const model = p?.model ?? '';
-        const limits = resolveLimits(config, name, model);
+        const profile = resolveModel(config, name, model);
         return {
           provider: name,
           model,
           configured: configured(name),
           default: config.defaultProvider === name,
-          max_tokens: limits.maxTokens,
-          context_window: limits.contextWindow,
-          structured_output: p?.structuredMode ?? defaultStructuredMode(name),
+          max_tokens: profile.max_output_tokens,
+          context_window: profile.context_window,
+          structured_output: profile.structured_output,
+          schema_dialect: profile.schema_dialect,
+          known: profile.known,
+          temperature:
+            profile.temperature === 'fixed' ? null : Math.min(config.temperature, profile.max_temperature),
+          warnings: profile.warnings,
         };
       }),
     };
@@ -391,6 +527,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
 
   return {
     generate,
+    size,
     listModels,
     metrics,
     isConfigured(provider?: string) {
@@ -400,6 +537,22 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       return config.defaultProvider !== 'none' && configured(config.defaultProvider);
     },
   };
+}
+
+/** The fence the additional context travels in (its tags count against the budget). */
+function contextWrapper(): string {
+  return renderPrompt('additional-context', { additional_context: '' });
+}
+
+/** The user prompt: instructions, then the fenced context, then a repair request when there is one. */
+function composePrompt(base: string, context: string, repair: string | undefined): string {
+  return [
+    base,
+    context ? renderPrompt('additional-context', { additional_context: context }) : '',
+    repair ?? '',
+  ]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 function safeCount(count: CountTokens, text: string): number {

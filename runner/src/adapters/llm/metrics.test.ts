@@ -27,6 +27,24 @@ describe('LlmMetrics', () => {
     expect(text).toContain('augment_llm_duration_seconds_count{provider="openai",model="gpt-5-mini"} 2');
   });
 
+  it('counts stories planned by a model with their calls and tokens, so per-story figures are totals over plans', () => {
+    const m = new LlmMetrics();
+    const story = {
+      kind: 'tasks' as const,
+      provider: 'openai',
+      model: 'gpt-4o',
+      input_tokens: 900,
+      output_tokens: 300,
+    };
+    m.recordStory({ ...story, calls: 1 });
+    m.recordStory({ ...story, calls: 3 });
+    const text = m.renderPrometheus();
+    const labels = 'provider="openai",model="gpt-4o",kind="tasks"';
+    expect(text).toContain(`augment_llm_story_plans_total{${labels}} 2`);
+    expect(text).toContain(`augment_llm_story_calls_total{${labels}} 4`);
+    expect(text).toContain(`augment_llm_story_tokens_total{${labels},direction="input"} 1800`);
+  });
+
   it('escapes quotes and backslashes in label values', () => {
     const m = new LlmMetrics();
     m.record({ ...record, model: 'we"ird\\model' });

@@ -11,10 +11,11 @@ export interface ProviderConfig {
   apiKey?: string | undefined;
   model: string;
   baseUrl: string;
-  /** Overrides the provider default of the budget formula (LLM_MAX_TOKENS). */
+  /** Caps the answer of every call below the model's own maximum. */
   maxTokens?: number | undefined;
-  /** The model's context window in tokens; defaults by provider and model name. */
+  /** The model's context window in tokens; default: the model catalog's figure. */
   contextWindow?: number | undefined;
+  /** Replaces the catalog's structured-output mode (tests, compatible gateways). */
   structuredMode?: StructuredMode | undefined;
 }
 
@@ -22,8 +23,10 @@ export interface LlmConfig {
   /** Used when a request names no provider; 'none' = rule-based engine only. */
   defaultProvider: ProviderName | 'none';
   temperature: number;
-  /** LLM_MAX_TOKENS: when set, replaces every provider default. */
+  /** LLM_MAX_TOKENS: when set, no call asks for a longer answer (larger answers are split). */
   maxTokens?: number | undefined;
+  /** LLM_CONTEXT_WINDOW: replaces the catalog's context window (for models it does not know). */
+  contextWindow?: number | undefined;
   /** Parallel calls per provider. */
   maxConcurrency: number;
   /** Retries inside the SDK for 408/409/429/5xx and network errors (they honour retry-after). */
@@ -46,9 +49,14 @@ export interface ProviderRequest {
   schemaName: string;
   /** Root is always an object (non-object schemas are wrapped by the facade). */
   jsonSchema: Record<string, unknown>;
-  /** True when the schema satisfies OpenAI's strict subset. */
+  /** True when the schema satisfies the dialect's strict rules (OpenAI strict mode). */
   strict: boolean;
-  temperature: number;
+  /** How structured output is asked for (from the model catalog). */
+  mode: StructuredMode;
+  /** OpenAI: chat completions or the Responses API (models served by Responses only). */
+  api: 'chat' | 'responses';
+  /** Undefined: the model takes no temperature, none is sent. */
+  temperature: number | undefined;
   maxOutputTokens: number;
   signal?: AbortSignal | undefined;
 }
@@ -58,13 +66,23 @@ export interface ProviderReply {
   raw: string;
   model: string;
   usage: TokenUsage;
+  /** The answer stopped at maxOutputTokens (finish_reason "length", stop_reason "max_tokens"). */
+  truncated: boolean;
 }
 
 export interface LlmProvider {
   readonly name: ProviderName;
-  readonly structuredMode: StructuredMode;
   complete(request: ProviderRequest): Promise<ProviderReply>;
 }
+
+/** The token budget a context builder must stay within, and how tokens are counted. */
+export interface ContextBudget {
+  tokens: number;
+  count: (text: string) => number;
+}
+
+/** Builds the labelled context of a call within its budget; `report` says what was left out. */
+export type ContextBuilder = (budget: ContextBudget) => { text: string; report?: Record<string, unknown> };
 
 export interface GenerateRequest<T> {
   schema: ZodType<T>;
@@ -72,8 +90,18 @@ export interface GenerateRequest<T> {
   schemaName: string;
   system: string;
   prompt: string;
-  /** Free text from the user; cut to the context budget and fenced as data. */
-  additionalContext?: string | undefined;
+  /**
+   * Material for the model, fenced as data: text (cut to the budget when it does not fit), or a builder
+   * that is handed the budget and chooses what to keep.
+   */
+  additionalContext?: string | ContextBuilder | undefined;
+  /**
+   * Tokens the answer is expected to take (an upper bound of the requested shape). The output cap follows
+   * it; the prompt gets the rest of the context window. Default: a 4,096-token answer.
+   */
+  expectedOutputTokens?: number | undefined;
+  /** What the call is about (a story key), for per-story usage in results and metrics. */
+  subject?: string | undefined;
   /** Per-request choice (`llm_provider`); 'none' / 'rules' asks for the rule-based engine; default: config. */
   provider?: string | undefined;
   /** Per-request model (`llm_model`); falls back to the provider's configured model. */
@@ -88,11 +116,40 @@ export interface GenerateRequest<T> {
 }
 
 export interface ContextReport {
-  /** Characters of additional context sent / received. */
+  /** Characters of additional context sent / received (received = what the builder produced). */
   used_chars: number;
   original_chars: number;
+  /** The facade had to cut the context further to fit (never expected from a builder). */
   truncated: boolean;
   method: 'tokens' | 'chars';
+  /** Tokens the context could take. */
+  budget_tokens?: number;
+  /** What the builder kept and left out. */
+  builder?: Record<string, unknown> | undefined;
+}
+
+/** How a call was sized against its model (in results, so a cut or a split can be explained). */
+export interface CallSizing {
+  provider: ProviderName;
+  model: string;
+  /** 'catalog' | 'family' | 'default' (see ModelProfile). */
+  known: string;
+  context_window: number;
+  max_output_tokens: number;
+  expected_output_tokens: number;
+  /** max_tokens sent with the first attempt. */
+  output_cap: number;
+  /** The largest answer one call can hold beside the prompt without context (reasoning excluded). */
+  answer_room_tokens: number;
+  /** Prompt tokens without the additional context (system, schema, instructions). */
+  base_prompt_tokens: number;
+  /** What the additional context may take. */
+  context_budget_tokens: number;
+  temperature: number | null;
+  structured_output: StructuredMode;
+  schema_dialect: string;
+  strict: boolean;
+  warnings: string[];
 }
 
 export interface LlmSuccess<T> {
@@ -105,6 +162,9 @@ export interface LlmSuccess<T> {
   /** 1, or 2 when the first reply had to be repaired. */
   attempts: number;
   context?: ContextReport | undefined;
+  sizing?: CallSizing | undefined;
+  /** Tokens of the prompt actually sent on the first attempt (counted here, not billed). */
+  prompt_tokens?: number | undefined;
 }
 
 export interface RulesResult<T> {
@@ -120,7 +180,7 @@ export interface RulesResult<T> {
 
 export type LlmResult<T> = LlmSuccess<T> | RulesResult<T>;
 
-export type CallOutcome = 'ok' | 'repaired' | 'invalid_output' | 'error' | 'fallback';
+export type CallOutcome = 'ok' | 'repaired' | 'invalid_output' | 'truncated' | 'error' | 'fallback';
 
 /** Pushed to `onUsage` once per generate() call. */
 export interface UsageRecord {
@@ -133,6 +193,11 @@ export interface UsageRecord {
   input_tokens: number;
   output_tokens: number;
   duration_ms: number;
+  /** What the call was about (a story key), when the caller said. */
+  subject?: string | undefined;
+  /** max_tokens of the first attempt and the answer size it was sized for. */
+  output_cap?: number | undefined;
+  expected_output_tokens?: number | undefined;
 }
 
 export interface ModelInfo {
@@ -140,9 +205,15 @@ export interface ModelInfo {
   model: string;
   configured: boolean;
   default: boolean;
+  /** The largest answer per call (the model's, or LLM_MAX_TOKENS when lower). */
   max_tokens: number;
   context_window: number;
   structured_output: StructuredMode;
+  schema_dialect: string;
+  /** 'catalog', 'family' or 'default' (not in the catalog: safe defaults). */
+  known: string;
+  temperature: number | null;
+  warnings: string[];
 }
 
 export interface ModelsListing {

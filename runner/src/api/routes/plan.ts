@@ -13,6 +13,7 @@ import {
   CoverageLevel,
   IssueKey,
   LlmProviderName,
+  LlmTemperature,
   StoryCoverageRequest,
   TaskGenerationRequest,
   type TestCase,
@@ -50,6 +51,7 @@ const MODEL_DEADLINE_MS = 18_000;
 const llmFields = {
   llm_provider: LlmProviderName.optional(),
   llm_model: z.string().min(1).max(200).optional(),
+  llm_temperature: LlmTemperature.optional(),
   additional_context: z.string().max(200_000).optional(),
 };
 /** These answer synchronously; async_mode is accepted for symmetry with the job endpoints, as false. */
@@ -200,6 +202,8 @@ export function registerPlanRoutes(app: App, deps: AppDeps) {
             technical_contexts: out.contexts,
             acceptance_criteria: story.acceptance_criteria,
             test_cases: out.story_test_cases,
+            tests_added_by_rules: out.tests_added_by_rules ?? [],
+            llm: out.llm ?? null,
           },
           usage,
         ),
@@ -266,6 +270,8 @@ export function registerPlanRoutes(app: App, deps: AppDeps) {
             domains: out.domains,
             technical_contexts: out.contexts,
             test_cases: cases,
+            tests_added_by_rules: (out.tests_added_by_rules ?? []).filter((a) => a.item === item.key),
+            llm: out.llm ?? null,
           },
           usage,
         ),

@@ -11,9 +11,17 @@ const Models = z.object({
       model: z.string(),
       configured: z.boolean(),
       default: z.boolean(),
+      /** The largest answer per call: the model's, or LLM_MAX_TOKENS when lower. */
       max_tokens: z.number(),
       context_window: z.number(),
       structured_output: z.string(),
+      /** The JSON Schema subset the structured-output mode accepts. */
+      schema_dialect: z.string(),
+      /** 'catalog', 'family' (a listed sibling's limits) or 'default' (unknown: safe defaults). */
+      known: z.string(),
+      /** The planning temperature sent, or null when the model takes none. */
+      temperature: z.number().nullable(),
+      warnings: z.array(z.string()),
     }),
   ),
 });

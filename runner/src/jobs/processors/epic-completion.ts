@@ -30,7 +30,14 @@ import {
 } from '../../planning/generate.js';
 import { tasksFromIssues } from '../../planning/jira-plan.js';
 import type { RelationshipCreated, TaskWrite } from '../../planning/jira-writer.js';
-import { planTasksForStories, storyRef, writeTaskPlan } from '../../planning/planning-service.js';
+import {
+  epicPlanSource,
+  epicStories,
+  planTasksForStories,
+  storyRef,
+  storyWarnings,
+  writeTaskPlan,
+} from '../../planning/planning-service.js';
 import { assertProviderUsable, type LlmChoice } from '../../planning/structured.js';
 import type { JobContext, Processor } from '../types.js';
 import { runStoryPlanning, type StoryPlanningResult } from './story-generation.js';
@@ -296,12 +303,15 @@ async function previewTasks(
   stories: Story[],
   choice: LlmChoice,
 ): Promise<{ results: StoryTaskResult[]; tasks: TeamTask[]; relationships: number }> {
+  const source = epicPlanSource(epic.epic, { prd: epic.prd });
   const opts: TaskOptions = {
     max_task_cycle_days: input.max_task_cycle_days,
     include_tests: input.steps.includes('tests'),
     coverage_level: input.coverage_level,
     prd_text: epic.prd?.text,
     rfc_text: epic.rfc?.text,
+    plan_source: source,
+    stories: epicStories(stories, source),
   };
   const limit = pLimit(2);
   let done = 0;
@@ -329,7 +339,9 @@ async function fillTests(
   input: EpicCompletionRequest,
   epic: EpicContext,
   choice: LlmChoice,
+  warnings: string[],
 ): Promise<TestFill[]> {
+  const source = epicPlanSource(epic.epic, { prd: epic.prd });
   const { jira } = ctx.services.atlassian(ctx.credentials);
   const tasks = tasksFromIssues(epic.tasks);
   const issueOf = new Map(epic.tasks.map((t) => [t.key, t] as const));
@@ -371,9 +383,16 @@ async function fillTests(
             acceptance_criteria: t.covers_criteria ?? [],
             team: t.team,
           })),
-          { coverage_level: input.coverage_level, prd_text: epic.prd?.text, rfc_text: epic.rfc?.text },
+          {
+            coverage_level: input.coverage_level,
+            prd_text: epic.prd?.text,
+            rfc_text: epic.rfc?.text,
+            plan_source: source,
+            stories: epic.stories.map((s) => s.story),
+          },
           choice,
         );
+        warnings.push(...storyWarnings(owner, suite));
         for (const t of list) {
           const cases = suite.task_test_cases.get(t.id) ?? [];
           const fill: TestFill = {
@@ -418,6 +437,7 @@ export const epicCompletionProcessor: Processor<EpicCompletionRequest, EpicCompl
   const choice: LlmChoice = {
     llm_provider: input.llm_provider,
     llm_model: input.llm_model,
+    llm_temperature: input.llm_temperature,
     additional_context: input.additional_context,
   };
   await ctx.progress('reading epic', 2, { epic: input.epic_key });
@@ -470,6 +490,7 @@ export const epicCompletionProcessor: Processor<EpicCompletionRequest, EpicCompl
         ...previewStories.map((s, i) => ({ ...s, key: `NEW-${i + 1}` })),
       ];
       const preview = await previewTasks(tctx, input, epic, stories, choice);
+      for (const r of preview.results) out.warnings.push(...storyWarnings(r.story_key, r));
       out.tasks.task_details = taskDetails(preview.tasks);
       out.tasks.relationships = preview.relationships;
       out.tasks.engine = engineOf(preview.results);
@@ -504,7 +525,7 @@ export const epicCompletionProcessor: Processor<EpicCompletionRequest, EpicCompl
   // 3. tests (tasks planned in step 2 come with their tests; this fills the tasks that have none)
   if (input.steps.includes('tests')) {
     await ctx.progress('tests', 72);
-    const items = await fillTests(scoped(ctx, 'tests', 72, 95), input, epic, choice);
+    const items = await fillTests(scoped(ctx, 'tests', 72, 95), input, epic, choice, out.warnings);
     out.tests.items = items;
     out.tests.test_cases = items.reduce((n, i) => n + i.test_cases.length, 0);
     out.tests.status = items.length === 0 ? 'nothing_missing' : input.dry_run ? 'previewed' : 'done';

@@ -4,7 +4,13 @@
  * Dry run (the default) returns the whole plan; a real run creates the epic (once: an earlier run's epic
  * is found by its idempotency key), its stories and tasks, and the "Blocks" links.
  */
-import { type EpicCreationRequest, estimateTicket, type Story, scoreReadiness } from '@augment/shared';
+import {
+  type EpicCreationRequest,
+  estimateTicket,
+  type PlanSource,
+  type Story,
+  scoreReadiness,
+} from '@augment/shared';
 import pLimit from 'p-limit';
 import {
   type AssembledPlan,
@@ -13,7 +19,13 @@ import {
   taskDetails,
 } from '../../planning/assemble-plan.js';
 import { type PageText, readPageText } from '../../planning/epic-context.js';
-import { generateEpicStories, generateStoryTasks, type StoryTaskResult } from '../../planning/generate.js';
+import {
+  generateEpicStories,
+  generateStoryTasks,
+  type StoryLlmReport,
+  type StoryTaskResult,
+  type TestsAddedByRules,
+} from '../../planning/generate.js';
 import {
   createIssuesOnce,
   epicIdempotencyKey,
@@ -24,7 +36,7 @@ import {
   type TaskWrite,
   writeStories,
 } from '../../planning/jira-writer.js';
-import { writeTaskPlan } from '../../planning/planning-service.js';
+import { storyWarnings, writeTaskPlan } from '../../planning/planning-service.js';
 import { assertProviderUsable, type Engine } from '../../planning/structured.js';
 import type { Processor } from '../types.js';
 
@@ -47,6 +59,9 @@ export interface EpicCreationResult {
     readiness: number;
     estimate_days: number;
     jira: StoryWrite;
+    /** The model calls that planned the story's tasks (null: none). */
+    llm: StoryLlmReport | null;
+    tests_added_by_rules: TestsAddedByRules[];
   }[];
   task_details: TaskDetail[];
   relationships: AssembledPlan['relationships'];
@@ -72,6 +87,7 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
   ] as Promise<PageText | null>[]);
 
   let stories: Story[] = [];
+  let source: PlanSource | undefined;
   let engine: Engine = 'rules';
   let fallbackReason: string | null = null;
   if (input.create_stories || input.create_tasks) {
@@ -88,6 +104,7 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
       input,
     );
     stories = out.data.map((s, i) => ({ ...s, key: `S${i + 1}` }));
+    source = out.source;
     engine = out.engine;
     fallbackReason = out.fallback_reason ?? null;
   }
@@ -102,11 +119,14 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
       coverage_level: 'standard' as const,
       prd_text: prd?.text,
       rfc_text: rfc?.text,
+      plan_source: source,
+      stories,
     };
     results = await Promise.all(
       stories.map((s) =>
         limit(async () => {
           const r = await generateStoryTasks(ctx, s, opts, input);
+          warnings.push(...storyWarnings(s.title, r));
           done++;
           await ctx.progress('generating tasks', 30 + Math.round((30 * done) / stories.length), { done });
           return r;
@@ -221,6 +241,8 @@ export const epicCreationProcessor: Processor<EpicCreationRequest, EpicCreationR
       readiness: scoreReadiness(s).score,
       estimate_days: estimateTicket(s).total_effort_days,
       jira: storyRows[i]!,
+      llm: results.find((r) => r.story_key === s.key)?.llm ?? null,
+      tests_added_by_rules: results.find((r) => r.story_key === s.key)?.tests_added_by_rules ?? [],
     })),
     task_details: taskDetails(plan.tasks),
     relationships: plan.relationships,

@@ -71,6 +71,7 @@ export async function runStoryPlanning(
   let stories: Story[];
   let engine: StoryPlanningResult['engine'] = 'given';
   let fallbackReason: string | null = null;
+  const warnings = [...epic.warnings];
   if (given) {
     stories = given;
   } else {
@@ -90,6 +91,7 @@ export async function runStoryPlanning(
     stories = out.data;
     engine = out.engine;
     fallbackReason = out.fallback_reason ?? null;
+    warnings.push(...(out.warnings ?? []));
   }
   let rows: StoryWrite[];
   if (input.dry_run) {
@@ -138,7 +140,7 @@ export async function runStoryPlanning(
       };
     }),
     counts,
-    warnings: epic.warnings,
+    warnings,
   };
 }
 

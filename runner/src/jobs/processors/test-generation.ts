@@ -19,8 +19,15 @@ import type { JiraClient, JiraIssue } from '../../adapters/jira/index.js';
 import { mergeDescription } from '../../jira-ops/description.js';
 import { descriptionMarkdown } from '../../planning/adf-markdown.js';
 import { loadEpicContext } from '../../planning/epic-context.js';
-import { generateStorySuite, type StorySuite, type TestItem } from '../../planning/generate.js';
+import {
+  generateStorySuite,
+  type StoryLlmReport,
+  type StorySuite,
+  type TestItem,
+  type TestsAddedByRules,
+} from '../../planning/generate.js';
 import { parseTaskMarkdown } from '../../planning/markdown.js';
+import { epicPlanSource, storyWarnings } from '../../planning/planning-service.js';
 import { assertProviderUsable } from '../../planning/structured.js';
 import type { Processor } from '../types.js';
 
@@ -48,7 +55,13 @@ export interface TestGenerationResult {
     prd: { title: string; url: string | null } | null;
     rfc: { title: string; url: string | null } | null;
   };
-  stories: (ItemTests & { tasks: ItemTests[] })[];
+  stories: (ItemTests & {
+    tasks: ItemTests[];
+    /** The model calls of the story's tests (null: none). */
+    llm: StoryLlmReport | null;
+    /** Cases the rules added where the model's fell short of the range. */
+    tests_added_by_rules: TestsAddedByRules[];
+  })[];
   totals: {
     stories: number;
     tasks: number;
@@ -95,6 +108,7 @@ export const testGenerationProcessor: Processor<TestGenerationRequest, TestGener
   const warnings = [...epic.warnings];
   if (epic.stories.length === 0) warnings.push(`${epic.epic.key} has no stories: generate them first.`);
   const tasksOf = (key: string) => epic.tasks.filter((t) => t.parentKey === key);
+  const source = epicPlanSource(epic.epic, { prd: epic.prd });
 
   const limit = pLimit(2);
   let done = 0;
@@ -124,9 +138,16 @@ export const testGenerationProcessor: Processor<TestGenerationRequest, TestGener
           ctx,
           story,
           tasks,
-          { coverage_level: input.coverage_level, prd_text: epic.prd?.text, rfc_text: epic.rfc?.text },
+          {
+            coverage_level: input.coverage_level,
+            prd_text: epic.prd?.text,
+            rfc_text: epic.rfc?.text,
+            plan_source: source,
+            stories: epic.stories.map((x) => x.story),
+          },
           input,
         );
+        warnings.push(...storyWarnings(s.issue.key, suite));
         done++;
         await ctx.progress('generating tests', 10 + Math.round((60 * done) / epic.stories.length), {
           story: s.issue.key,
@@ -179,6 +200,8 @@ export const testGenerationProcessor: Processor<TestGenerationRequest, TestGener
       generated: suite.task_test_cases.get(t.key)?.length ?? 0,
       test_cases: kept.get(t.key) ?? [],
     })),
+    llm: suite.llm ?? null,
+    tests_added_by_rules: suite.tests_added_by_rules ?? [],
   }));
 
   if (!input.dry_run) {
