@@ -61,6 +61,8 @@ export interface TaskDetail {
   covers_criteria: string[];
   test_cases: TestCase[];
   part: { index: number; of: number } | null;
+  /** Epic-wide work (an audit trail, a security review): the stories it serves. Null for a story's own task. */
+  serves_stories: string[] | null;
   /** The Jira issue, once created. */
   jira_key: string | null;
 }
@@ -80,6 +82,7 @@ export function taskDetails(tasks: readonly TeamTask[], keyOf?: ReadonlyMap<stri
     covers_criteria: [...(t.covers_criteria ?? [])],
     test_cases: t.test_cases,
     part: t.part ? { ...t.part } : null,
+    serves_stories: t.serves_stories ? [...t.serves_stories] : null,
     jira_key: keyOf?.get(t.id) ?? null,
   }));
 }

@@ -11,6 +11,7 @@
 import {
   COVERAGE_RANGES,
   type CoverageLevel,
+  type CrossCuttingId,
   type Domain,
   detectDomains,
   detectTechnicalContexts,
@@ -18,6 +19,7 @@ import {
   generateTestCases,
   generateTicketDescription,
   type PlanSource,
+  type ProductProfile,
   type ProposedDependency,
   readPlanSource,
   readTicketDescription,
@@ -163,6 +165,10 @@ export interface TaskOptions {
   stories?: readonly Pick<Story, 'key' | 'title'>[] | undefined;
   /** Summaries of the epic-level tasks planned once for every story (audit trail, security review...). */
   cross_cutting?: readonly string[] | undefined;
+  /** The kinds of that epic-wide work: the rules leave the criteria it covers to it. */
+  cross_cutting_ids?: readonly CrossCuttingId[] | undefined;
+  /** What the epic's pages say about the product (app, web, no UI), for the rules' teams. */
+  product?: ProductProfile | undefined;
 }
 
 /** Test cases the rules wrote because the model's fell short of the coverage range. */
@@ -236,6 +242,9 @@ function rulesAnswer(story: Story, opts: TaskOptions): LlmStoryTaskPlan {
     max_task_cycle_days: 100,
     include_tests: opts.include_tests,
     coverage_level: opts.coverage_level,
+    ...(opts.product ? { product: opts.product } : {}),
+    ...(opts.plan_source ? { constraints: opts.plan_source.constraints } : {}),
+    ...(opts.cross_cutting_ids ? { cross_cutting: opts.cross_cutting_ids } : {}),
     ...(opts.prd_text ? { prd_context: opts.prd_text } : {}),
     ...(opts.rfc_text ? { rfc_context: opts.rfc_text } : {}),
   });

@@ -13,13 +13,19 @@
  *    (idempotently), and the "Blocks" links are created once each, blocker as `inwardIssue`.
  */
 import {
+  analyzeStory,
+  blockedByCrossCutting,
   type CoverageLevel,
+  type CrossCuttingWork,
+  crossCuttingTask,
+  findCrossCutting,
   longestPath,
   matchExistingStories,
   type PlanSource,
   type ProposedDependency,
   type Relationship,
   readPlanSource,
+  readProductProfile,
   type Story,
   type StoryType,
   type Team,
@@ -247,6 +253,17 @@ export async function planTasksForStories(
     pages = await loadEpicPages(clients, epic, warnings);
   }
   const source = epic ? epicPlanSource(epic, pages) : undefined;
+  const storiesPlanned = records.map((r) => r.story);
+  // The rules' view of the product and the epic-wide work, read once for every story of the job.
+  const product = readProductProfile({
+    text: [
+      ...(source?.context ?? []),
+      ...(source?.constraints ?? []),
+      ...storiesPlanned.map((s) => `${s.title}\n${s.description}\n${s.acceptance_criteria.join('\n')}`),
+    ].join('\n'),
+    exclusions: source?.exclusions ?? [],
+  });
+  const epicWork = input.cross_cutting ? [] : findCrossCutting(source?.constraints ?? [], storiesPlanned);
   const opts: TaskOptions = {
     max_task_cycle_days: input.max_task_cycle_days,
     include_tests: input.include_tests,
@@ -258,7 +275,9 @@ export async function planTasksForStories(
       records.map((r) => r.story),
       source,
     ),
-    cross_cutting: input.cross_cutting ?? [],
+    cross_cutting: input.cross_cutting ?? epicWork.map((w) => crossCuttingTask(w).summary),
+    cross_cutting_ids: epicWork.map((w) => w.kind.id),
+    product,
   };
   const choice: LlmChoice = {
     llm_provider: input.llm_provider,
@@ -332,6 +351,7 @@ export async function planTasksForStories(
       }),
     ),
   );
+  addEpicWork(results, epicWork, records, opts);
   // Stored plans already carry the cross-story links accepted the first time, so a re-run or a retry
   // asks nothing and links the same tasks.
   const cross =
@@ -354,6 +374,37 @@ export async function planTasksForStories(
     warnings.push(`Dependency ${d.from} -> ${d.to} dropped (${d.reason}): ${d.detail}.`);
   }
   return { results, inputs, storedPlans, plan, pages, epic, warnings };
+}
+
+/**
+ * Epic-wide work (an audit trail, a security review) as one task under the first story that needs it,
+ * blocking the QA of every story it serves; not added again when a stored plan already holds it.
+ */
+function addEpicWork(
+  results: readonly StoryTaskResult[],
+  work: readonly CrossCuttingWork[],
+  records: readonly StoryRecord[],
+  opts: TaskOptions,
+): void {
+  for (const w of work) {
+    const task = crossCuttingTask(w, {
+      team_factor: analyzeStory(records.find((r) => r.issue.key === w.stories[0])!.story).complexity
+        .team_factor,
+    });
+    const home = results.find((r) => r.story_key === task.story_key);
+    if (!home || results.some((r) => r.tasks.some((t) => t.id === task.id))) continue;
+    if (opts.include_tests)
+      task.test_cases = fitTestCases(
+        [],
+        { title: task.summary, acceptance_criteria: w.lines, team: task.team },
+        opts.coverage_level,
+        opts,
+      );
+    home.tasks.push(task);
+    for (const r of results)
+      for (const qa of blockedByCrossCutting(w, r.tasks))
+        if (!qa.depends_on_tasks.includes(task.id)) qa.depends_on_tasks.push(task.id);
+  }
 }
 
 /**
