@@ -249,7 +249,9 @@ function draftWork(
     (x) => !/\b(?:system|service|api|client|integration|job|scheduler|partner|developer)\b/i.test(x),
   );
   const ask = storyAsk(story);
-  const acts = ask.verb !== null && !/^(?:receive|get|be|have|know|keep)$/.test(ask.verb);
+  // Earning, receiving or knowing is something that happens to the person, not a screen they use.
+  const acts =
+    ask.verb !== null && !/^(?:receive|get|be|have|know|keep|earn|gain|accrue|stay|remain)$/.test(ask.verb);
   if (
     uiAllowed &&
     human &&

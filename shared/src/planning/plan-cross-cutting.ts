@@ -4,7 +4,7 @@
  * linked to every story it serves, instead of being repeated in each story.
  */
 import type { Story, Team, TeamTask } from './schemas.js';
-import { capitalize, roundHalfDay, splitSentences, truncate } from './text.js';
+import { capitalize, contentTokens, roundHalfDay, splitSentences, truncate } from './text.js';
 import { CROSS_CUTTING, type CrossCuttingId, type CrossCuttingKind } from './work-rules.js';
 
 export interface CrossCuttingWork {
@@ -50,7 +50,25 @@ export function findCrossCutting(
         kind.story_cue.test(storyText(s)) ||
         (kind.covers_criterion && s.acceptance_criteria.some((c) => kind.covers_criterion!.test(c))),
     );
-    out.push({ kind, lines: found, stories: needing.length > 0 ? needing.map((s) => s.key!) : keys });
+    // A requirement that names a part of the product ("checkout stays under 800 ms") serves the stories
+    // about that part: words of the requirement that few stories share.
+    const named = distinctiveWords(found, stories);
+    const about = stories.filter((s) => contentTokens(storyText(s)).some((t) => named.has(t)));
+    // "for all stories", "every balance change": the requirement says itself that it spans the epic.
+    const everywhere = found.some((l) => /\b(?:all|every|each|any)\b/i.test(l));
+    const served = everywhere ? [] : needing.length > 0 ? needing : about;
+    out.push({ kind, lines: found, stories: served.length > 0 ? served.map((s) => s.key!) : keys });
+  }
+  return out;
+}
+
+/** Words of the requirement lines found in at least one story but in at most a third of them. */
+function distinctiveWords(lines: readonly string[], stories: readonly Story[]): Set<string> {
+  const bags = stories.map((s) => new Set(contentTokens(storyText(s))));
+  const out = new Set<string>();
+  for (const t of new Set(contentTokens(lines.join(' ')))) {
+    const n = bags.filter((b) => b.has(t)).length;
+    if (n > 0 && n * 3 <= stories.length) out.add(t);
   }
   return out;
 }
