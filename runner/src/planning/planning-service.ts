@@ -14,11 +14,11 @@
  */
 import {
   analyzeStory,
-  blockedByCrossCutting,
   type CoverageLevel,
   type CrossCuttingWork,
   crossCuttingTask,
   findCrossCutting,
+  linkCrossCutting,
   longestPath,
   matchExistingStories,
   type PlanSource,
@@ -401,9 +401,11 @@ function addEpicWork(
         opts,
       );
     home.tasks.push(task);
-    for (const r of results)
-      for (const qa of blockedByCrossCutting(w, r.tasks))
-        if (!qa.depends_on_tasks.includes(task.id)) qa.depends_on_tasks.push(task.id);
+    linkCrossCutting(
+      w,
+      task,
+      results.flatMap((r) => r.tasks),
+    );
   }
 }
 

@@ -74,7 +74,8 @@ export function criteriaFromDescription(description: string): string[] {
   for (const line of description.split('\n')) {
     const text = line.replace(/^\s*(?:[-*•+]|\d+[.)])\s+/, '').trim();
     if (!text || /^(?:technical notes|part of)\b/i.test(text)) continue;
-    for (const sentence of splitSentences(text)) {
+    // "... an email address; the customer receives a confirmation": two things to check.
+    for (const sentence of splitSentences(text).flatMap((x) => x.split(/;\s+/))) {
       const clean = sentence.replace(/[.;]+$/, '').trim();
       if (clean.split(/\s+/).length < 4 || USER_STORY_LINE.test(clean)) continue;
       out.push(clean);
@@ -85,17 +86,11 @@ export function criteriaFromDescription(description: string): string[] {
 
 /**
  * A source story as a planning story: criteria as written; without any, the behaviour its description
- * states; only a story that says nothing testable gets proposed criteria.
+ * states. A story that states nothing checkable gets none: readiness says so, and nothing is made up.
  */
 export function storyFromSource(s: SourceStory, rfcNotes: readonly string[] = []): Story {
-  const draft = { title: s.title, description: s.description, acceptance_criteria: s.acceptance_criteria };
-  const described = s.acceptance_criteria.length > 0 ? [] : criteriaFromDescription(s.description);
   const criteria =
-    s.acceptance_criteria.length > 0
-      ? s.acceptance_criteria
-      : described.length > 0
-        ? described
-        : deriveAcceptanceCriteria(analyzeStory(draft), s.title, 5);
+    s.acceptance_criteria.length > 0 ? s.acceptance_criteria : criteriaFromDescription(s.description);
   const description = [
     s.description.trim(),
     rfcNotes.length > 0 ? `Technical notes (RFC):\n${rfcNotes.map((n) => `- ${n}`).join('\n')}` : '',
@@ -111,8 +106,11 @@ export function storyFromSource(s: SourceStory, rfcNotes: readonly string[] = []
 
 /** The planning stories of a read source, with the RFC's lines given to the stories they are about. */
 export function storiesFromSource(source: PlanSource, rfcText?: string): Story[] {
-  const rfcLines = (rfcText ? (looksLikeHtml(rfcText) ? htmlToPlanText(rfcText) : rfcText) : '')
-    .split('\n')
+  // The RFC's lines and the page's own technical notes go to the stories they are about.
+  const rfcLines = [
+    ...(rfcText ? (looksLikeHtml(rfcText) ? htmlToPlanText(rfcText) : rfcText) : '').split('\n'),
+    ...source.technical_notes,
+  ]
     .map((l) => l.replace(/^\s*(?:[-*•+]|\d+[.)]|#{1,6})\s*/, '').trim())
     .filter((l) => l.length > 10);
   const notes = rfcLines.length > 0 ? assignRfcLines(rfcLines, source.stories) : source.stories.map(() => []);

@@ -78,6 +78,9 @@ function areaScores(text: string): Map<WorkArea, number> {
 }
 
 /** The area a criterion asks work of, among those the story has. */
+/** What a criterion that names both a screen and the server is about: what the person sees. */
+const DISPLAY = /\b(?:shows?|shown|displays?|displayed|lists?|listed|sees?|visible|highlight\w*|opens?)\b/i;
+
 function areaOf(criterion: string, allowed: ReadonlySet<WorkArea>, fallback: WorkArea): WorkArea {
   const scores = areaScores(criterion);
   let best: WorkArea | null = null;
@@ -89,19 +92,33 @@ function areaOf(criterion: string, allowed: ReadonlySet<WorkArea>, fallback: Wor
       top = s;
     }
   }
+  // A tie between the server and a screen goes to the screen when the criterion says what is shown.
+  if (best === 'server' && allowed.has('ui') && (scores.get('ui') ?? 0) >= top && DISPLAY.test(criterion))
+    return 'ui';
   return best ?? fallback;
 }
 
-/** Two criteria that name the same things go into one task; a task takes at most two. */
-function groupCriteria(criteria: readonly string[]): string[][] {
+/**
+ * Two criteria that name the same things go into one task when their summary stays short enough to
+ * read whole; a task takes at most two.
+ */
+function groupCriteria(criteria: readonly string[], actors: readonly string[]): string[][] {
   const groups: string[][] = [];
+  const fits = (group: readonly string[]) => {
+    const phrases = group.map((c) => workPhrase(c, actors));
+    return (
+      phrases.every((x) => x.length <= TASK_SHAPE.phrase_chars) &&
+      phrases.join(' and ').length <= TASK_SHAPE.summary_chars
+    );
+  };
   for (const c of criteria) {
     const toks = new Set(contentTokens(c));
     const last = groups[groups.length - 1];
     const shares =
       last &&
       last.length < TASK_SHAPE.criteria_per_task &&
-      contentTokens(last.join(' ')).some((t) => toks.has(t));
+      contentTokens(last.join(' ')).some((t) => toks.has(t)) &&
+      fits([...last, c]);
     if (shares) last.push(c);
     else groups.push([c]);
   }
@@ -114,9 +131,22 @@ function groupCriteria(criteria: readonly string[]): string[][] {
   return groups;
 }
 
+/** A phrase within `max` characters, cut at a clause ("..., capped at ...") rather than in a clause. */
+function clip(phrase: string, max: number): string {
+  if (phrase.length <= max) return phrase;
+  const head = phrase.slice(0, max);
+  const at = Math.max(
+    head.lastIndexOf(', '),
+    head.lastIndexOf('; '),
+    head.lastIndexOf(' and '),
+    head.lastIndexOf(' when '),
+  );
+  return at > max * 0.5 ? phrase.slice(0, at).replace(/[,;]$/, '') : truncate(phrase, max);
+}
+
 /** "List saved cards ..., preselect the default card and hide expired cards". */
 function summaryOf(criteria: readonly string[], actors: readonly string[]): string {
-  const phrases = criteria.map((c) => truncate(workPhrase(c, actors), criteria.length > 1 ? 110 : 200));
+  const phrases = criteria.map((c) => clip(workPhrase(c, actors), criteria.length > 1 ? 110 : 200));
   if (phrases.length === 1) return phrases[0]!;
   const rest = phrases.slice(1).map((p) => lowerFirst(p));
   return `${phrases[0]}${rest.length > 1 ? `, ${rest.slice(0, -1).join(', ')}` : ''} and ${rest[rest.length - 1]}`;
@@ -203,20 +233,23 @@ function describe(w: Work, story: StoryLike, constraints: readonly string[]): st
   return lines.join('\n');
 }
 
-/** Constraints that concern a team's work (a money rule for the server, a contrast rule for screens). */
-function constraintsFor(team: Team, constraints: readonly string[]): string[] {
-  const area: WorkArea | null =
-    team === 'backend'
-      ? 'server'
-      : team === 'frontend' || team === 'mobile'
-        ? 'ui'
-        : team === 'data'
-          ? 'data'
-          : null;
-  if (team === 'qa') return constraints.slice(0, 6);
-  if (!area) return [];
-  return constraints.filter((c) => (areaScores(c).get(area) ?? 0) > 0).slice(0, 4);
+/**
+ * Constraints that concern a task: those naming what the task works on (a money rule on a task about
+ * amounts, a localisation rule on a task about e-mails), not every rule on every task.
+ */
+function constraintsFor(w: Work, story: StoryLike, constraints: readonly string[]): string[] {
+  const mine = new Set(
+    contentTokens(`${w.summary} ${w.criteria.join(' ')} ${w.team === 'qa' ? story.title : ''}`),
+  );
+  return constraints
+    .filter((c) => contentTokens(c).some((t) => mine.has(t) && !GENERIC_WORDS.has(t)))
+    .slice(0, 4);
 }
+
+/** Words too common in requirements to tie a rule to a task. */
+const GENERIC_WORDS = new Set(
+  contentTokens('all every story stories user users data system page work time one new change'),
+);
 
 /** The teams and work items of a story. */
 function draftWork(
@@ -311,7 +344,7 @@ function draftWork(
       });
       continue;
     }
-    for (const group of groupCriteria(mine)) {
+    for (const group of groupCriteria(mine, actors)) {
       work.push({
         team,
         summary: summaryOf(group, actors),
@@ -444,7 +477,7 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
     const task: TeamTask = {
       id: `${prefix}-${w.team}-${counters[w.team]}`,
       summary: truncate(w.summary, 255),
-      description: describe(w, story, constraintsFor(w.team, constraints)),
+      description: describe(w, story, constraintsFor(w, story, constraints)),
       team: w.team,
       estimate_days: daysOf(w, implementation),
       depends_on_tasks: [],

@@ -120,9 +120,17 @@ export function crossCuttingTask(
   };
 }
 
-/** The QA tasks an item of epic-wide work blocks: its stories' verification waits for it. */
-export function blockedByCrossCutting(work: CrossCuttingWork, tasks: readonly TeamTask[]): TeamTask[] {
-  return tasks.filter(
+/**
+ * Links an item of epic-wide work to the QA of the stories it serves, in place: what it builds (an audit
+ * trail) blocks their QA; what it verifies (a load test, a security review) waits for it.
+ */
+export function linkCrossCutting(work: CrossCuttingWork, task: TeamTask, tasks: readonly TeamTask[]): void {
+  const qa = tasks.filter(
     (t) => t.team === 'qa' && !t.serves_stories && t.story_key && work.stories.includes(t.story_key),
   );
+  for (const t of qa) {
+    if (work.kind.relation === 'builds') {
+      if (!t.depends_on_tasks.includes(task.id)) t.depends_on_tasks.push(task.id);
+    } else if (!task.depends_on_tasks.includes(t.id)) task.depends_on_tasks.push(t.id);
+  }
 }

@@ -24,7 +24,12 @@ export function documentTitle(text: string, fileName = ''): string {
   const heading = /^\s*#{1,2}\s+(.+?)\s*#*\s*$/m.exec(plain)?.[1];
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '');
   const title = (heading ?? base.replace(/[-_]+/g, ' ')).trim();
-  return title.replace(/[\s:–—-]+(?:PRD|RFC|epic)$/i, '').replace(/[\s:–—-]+$/, '') || 'Epic';
+  return (
+    title
+      .replace(/^(?:epic|prd|rfc)\s*[:–—-]\s*/i, '')
+      .replace(/[\s:–—-]+(?:PRD|RFC|epic)$/i, '')
+      .replace(/[\s:–—-]+$/, '') || 'Epic'
+  );
 }
 
 /** Plans a document end to end (stories, team tasks, dependencies, tests). Deterministic. */

@@ -18,7 +18,7 @@ import { longestPath } from './estimate-ticket.js';
 import { storiesFromSource } from './generate-stories.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
 import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
-import { blockedByCrossCutting, crossCuttingTask, findCrossCutting } from './plan-cross-cutting.js';
+import { crossCuttingTask, findCrossCutting, linkCrossCutting } from './plan-cross-cutting.js';
 import { readProductProfile } from './product-profile.js';
 import { type PlanSource, readPlanSource } from './read-plan-source.js';
 import type {
@@ -135,12 +135,8 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
       );
     return { work, task };
   });
-  const withEpicWork = storyTasks.map((t) => {
-    const blockers = epicTasks
-      .filter((e) => blockedByCrossCutting(e.work, [t]).length > 0)
-      .map((e) => e.task.id);
-    return blockers.length > 0 ? { ...t, depends_on_tasks: [...t.depends_on_tasks, ...blockers] } : t;
-  });
+  const withEpicWork = storyTasks.map((t) => ({ ...t, depends_on_tasks: [...t.depends_on_tasks] }));
+  for (const e of epicTasks) linkCrossCutting(e.work, e.task, withEpicWork);
 
   const merged = mergeDependencies(
     [...withEpicWork, ...epicTasks.map((e) => e.task)],

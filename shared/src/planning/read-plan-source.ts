@@ -15,6 +15,7 @@ import { parsePrdPage } from '../prd/parse-prd-page.js';
 import type { PrdStory } from '../prd/prd-schemas.js';
 import { htmlToPlanText, looksLikeHtml } from './html-to-text.js';
 import { capitalize, containment, contentTokens, jaccard, truncate } from './text.js';
+import { PEOPLE } from './work-phrase.js';
 
 /** What a section of the input is for, from its heading. */
 export type SectionKind =
@@ -25,6 +26,7 @@ export type SectionKind =
   | 'questions'
   | 'risks'
   | 'reference'
+  | 'technical'
   | 'other';
 
 export interface SourceSection {
@@ -61,6 +63,8 @@ export interface PlanSource {
   constraints: string[];
   /** Out-of-scope items and non-goals: never stories, and they limit the plan. */
   exclusions: string[];
+  /** Technical notes of the page: given to the stories they are about, like an RFC's lines. */
+  technical_notes: string[];
   questions: string[];
   risks: string[];
   /** Every section of the inputs, classified, in order (epic description first, then the PRD). */
@@ -160,6 +164,13 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
     ),
   },
   {
+    kind: 'technical',
+    pattern: kindPattern(
+      'technical (?:notes?|details|design|approach|considerations|context|background)|implementation(?: notes| details)?|' +
+        'architecture|engineering notes|dev notes|developer notes|tech notes|solution design|technical',
+    ),
+  },
+  {
     kind: 'reference',
     pattern: kindPattern(
       'appendix|references?|links|resources|glossary|definitions|terminology|timeline|milestones?|' +
@@ -216,7 +227,13 @@ interface Section {
   kind: SectionKind;
   lines: Line[];
   children: Section[];
+  /** A heading that says it is one story ("User story: Log a workout"): a story wherever it stands. */
+  story?: true;
 }
+
+/** "User story: Log a workout", "Story 3 - Refunds", "Feature: Saved cards": one story, titled after the label. */
+const ONE_STORY_HEADING =
+  /^(?:user\s+)?(?:story|feature|requirement|use case|us)\s*#?\d*(?:\.\d+)*\s*[:–—-]\s*(.{3,})$/i;
 
 const BULLET = /^(\s*)(?:([-*•+▪◦])|(\d{1,3}[.)]|[a-z][.)]|\[[ xX]\]))\s+(.*)$/;
 const HEADING_MD = /^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$/;
@@ -300,15 +317,17 @@ function parseSections(text: string): Section {
       const { level, title } = item.heading;
       while (stack.length > 1 && stack[stack.length - 1]!.level >= level) stack.pop();
       const parent = stack[stack.length - 1]!;
-      const own = classifyHeading(title) ?? 'other';
+      const single = ONE_STORY_HEADING.exec(title);
+      const own = single ? 'stories' : (classifyHeading(title) ?? 'other');
       const section: Section = {
-        title,
+        title: single ? single[1]!.trim() : title,
         level,
         own,
         // A heading that names nothing known belongs to its parent's kind ("### Earn points" under "User stories").
         kind: own === 'other' ? parent.kind : own,
         lines: [],
         children: [],
+        ...(single ? { story: true as const } : {}),
       };
       parent.children.push(section);
       stack.push(section);
@@ -384,9 +403,32 @@ export function storyTitleFrom(text: string): string {
     .replace(/^(?:be able to)\s+/i, '')
     .replace(/[.;]+$/, '')
     .trim();
+  // "Support agents can search ..." -> "Search ...": the person goes, the action stays.
+  const modal =
+    /^((?:[\w'-]+\s+){1,4}?)(?:can|must|should|shall|will|may|are able to|is able to|needs? to|want to|wants to)\s+(?:be able to\s+)?/i.exec(
+      t,
+    );
+  if (modal) {
+    const who = modal[1]!.trim().toLowerCase().split(/\s+/);
+    const head = who[who.length - 1]!;
+    // Whoever "can" do something is its actor; "must"/"will" only say so of a person.
+    const ability = /^(?:[\w'-]+\s+){1,4}?(?:can|may|are able to|is able to)\s/i.test(modal[0]);
+    if (ability || PEOPLE.has(head) || PEOPLE.has(`${head}s`)) t = t.slice(modal[0].length);
+  }
   // The first sentence only ("Export invoices. The file has ..."); "4.5:1" or "v2.1" are not sentence ends.
   t = t.split(/(?<=[a-z)])[.!?]\s+(?=[A-Z])/)[0] ?? t;
-  return capitalize(truncate(t, 120));
+  return capitalize(truncate(shortClause(t), 120));
+}
+
+/** A long requirement's first clause, as a title: "Search accounts by email ..., and see results ..." -> its first part. */
+function shortClause(text: string): string {
+  const words = text.split(/\s+/);
+  if (words.length <= 12) return text.replace(/[.;,]+$/, '');
+  const cut =
+    /^(.{20,}?)(?:;|,? and (?:see|get|receive|show|then)\b|, so\b| so that\b|, which\b|, where\b|,? (?:while|when|after|before|within)\b)/i.exec(
+      text,
+    );
+  return (cut ? cut[1]! : text).replace(/[.;,]+$/, '').trim();
 }
 
 /** "**Saved cards** — pick a saved card" / "Saved cards: pick ..." -> ["Saved cards", "pick ..."]. */
@@ -419,7 +461,8 @@ function draftFromTitle(raw: string, origin: Draft['origin'], section: string): 
   const split = splitTitle(text);
   // A heading is a title as written; a list item is often a sentence ("Users can export invoices as CSV").
   const title = split ? split[0] : origin === 'heading' ? text : storyTitleFrom(text);
-  const sentence = !split && origin !== 'heading' && title !== text.replace(/[.;]+$/, '');
+  // A requirement written as a sentence is also the story's description: what it asks, as written.
+  const sentence = !split && origin !== 'heading' && text.split(/\s+/).length >= 4;
   return {
     title: title.replace(/[.:;]+$/, ''),
     description: split?.[1] ? [split[1]] : sentence ? [text] : [],
@@ -475,6 +518,7 @@ function pushCriterion(d: Draft, text: string, gwtOpen: boolean): boolean {
 interface Collected {
   drafts: Draft[];
   context: string[];
+  technical: string[];
   constraints: string[];
   exclusions: string[];
   questions: string[];
@@ -493,6 +537,8 @@ function sink(c: Collected, kind: SectionKind): string[] | null {
       return c.questions;
     case 'risks':
       return c.risks;
+    case 'technical':
+      return c.technical;
     default:
       return null;
   }
@@ -730,6 +776,10 @@ function collectSection(s: Section, c: Collected, storyMode: 'named' | 'any', de
   // Without a section named for stories, any section that names no other kind holds them; so does a
   // document without headings.
   const anyStories = storyMode === 'any' && (depth > 0 || s.children.length === 0);
+  if (s.story) {
+    c.drafts.push(storyFromHeading(s, c));
+    return;
+  }
   const kind = s.kind === 'other' && anyStories ? 'stories' : s.kind;
   if (kind !== 'stories') {
     const target = sink(c, kind === 'other' ? 'context' : kind);
@@ -761,6 +811,7 @@ function readDocument(text: string): { root: Section; collected: Collected; name
   const collected: Collected = {
     drafts: [],
     context: [],
+    technical: [],
     constraints: [],
     exclusions: [],
     questions: [],
@@ -966,6 +1017,7 @@ export function readPlanSource(input: PlanSourceInput): PlanSource {
     stories: stories.slice(0, max),
     constraints: gather('constraints'),
     exclusions,
+    technical_notes: gather('technical'),
     questions: gather('questions'),
     risks: gather('risks'),
     sections: [...(epic ? sectionsOf(epic.root) : []), ...(prd ? sectionsOf(prd.root) : [])],

@@ -66,6 +66,20 @@ function isPerson(subject: string, actors: readonly string[]): boolean {
   );
 }
 
+/** "and stops further reminders" after an imperative: "and stop further reminders". */
+function verbsIn(rest: string): string {
+  return rest.replace(/\b(and|or|then)\s+([a-z]+s)\b/g, (m, conj: string, w: string) => {
+    const base = baseOfThird(w);
+    return base && base !== 'be' && base !== 'have' ? `${conj} ${base}` : m;
+  });
+}
+
+/** The people of a rule, as a group: "Admin can create" -> "admins". */
+function people(subject: string): string {
+  const s = lowerFirst(subject);
+  return /^[a-z-]+$/.test(s) && PEOPLE.has(`${s}s`) ? `${s}s` : s;
+}
+
 /** A verb in its base form or a modal: what can follow a subject. */
 function isVerbLike(word: string): boolean {
   const w = word.toLowerCase();
@@ -149,7 +163,7 @@ function imperative(s: string, actors: readonly string[]): string | null {
       const after = words.slice(i + 2).join(' ');
       const verb = next === 'be' ? null : /^(?:able)$/.test(next) ? null : next;
       if (verb && isBaseVerb(verb)) {
-        if (isPerson(subject, actors)) return `Let ${lowerFirst(subject)} ${verb} ${after}`;
+        if (isPerson(subject, actors)) return `Let ${people(subject)} ${verb} ${after}`;
         return INTRANSITIVE.has(verb) ? null : `${capitalize(verb)} ${lowerFirst(subject)} ${after}`;
       }
       return null;
@@ -168,18 +182,20 @@ function imperative(s: string, actors: readonly string[]): string | null {
     if (base === 'change' && /^to\s/.test(rest)) return `Set ${it} ${rest}`;
     if (['stay', 'remain'].includes(base)) return `Keep ${it} ${rest}`;
     if (person) {
-      if (base === 'see' || base === 'view') return `Show ${lowerFirst(subject)} ${rest}`;
-      if (base === 'receive' || base === 'get') return `Send ${lowerFirst(subject)} ${rest}`;
-      return `Let ${lowerFirst(subject)} ${base} ${rest}`;
+      const who = people(subject);
+      if (base === 'see' || base === 'view') return `Show ${who} ${verbsIn(rest)}`;
+      if (base === 'receive' || base === 'get') return `Send ${who} ${verbsIn(rest)}`;
+      return `Let ${who} ${base} ${verbsIn(rest)}`;
     }
     if (INTRANSITIVE.has(base) || base === 'have') return null;
+    const restV = verbsIn(rest);
     // "A nightly batch expires points ...": the subject is what does the work.
     if (AGENT.test(subject) && !/^(?:with|to|from|in|into|on|at|against)\b/i.test(rest))
-      return `${capitalize(base)} ${rest} in ${it}`;
+      return `${capitalize(base)} ${restV} in ${it}`;
     // "Every change writes an audit entry": the subject is when, the object what.
     if (/^(?:a|an|the|one|exactly|every|each|no|\d+)\b/i.test(rest))
-      return `${capitalize(base)} ${rest} for ${it}`;
-    return `${capitalize(base)} ${it} ${rest}`;
+      return `${capitalize(base)} ${restV} for ${it}`;
+    return `${capitalize(base)} ${it} ${restV}`;
   }
   return null;
 }

@@ -30,7 +30,7 @@ export const AREA_CUES: readonly AreaCue[] = [
   {
     area: 'server',
     weight: 2,
-    cue: /\b(?:stored?|saved?|persist\w*|recorded|database|ledger|api|endpoints?|returns?|responds?|status code|requests?|responses?|payload|webhooks?|idempoten\w*|rate[- ]limit\w*|retr(?:y|ies|ied)|queue\w*|calculat\w*|rounded|rounding|balance|validat\w*|rejected|refused|sent|sends?|e-?mails?|sms|notif\w*|encrypt\w*|tokens?|scopes?|permissions?|roles?|expire[sd]?|expiry|import\w*|export\w*|csv|pdf|file|sync\w*|integrat\w*|signature|hmac|ttl|reconcil\w*|minor units|cents|decimals?|currenc\w*|http|4\d\d|5\d\d|json|keys?|duplicate|twice|deliver\w*|ssrf|writes?|written|recalculat\w*|only \w+(?: \w+)? (?:can|may))\b/i,
+    cue: /\b(?:stored?|saved?|persist\w*|recorded|database|ledger|api|endpoints?|returns?|responds?|status code|requests?|responses?|payload|webhooks?|idempoten\w*|rate[- ]limit\w*|retr(?:y|ies|ied)|queue\w*|calculat\w*|rounded|rounding|balance|validat\w*|rejected|refused|sent|sends?|e-?mails?|sms|notif\w*|encrypt\w*|tokens?|scopes?|permissions?|roles?|expire[sd]?|expiry|import\w*|export\w*|csv|pdf|file|sync\w*|integrat\w*|signature|hmac|ttl|reconcil\w*|minor units|cents|decimals?|currenc\w*|percent\w*|capped|fees?|surcharges?|discount\w*|interest|line items?|debit notes?|credit notes?|totals?|amounts? due|balances?|ledger entr\w*|http|4\d\d|5\d\d|json|keys?|duplicate|twice|deliver\w*|ssrf|writes?|written|recalculat\w*|only \w+(?: \w+)? (?:can|may))\b/i,
   },
   {
     area: 'data',
@@ -96,8 +96,13 @@ export interface CrossCuttingKind {
   trigger: RegExp;
   /** A story criterion that this work covers: it goes to the epic's task, not to a task of the story. */
   covers_criterion?: RegExp;
-  /** Stories whose text matches need the work (it blocks their QA); none matching: every story. */
+  /** Stories whose text matches need the work; none matching: the stories the requirement names, or all. */
   story_cue: RegExp;
+  /**
+   * `builds`: something the stories use (an audit trail): it blocks their QA. `verifies`: a check of the
+   * finished work (a load test, a security review): it waits for their QA.
+   */
+  relation: 'builds' | 'verifies';
   scope: string[];
   done_when: string[];
 }
@@ -105,6 +110,7 @@ export interface CrossCuttingKind {
 export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   {
     id: 'audit',
+    relation: 'builds',
     label: 'Audit trail',
     team: 'backend',
     days: 2,
@@ -123,11 +129,12 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'security_review',
+    relation: 'verifies',
     label: 'Security review',
     team: 'qa',
     days: 2,
     trigger:
-      /\b(?:security review|pen(?:etration)?[- ]?test\w*|threat model\w*|appsec|security assessment|security audit|privacy office reviews?)\b/i,
+      /\b(?:security review|pen(?:etration)?[- ]?test\w*|threat model\w*|appsec|security assessment|security audit|privacy office reviews?|pci(?:[- ]dss)?|soc ?2|iso 27001)\b/i,
     story_cue: /\b(?:security|permission|role|token|key|secret|pan|cvv|phi|pii|payload|sso)\b/i,
     scope: [
       "Threat model of the epic's new surfaces",
@@ -137,6 +144,7 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'privacy_review',
+    relation: 'verifies',
     label: 'Privacy review',
     team: 'qa',
     days: 1,
@@ -151,6 +159,7 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'performance',
+    relation: 'verifies',
     label: 'Performance budget and load test',
     team: 'qa',
     days: 1.5,
@@ -165,6 +174,7 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'accessibility',
+    relation: 'verifies',
     label: 'Accessibility check',
     team: 'qa',
     days: 1.5,
@@ -179,11 +189,12 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'localisation',
+    relation: 'builds',
     label: 'Localisation (i18n)',
     team: 'frontend',
     days: 1.5,
     trigger:
-      /\b(?:locali[sz]ation|internationali[sz]ation|i18n|l10n|translation (?:pass|files?|vendor)|translated into|in (?:english|german|french|spanish|welsh|dutch|italian|portuguese) (?:and|\+) (?:english|german|french|spanish|welsh|dutch|italian|portuguese))\b/i,
+      /\b(?:locali[sz]\w*|internationali[sz]ation|i18n|l10n|translation (?:pass|files?|vendor)|translated into|in (?:english|german|french|spanish|welsh|dutch|italian|portuguese) (?:and|\+) (?:english|german|french|spanish|welsh|dutch|italian|portuguese))\b/i,
     covers_criterion: /\b(?:translat\w*|locali[sz]\w*|i18n)\b/i,
     story_cue: /\b(?:text|label|message|screen|page|sms|e-?mail|copy)\b/i,
     scope: [
@@ -194,6 +205,7 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'api_reference',
+    relation: 'builds',
     label: 'API reference',
     team: 'backend',
     days: 1,
@@ -207,6 +219,7 @@ export const CROSS_CUTTING: readonly CrossCuttingKind[] = [
   },
   {
     id: 'monitoring',
+    relation: 'builds',
     label: 'Monitoring and alerts',
     team: 'infrastructure',
     days: 1,
@@ -234,8 +247,11 @@ export const ESTIMATES = {
   qa_per_test: 0.1,
 };
 
-/** Most criteria one implementation task takes, and most tasks per team and story. */
-export const TASK_SHAPE = { criteria_per_task: 2, tasks_per_team: 3 };
+/**
+ * Most criteria one implementation task takes, most tasks per team and story, and the longest a
+ * criterion's phrase and a two-criteria summary may be to be joined (longer ones get tasks of their own).
+ */
+export const TASK_SHAPE = { criteria_per_task: 2, tasks_per_team: 4, phrase_chars: 110, summary_chars: 170 };
 
 /** How a task too long for one cycle is cut: each part a phase with its own scope and done-when. */
 export interface SplitPhase {
