@@ -11,7 +11,7 @@ import type { Services } from '../services.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { jobLlm, withUsage } from './job-llm.js';
 import { jobKeys } from './keys.js';
-import { CANCELLED_REASON, type JobData, JobQueue } from './queue.js';
+import { CANCELLED_REASON, type JobData, JobQueue, tenantOf } from './queue.js';
 import type { AnyProcessor } from './types.js';
 
 export interface WorkerOptions {
@@ -79,15 +79,18 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         services: opts.services,
         llm: jobLlm(opts.services.llm, usage),
         usage,
+        tenant: tenantOf(job.data),
         credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
         enqueue: async (type, input) => {
           // Hand over the tickets this job shares with its follow-up, or the follow-up would be a duplicate.
           const shared = (jobDefinition(type)?.ticketKeys(input) ?? []).filter((t) =>
             job.data.ticket_keys.includes(t),
           );
-          if (type === job.name && shared.length) await registry.release(type, shared, String(job.id));
+          if (type === job.name && shared.length)
+            await registry.release(tenantOf(job.data), type, shared, String(job.id));
           return registry.enqueue(type, input, {
             requestedBy: job.data.requested_by,
+            tenant: tenantOf(job.data),
             credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
           });
         },
@@ -120,7 +123,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   };
 
   async function release(job: Job<JobData>) {
-    await registry.release(job.name, job.data.ticket_keys, String(job.id));
+    await registry.release(tenantOf(job.data), job.name, job.data.ticket_keys, String(job.id));
     await opts.redis.del(keys.credentials(String(job.id)));
   }
 

@@ -10,7 +10,7 @@ import { catalog } from '../../jobs/catalog.js';
 import { validateRepos } from '../../jobs/code-aware.js';
 import { runInline } from '../../jobs/inline.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
-import type { Principal } from '../auth.js';
+import { actorOf, type Principal } from '../auth.js';
 import { ErrorBody, errorResponses, JobAccepted } from './schemas.js';
 
 interface Endpoint {
@@ -146,7 +146,11 @@ export async function dispatchJob(
   const credentials = credentialsOf(principal);
   if (Array.isArray(body.repos)) validateRepos(deps.services, body.repos as RepoSpec[]);
   if (alwaysAsync || body.async_mode === true) {
-    const view = await deps.queue.enqueue(type, body, { requestedBy: principal.id, credentials });
+    const view = await deps.queue.enqueue(type, body, {
+      requestedBy: actorOf(principal),
+      tenant: principal.tenant,
+      credentials,
+    });
     return c.json(
       {
         job_id: view.job_id,
@@ -161,6 +165,8 @@ export async function dispatchJob(
   }
   const out = await runInline(type, body, {
     services: deps.services,
+    tenant: principal.tenant,
+    requestedBy: actorOf(principal),
     credentials,
     signal: c.req.raw.signal,
     queue: deps.queue,

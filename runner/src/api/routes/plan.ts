@@ -95,6 +95,7 @@ function requestContext(
     services: deps.services,
     llm: jobLlm(deps.services.llm, usage),
     usage,
+    tenant: c.get('principal').tenant,
     credentials: credentialsOf(c.get('principal')),
     enqueue: async () => {
       throw new AppError(400, 'async_required', 'this request cannot queue jobs', { field: 'async_mode' });
