@@ -22,6 +22,7 @@ import { createDraftPrEngines, type DraftPrEngine } from './draft-pr/index.js';
 import type { Env } from './env.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
+import { TenantSettingsStore } from './store/settings.js';
 import { TeamMemberStore } from './store/team-members.js';
 import { TimelineStore } from './store/timelines.js';
 
@@ -34,6 +35,8 @@ export interface Services {
   teamMembers: TeamMemberStore;
   /** Stored epic timelines (POST /sprint/timeline with dry_run false), newest first. */
   timelines: TimelineStore;
+  /** Per-tenant settings (the site's default LLM provider and model). */
+  settings: TenantSettingsStore;
   /** The LLM facade (providers, structured output, rules fallback). Jobs use `ctx.llm`, which records usage. */
   llm: Llm;
   /**
@@ -73,6 +76,7 @@ export function createServices(
     db,
     teamMembers: new TeamMemberStore(db),
     timelines: new TimelineStore(db),
+    settings: new TenantSettingsStore(db),
     llm,
     atlassian,
     draftPr: draftPr.engine,

@@ -23,12 +23,14 @@ const hold: AnyProcessor = async (input, ctx) => {
   return { held: input };
 };
 
+const echo: AnyProcessor = async (input) => ({ echoed: input });
+
 beforeAll(async () => {
   emu = await startEmulator({ seed: demoSeed() });
   jwks = await startForgeJwks();
   const env = testEnv({ FORGE_APP_ID: TEST_APP_UUID, FORGE_JWKS_URL: jwks.url });
   prefix = env.QUEUE_PREFIX;
-  runner = await withRunner(env, { processorOverrides: { single: hold } });
+  runner = await withRunner(env, { processorOverrides: { single: hold, story_generation: echo } });
 }, 60_000);
 afterAll(async () => {
   await runner?.stop();
@@ -154,5 +156,35 @@ describe('team members and timelines of two sites', () => {
     expect((await siteA().get(`/sprint/timeline/${DEMO_EPIC_KEY}`)).status).toBe(200);
     expect((await siteB().get(`/sprint/timeline/${DEMO_EPIC_KEY}`)).status).toBe(404);
     expect((await api(runner).get(`/sprint/timeline/${DEMO_EPIC_KEY}`)).status).toBe(404);
+  });
+});
+
+describe('settings of two sites', () => {
+  it('applies a site’s saved LLM choice to its own requests that name none, and to no other site', async () => {
+    const saved = await siteA().put('/settings', { llm_provider: 'claude', llm_model: 'claude-sonnet-4-5' });
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body).toMatchObject({ llm_provider: 'claude', updated_by: 'forge:5b10:alice' });
+    expect((await siteB().get('/settings')).body).toMatchObject({ llm_provider: null, llm_model: null });
+    expect((await siteB().put('/settings', { llm_provider: 'skynet' })).body.error.details.field).toBe(
+      'llm_provider',
+    );
+
+    const inputOf = async (client: ReturnType<typeof site>, body: Record<string, unknown>) => {
+      const res = await client.post('/plan/stories/generate', { async_mode: true, ...body });
+      expect(res.status, res.text).toBe(202);
+      const done = await waitFor(async () => {
+        const job = (await client.get(`/jobs/${res.body.job_id}`)).body;
+        return job?.status === 'completed' ? job : undefined;
+      });
+      return done.result.echoed as Record<string, unknown>;
+    };
+    expect(await inputOf(siteA(), { epic_key: 'SET-1' })).toMatchObject({
+      llm_provider: 'claude',
+      llm_model: 'claude-sonnet-4-5',
+    });
+    expect(await inputOf(siteA(), { epic_key: 'SET-2', llm_provider: 'openai' })).toMatchObject({
+      llm_provider: 'openai',
+    });
+    expect((await inputOf(siteB(), { epic_key: 'SET-1' })).llm_provider).toBeUndefined();
   });
 });

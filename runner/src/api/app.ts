@@ -24,6 +24,7 @@ import { registerJiraRoutes } from './routes/jira.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPlanRoutes } from './routes/plan.js';
 import { registerPlanAnalysisRoutes } from './routes/plan-analysis.js';
+import { registerSettingsRoutes } from './routes/settings.js';
 import { registerSprintRoutes } from './routes/sprint.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTeamMemberRoutes } from './routes/team-members.js';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps): App {
   registerTeamMemberRoutes(app, deps);
   registerSprintRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
   registerDraftPrRoutes(app, deps);
   registerJiraRoutes(app, deps);
   registerPlanAnalysisRoutes(app, deps);

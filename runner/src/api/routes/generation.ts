@@ -12,6 +12,7 @@ import { runInline } from '../../jobs/inline.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { actorOf, type Principal } from '../auth.js';
 import { ErrorBody, errorResponses, JobAccepted } from './schemas.js';
+import { withTenantLlm } from './settings.js';
 
 interface Endpoint {
   path: string;
@@ -96,6 +97,18 @@ export function credentialsOf(p: Principal): Record<string, unknown> | undefined
   return undefined;
 }
 
+/** The tenant's default LLM, for a job type whose request can name one and did not. */
+function tenantLlmFor(
+  deps: AppDeps,
+  tenant: string,
+  type: JobType,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const withDefault = withTenantLlm(deps, tenant, body);
+  if (withDefault === body) return body;
+  return catalog[type].schema.safeParse(withDefault).success ? withDefault : body;
+}
+
 export function registerGenerationRoutes(app: App, deps: AppDeps) {
   for (const ep of GENERATION_ENDPOINTS) {
     const schema = catalog[ep.type].schema as z.ZodType<Record<string, unknown>>;
@@ -139,10 +152,11 @@ export async function dispatchJob(
   c: Context<AppEnv>,
   deps: AppDeps,
   type: JobType,
-  body: Record<string, unknown>,
+  requested: Record<string, unknown>,
   alwaysAsync = false,
 ): Promise<Response> {
   const principal = c.get('principal');
+  const body = tenantLlmFor(deps, principal.tenant, type, requested);
   const credentials = credentialsOf(principal);
   if (Array.isArray(body.repos)) validateRepos(deps.services, body.repos as RepoSpec[]);
   if (alwaysAsync || body.async_mode === true) {
