@@ -24,6 +24,7 @@ import { registerJiraRoutes } from './routes/jira.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPlanRoutes } from './routes/plan.js';
 import { registerPlanAnalysisRoutes } from './routes/plan-analysis.js';
+import { registerPreviewRoutes } from './routes/previews.js';
 import { registerSettingsRoutes } from './routes/settings.js';
 import { registerSprintRoutes } from './routes/sprint.js';
 import { registerSystemRoutes } from './routes/system.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): App {
 
   registerHealthRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerPreviewRoutes(app, deps);
   registerGenerationRoutes(app, deps);
   registerTeamMemberRoutes(app, deps);
   registerSprintRoutes(app, deps);

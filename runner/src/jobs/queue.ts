@@ -23,6 +23,8 @@ export interface JobData {
   requested_by: string;
   /** The caller's tenant (one per Atlassian site): only it may read, cancel or collide with the job. */
   tenant?: string;
+  /** The preview this job applies (see previews.ts): it writes exactly what the preview showed, or fails. */
+  apply_preview?: string;
 }
 
 /** The tenant of a job; jobs queued before tenants existed belong to the environment's own site. */
@@ -91,6 +93,8 @@ export interface EnqueueOptions {
   requestedBy: string;
   /** The caller's tenant: scopes the duplicate check, the ticket history and every later read. */
   tenant: string;
+  /** Id of the preview the job applies. */
+  applyPreview?: string;
   /** Atlassian credentials for this job (e.g. the Forge system token); kept out of job data and results. */
   credentials?: Record<string, unknown>;
 }
@@ -153,6 +157,7 @@ export class JobQueue {
           has_credentials: Boolean(opts.credentials),
           requested_by: opts.requestedBy,
           tenant: opts.tenant,
+          ...(opts.applyPreview ? { apply_preview: opts.applyPreview } : {}),
         },
         {
           jobId,
