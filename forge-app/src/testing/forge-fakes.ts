@@ -195,6 +195,10 @@ export class FakeRunner {
     this.overrides.push({ method, path, reply, once });
   }
 
+  clearOverrides(): void {
+    this.overrides = [];
+  }
+
   /** Every call is refused as the runner refuses an invocation token for another app. */
   refuseTokens(): void {
     this.override('GET', /.*/, RUNNER_TOKEN_REFUSED, false);
@@ -787,6 +791,14 @@ export function resetFakes(): void {
 }
 resetFakes();
 
+type InvokeRemoteFn = FakeRunner['invokeRemote'];
+
+/**
+ * Where `invokeRemote` goes: the fake runner, or (in the contract test) a real runner process reached over
+ * HTTP with signed invocation tokens, as Forge Remote would.
+ */
+export const remote: { invoke: InvokeRemoteFn } = { invoke: fakeRunner.invokeRemote };
+
 /** Module shape for `vi.mock('@forge/api', ...)`. */
 export function forgeApiModule() {
   const route = (strings: TemplateStringsArray, ...values: unknown[]) =>
@@ -795,7 +807,7 @@ export function forgeApiModule() {
       '',
     );
   return {
-    invokeRemote: fakeRunner.invokeRemote,
+    invokeRemote: ((...args) => remote.invoke(...args)) as InvokeRemoteFn,
     route,
     assumeTrustedRoute: (path: string) => path,
     asUser: () => ({
