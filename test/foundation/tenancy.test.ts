@@ -121,6 +121,14 @@ describe('jobs of two sites on one runner', () => {
   });
 });
 
+describe('operator views', () => {
+  it('keeps the queue dashboard, which shows every site’s jobs, to API-key callers', async () => {
+    expect((await siteA().get('/admin/queues')).status).toBe(403);
+    expect((await siteA().get('/admin/queues/api/queues')).status).toBe(403);
+    expect((await api(runner).get('/admin/queues')).status).toBe(200);
+  });
+});
+
 describe('team members and timelines of two sites', () => {
   it('keeps each site’s team apart, the same e-mail included', async () => {
     const ada = { name: 'Ada', email: 'ada@example.com', role: 'backend', capacity_days_per_sprint: 8 };
