@@ -106,12 +106,20 @@ function atlassianFactory(env: Env, log: Logger): Services['atlassian'] {
     ? createAtlassianClients(configured.auth, { ...base, confluenceAuth: configured.confluenceAuth })
     : undefined;
   return (credentials) => {
-    if (credentials?.kind === 'forge' && typeof credentials.api_base_url === 'string') {
+    if (credentials?.kind === 'forge') {
+      if (typeof credentials.api_base_url !== 'string' || typeof credentials.system_token !== 'string') {
+        throw new AppError(
+          400,
+          'forge_system_token_missing',
+          'the Forge call carried no app system token: enable auth.appSystemToken on the runner remote in manifest.yml and deploy',
+          { field: 'x-forge-oauth-system' },
+        );
+      }
       return createAtlassianClients(
         {
           kind: 'forge',
           apiBaseUrl: credentials.api_base_url,
-          systemToken: String(credentials.system_token),
+          systemToken: credentials.system_token,
         },
         base,
       );

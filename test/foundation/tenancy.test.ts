@@ -28,7 +28,14 @@ const echo: AnyProcessor = async (input) => ({ echoed: input });
 beforeAll(async () => {
   emu = await startEmulator({ seed: demoSeed() });
   jwks = await startForgeJwks();
-  const env = testEnv({ FORGE_APP_ID: TEST_APP_UUID, FORGE_JWKS_URL: jwks.url });
+  const env = testEnv({
+    FORGE_APP_ID: TEST_APP_UUID,
+    FORGE_JWKS_URL: jwks.url,
+    // The environment's own site (the API-key callers'), which no Forge call may act on.
+    JIRA_SERVER_URL: emu.url,
+    JIRA_USERNAME: emu.credentials.admin.email,
+    JIRA_API_TOKEN: emu.credentials.admin.apiToken,
+  });
   prefix = env.QUEUE_PREFIX;
   runner = await withRunner(env, { processorOverrides: { single: hold, story_generation: echo } });
 }, 60_000);
@@ -118,6 +125,20 @@ describe('jobs of two sites on one runner', () => {
     await waitFor(async () => (await siteA().get(`/jobs/${id}`)).body?.status === 'cancelled');
     // A cancelled (removed) job stays the owner's.
     expect((await siteB().get(`/jobs/${id}`)).status).toBe(404);
+  });
+});
+
+describe('Atlassian access of a Forge call', () => {
+  it('never falls back to the environment’s site when the call brings no app system token', async () => {
+    const token = await jwks.sign({ apiBaseUrl: `${emu.url}/ex/jira/cloud-cccc` });
+    const noSystemToken = await api(runner, token).get('/plan/readiness/DEMO-2');
+    expect(noSystemToken.status).toBe(400);
+    expect(noSystemToken.body.error).toMatchObject({
+      code: 'forge_system_token_missing',
+      details: { field: 'x-forge-oauth-system' },
+    });
+    // The same read with the app system token reaches the site the token names.
+    expect((await siteA().get('/plan/readiness/DEMO-2')).status).toBe(200);
   });
 });
 

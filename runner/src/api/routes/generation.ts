@@ -89,10 +89,14 @@ export const GENERATION_ENDPOINTS: Endpoint[] = [
   },
 ];
 
-/** The Atlassian credentials a job runs with: the Forge system token when Forge called, else none (config). */
+/**
+ * The Atlassian credentials a job runs with: the Forge system token when Forge called, else none (the site
+ * configured in the environment). A Forge call always gets Forge credentials, complete or not: it must never
+ * fall back to the environment's site, which is another tenant's.
+ */
 export function credentialsOf(p: Principal): Record<string, unknown> | undefined {
-  if (p.kind === 'forge' && p.systemToken && p.apiBaseUrl) {
-    return { kind: 'forge', api_base_url: p.apiBaseUrl, system_token: p.systemToken };
+  if (p.kind === 'forge') {
+    return { kind: 'forge', api_base_url: p.apiBaseUrl ?? null, system_token: p.systemToken ?? null };
   }
   return undefined;
 }
