@@ -2,6 +2,10 @@
 // Offline check of the Forge manifest: @forge/manifest's validate() plus @forge/lint's client-side linters.
 // `forge lint` needs a login, and PermissionLinter downloads a scope spec, so both are avoided here.
 // Usage: node scripts/check-manifest.mjs [path/to/manifest.yml]   (exit 1 on any error)
+//
+// The manifest's variables (AUGMENT_RUNNER_URL) have no default, so `forge deploy` refuses to deploy without
+// them. Here a missing one is checked with a placeholder and reported; a runner URL that Forge cannot
+// call (not https://) is an error.
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve } from 'node:path';
@@ -106,9 +110,39 @@ async function checkManifest(manifestPath) {
   }
 }
 
+/** Variables the manifest declares; unset ones get a placeholder so the rest can still be checked. */
+function prepareVariables(manifestPath) {
+  const manifest = yaml.parse(readFileSync(manifestPath, 'utf8'));
+  const notes = [];
+  const problems = [];
+  for (const v of manifest.environment?.variables ?? []) {
+    const key = typeof v === 'string' ? v : v?.key;
+    if (!key || (typeof v === 'object' && v.default !== undefined)) continue;
+    const value = process.env[key];
+    if (value === undefined || value === '') {
+      process.env[key] = `https://${key.toLowerCase().replace(/_/g, '-')}.invalid`;
+      notes.push(
+        `${key} is not set: checked with a placeholder; forge deploy needs it (${key}=https://... forge deploy)`,
+      );
+    } else if (key === 'AUGMENT_RUNNER_URL' && !/^https:\/\/[^\s/]+/.test(value)) {
+      problems.push({
+        level: 'error',
+        source: 'variables',
+        where: 'manifest.yml',
+        message: `${key} must be the runner's public https:// URL (Forge Remote only calls HTTPS): ${value}`,
+      });
+    }
+  }
+  return { notes, problems };
+}
+
 const manifestPath = resolve(process.argv[2] ?? 'manifest.yml');
 try {
-  const { problems, linters, files } = await checkManifest(manifestPath);
+  const variables = prepareVariables(manifestPath);
+  for (const note of variables.notes) console.log(`note: ${note}`);
+  const checked = await checkManifest(manifestPath);
+  const { linters, files } = checked;
+  const problems = [...variables.problems, ...checked.problems];
   for (const p of problems) console.log(`${p.level} [${p.source}] ${p.where} ${p.message}`);
   const errors = problems.filter((p) => p.level === 'error').length;
   const warnings = problems.length - errors;

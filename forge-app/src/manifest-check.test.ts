@@ -12,9 +12,15 @@ const scratch = mkdtempSync(join(tmpdir(), 'augment-manifest-'));
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function check(manifestPath: string): Promise<{ code: number; output: string }> {
+async function check(
+  manifestPath: string,
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [script, manifestPath], { cwd: repoRoot });
+    const { stdout, stderr } = await run(process.execPath, [script, manifestPath], {
+      cwd: repoRoot,
+      env: { ...withoutRunnerUrl(), ...env },
+    });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -22,9 +28,28 @@ async function check(manifestPath: string): Promise<{ code: number; output: stri
   }
 }
 
+function withoutRunnerUrl(): NodeJS.ProcessEnv {
+  const { AUGMENT_RUNNER_URL: _unset, ...rest } = process.env;
+  return rest;
+}
+
 describe('manifest check (npm run lint:manifest)', () => {
-  // Both runs in parallel: each loads @forge/manifest and @forge/lint, which validate the manifest several times.
-  it('passes the repository manifest and fails one whose handler is not exported', {
+  it('leaves the runner URL without a default, so Forge’s own parsing (forge deploy) refuses to go without it', {
+    timeout: 120_000,
+  }, async () => {
+    // The parser `forge deploy` runs, with and without the variable.
+    const parse = `require('@forge/manifest').validate(false, ${JSON.stringify(join(repoRoot, 'manifest.yml'))}).then((r) => console.log(JSON.stringify(r.errors.map((e) => e.message))))`;
+    const missing = await run(process.execPath, ['-e', parse], { cwd: repoRoot, env: withoutRunnerUrl() });
+    expect(missing.stdout).toContain("could not find environment variable 'AUGMENT_RUNNER_URL'");
+    const set = await run(process.execPath, ['-e', parse], {
+      cwd: repoRoot,
+      env: { ...withoutRunnerUrl(), AUGMENT_RUNNER_URL: 'https://runner.example.org' },
+    });
+    expect(JSON.parse(set.stdout)).toEqual([]);
+  });
+
+  // All runs in parallel: each loads @forge/manifest and @forge/lint, which validate the manifest several times.
+  it('passes the repository manifest (a placeholder for an unset runner URL) and fails one whose handler is not exported or whose runner URL is not https', {
     timeout: 600_000,
   }, async () => {
     const broken = readFileSync(join(repoRoot, 'manifest.yml'), 'utf8').replace(
@@ -36,13 +61,17 @@ describe('manifest check (npm run lint:manifest)', () => {
     symlinkSync(join(repoRoot, 'src'), join(scratch, 'src'));
     symlinkSync(join(repoRoot, 'forge-app'), join(scratch, 'forge-app'));
 
-    const [good, bad] = await Promise.all([
+    const [good, bad, insecure] = await Promise.all([
       check(join(repoRoot, 'manifest.yml')),
       check(join(scratch, 'manifest.yml')),
+      check(join(repoRoot, 'manifest.yml'), { AUGMENT_RUNNER_URL: 'http://runner.example.org' }),
     ]);
 
     expect(good.output).toContain('manifest check: 0 error(s)');
+    expect(good.output).toContain('note: AUGMENT_RUNNER_URL is not set');
     expect(good.code).toBe(0);
+    expect(insecure.code).toBe(1);
+    expect(insecure.output).toContain("AUGMENT_RUNNER_URL must be the runner's public https:// URL");
     expect(bad.code).toBe(1);
     expect(bad.output).toMatch(/noSuchHandler/);
   });

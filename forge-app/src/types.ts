@@ -26,6 +26,8 @@ export interface JobSnapshot {
   result?: unknown;
   error?: unknown;
   ticket_keys?: string[];
+  /** Who started it: `forge:<account id>` for a user of the app. */
+  requested_by?: string | null;
   /** Whether the job is a preview; null when its route has no dry run. */
   dry_run?: boolean | null;
   created_at?: string | number | null;
@@ -120,10 +122,23 @@ export interface TeamMember {
   [k: string]: unknown;
 }
 
-/** Payload and data of each resolver, per surface: the frontends' `invoke` calls are checked against these. */
+/** What a completed preview job offers to apply (`result.preview` on the runner). */
+export interface PreviewRef {
+  preview_id: string;
+  preview_hash: string;
+  expires_at: string;
+}
+
+/**
+ * Payload and data of each resolver, per surface: the frontends' `invoke` calls are checked against these.
+ * Every job id must belong to the issue or page the view is on.
+ */
 export interface CommonApi {
   getJob: { payload: { jobId: string }; data: JobSnapshot };
   cancelJob: { payload: { jobId: string }; data: unknown };
+  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
+  /** Creates exactly what the preview job showed: names the preview job and the hash on screen. */
+  applyPreview: { payload: { kind: JobKind; jobId: string; previewHash: string }; data: TrackedJob };
 }
 
 /** One signal of a story's readiness for generation (GET /plan/readiness/{key}). */
@@ -148,11 +163,11 @@ export interface StoryReadiness {
 export interface IssuePanelApi extends CommonApi {
   getPanelState: { payload: Record<string, never>; data: PanelState };
   getReadiness: { payload: Record<string, never>; data: StoryReadiness };
+  /** Starts a preview (nothing changes in Jira); `applyPreview` creates what it showed. */
   startAction: {
-    payload: { action: IssueAction; dryRun: boolean; coverageLevel?: CoverageLevel };
+    payload: { action: IssueAction; coverageLevel?: CoverageLevel };
     data: StartOutcome;
   };
-  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
   draftPrCreate: { payload: { repos: string[]; mode: 'normal' | 'yolo' }; data: TrackedJob };
   draftPrStatus: { payload: { jobId: string }; data: DraftPrJob };
   draftPrPlan: { payload: { jobId: string; version?: number }; data: DraftPrPlan };
@@ -172,26 +187,36 @@ export interface SprintForm {
 
 export interface EpicActionApi extends CommonApi {
   getEpicState: { payload: Record<string, never>; data: PanelState };
-  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
-  planEpic: { payload: { dryRun: boolean }; data: StartOutcome };
+  planEpic: { payload: Record<string, never>; data: StartOutcome };
   listBoards: { payload: Record<string, never>; data: Board[] };
-  planSprints: { payload: SprintForm & { dryRun: boolean }; data: StartOutcome };
-  planTimeline: { payload: SprintForm & { dryRun: boolean }; data: StartOutcome };
+  planSprints: { payload: SprintForm; data: StartOutcome };
+  planTimeline: { payload: SprintForm; data: StartOutcome };
 }
 
 export type ExistingTicketAction = 'skip' | 'update' | 'error';
 
 export interface PrdMacroApi extends CommonApi {
   getPrdState: { payload: Record<string, never>; data: PanelState & { prdUrl: string } };
-  trackJob: { payload: { kind: JobKind; jobId: string }; data: TrackedJob };
   syncPrd: {
-    payload: { dryRun: boolean; epicKey?: string; existingTicketAction: ExistingTicketAction };
+    payload: { epicKey?: string; existingTicketAction: ExistingTicketAction };
     data: StartOutcome;
   };
 }
 
+/** GET /whoami: who the runner believes the app's caller is. */
+export interface RunnerIdentity {
+  kind: string;
+  tenant: string;
+  actor: string;
+  app_id: string | null;
+  installation_id: string | null;
+  account_id: string | null;
+  system_token: boolean;
+  version: string;
+}
+
 export interface AdminApi {
-  checkRunner: { payload: Record<string, never>; data: { health: unknown; latencyMs: number } };
+  checkRunner: { payload: Record<string, never>; data: { whoami: RunnerIdentity; latencyMs: number } };
   listModels: { payload: Record<string, never>; data: unknown };
   getSettings: { payload: Record<string, never>; data: LlmSettings };
   saveSettings: { payload: LlmSettings; data: LlmSettings };

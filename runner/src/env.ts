@@ -48,6 +48,13 @@ export const Env = z.object({
     .default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default('augment'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** How long a preview (a dry run's result) can be applied as reviewed, seconds. */
+  PREVIEW_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(24 * 3600),
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
   DATA_DIR: z.string().default('data'),
   DATABASE_PATH: optionalString,

@@ -22,6 +22,7 @@ import { createDraftPrEngines, type DraftPrEngine } from './draft-pr/index.js';
 import type { Env } from './env.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
+import { TenantSettingsStore } from './store/settings.js';
 import { TeamMemberStore } from './store/team-members.js';
 import { TimelineStore } from './store/timelines.js';
 
@@ -34,6 +35,8 @@ export interface Services {
   teamMembers: TeamMemberStore;
   /** Stored epic timelines (POST /sprint/timeline with dry_run false), newest first. */
   timelines: TimelineStore;
+  /** Per-tenant settings (the site's default LLM provider and model). */
+  settings: TenantSettingsStore;
   /** The LLM facade (providers, structured output, rules fallback). Jobs use `ctx.llm`, which records usage. */
   llm: Llm;
   /**
@@ -73,6 +76,7 @@ export function createServices(
     db,
     teamMembers: new TeamMemberStore(db),
     timelines: new TimelineStore(db),
+    settings: new TenantSettingsStore(db),
     llm,
     atlassian,
     draftPr: draftPr.engine,
@@ -102,12 +106,20 @@ function atlassianFactory(env: Env, log: Logger): Services['atlassian'] {
     ? createAtlassianClients(configured.auth, { ...base, confluenceAuth: configured.confluenceAuth })
     : undefined;
   return (credentials) => {
-    if (credentials?.kind === 'forge' && typeof credentials.api_base_url === 'string') {
+    if (credentials?.kind === 'forge') {
+      if (typeof credentials.api_base_url !== 'string' || typeof credentials.system_token !== 'string') {
+        throw new AppError(
+          400,
+          'forge_system_token_missing',
+          'the Forge call carried no app system token: enable auth.appSystemToken on the runner remote in manifest.yml and deploy',
+          { field: 'x-forge-oauth-system' },
+        );
+      }
       return createAtlassianClients(
         {
           kind: 'forge',
           apiBaseUrl: credentials.api_base_url,
-          systemToken: String(credentials.system_token),
+          systemToken: credentials.system_token,
         },
         base,
       );

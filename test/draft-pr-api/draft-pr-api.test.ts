@@ -9,7 +9,8 @@ import type { AdfDocument } from '../../runner/src/adapters/jira/jira-types.js';
 import { JobQueue } from '../../runner/src/jobs/queue.js';
 import { openDatabase } from '../../runner/src/store/db.js';
 import { DraftPrStore } from '../../runner/src/store/draft-pr-store.js';
-import { REDIS_URL, waitFor } from '../helpers/runner.js';
+import { startForgeJwks } from '../helpers/forge-jwks.js';
+import { api, REDIS_URL, waitFor } from '../helpers/runner.js';
 import {
   DOCS_PRINCIPAL,
   GH_TOKEN,
@@ -22,11 +23,14 @@ import {
 } from './setup.js';
 
 let s: Suite;
+let jwks: Awaited<ReturnType<typeof startForgeJwks>>;
 beforeAll(async () => {
-  s = await startSuite();
+  jwks = await startForgeJwks();
+  s = await startSuite({ forgeJwksUrl: jwks.url });
 }, 60_000);
 afterAll(async () => {
   await s?.stop();
+  await jwks?.close();
 }, 60_000);
 
 const create = (story_key: string, extra: Record<string, unknown> = {}) =>
@@ -413,10 +417,10 @@ describe('draft PR through the API, the queue and the worker', () => {
       const view = await queue.enqueue(
         'draft_pr_stage',
         { draft_pr_job_id: waiting.job_id, stage: 'VERIFY' },
-        { requestedBy: 'test' },
+        { requestedBy: 'test', tenant: 'local' },
       );
       const finished = await waitFor(async () => {
-        const v = await queue.get(view.job_id);
+        const v = await queue.get(view.job_id, 'local');
         return v.status === 'completed' || v.status === 'failed' ? v : undefined;
       });
       expect(finished.status).toBe('completed');
@@ -529,6 +533,59 @@ describe('bulk endpoints', () => {
     const empty = await s.client.post('/draft-pr/jobs/bulk/approve', { approvals: [] });
     expect(empty.status).toBe(400);
     expect(empty.body.error.details.field).toBe('approvals');
+  }, 120_000);
+});
+
+describe('tenancy', () => {
+  /** A Forge site calling with invocation tokens; its jobs read Jira through the app system token. */
+  const forgeSite = (cloudId: string, accountId: string) => {
+    const call = async (method: string, path: string, body?: unknown) =>
+      api(s.runner, await jwks.sign({ apiBaseUrl: `${s.emu.url}/ex/jira/${cloudId}`, accountId })).call(
+        method,
+        path,
+        body,
+        { 'x-forge-oauth-system': s.emu.credentials.admin.bearerToken },
+      );
+    return { call, get: (p: string) => call('GET', p), post: (p: string, b: unknown) => call('POST', p, b) };
+  };
+
+  it('keeps one site’s draft PR jobs from another, and records the Forge user who asked and approved', async () => {
+    const local = await createAndPlan('SHOP-16');
+    const site = forgeSite('cloud-tenant-x', '5b10:reviewer');
+    const foreign = local.job_id as string;
+
+    for (const path of ['', '/plan', '/plans', '/plans/1', '/plans/compare', '/progress', '/artifacts']) {
+      expect((await site.get(`/draft-pr/jobs/${foreign}${path}`)).status, path).toBe(404);
+    }
+    expect(
+      (await site.post(`/draft-pr/jobs/${foreign}/approve`, { plan_hash: local.latest_plan_hash })).status,
+    ).toBe(404);
+    expect((await site.post(`/draft-pr/jobs/${foreign}/revise-plan`, { feedback: 'x' })).status).toBe(404);
+    expect((await site.post(`/draft-pr/jobs/${foreign}/retry`, {})).status).toBe(404);
+    const bulk = await site.post('/draft-pr/jobs/bulk/cancel', { job_ids: [foreign] });
+    expect(bulk.body.results[0]).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect((await site.get('/draft-pr/analytics/jobs')).body.jobs).toEqual([]);
+    expect((await site.get('/draft-pr/analytics/stats')).body.total).toBe(0);
+    expect((await site.post('/draft-pr/templates', { name: 'x', body: 'y' })).status).toBe(403);
+
+    // The same story key on another site is another story: no 409 from the first site's job.
+    const own = await site.post('/draft-pr/create', { story_key: 'SHOP-16', repos: [{ url: REPO_URL }] });
+    expect(own.status, own.text).toBe(202);
+    expect(own.body.requested_by).toBe('forge:5b10:reviewer');
+    const planned = await waitFor(async () => {
+      const job = (await site.get(`/draft-pr/jobs/${own.body.job_id}`)).body;
+      return job?.status === 'awaiting_approval' ? job : undefined;
+    }, 60_000);
+    const approved = await site.post(`/draft-pr/jobs/${own.body.job_id}/approve`, {
+      plan_hash: planned.latest_plan_hash,
+    });
+    expect(approved.status, approved.text).toBe(200);
+    expect(approved.body.approval).toMatchObject({ approved_by: 'forge:5b10:reviewer' });
+    expect((await get(`/draft-pr/jobs/${own.body.job_id}`)).status).toBe(404);
+
+    const cancelled = await site.post('/draft-pr/jobs/bulk/cancel', { job_ids: [own.body.job_id] });
+    expect(cancelled.body.results[0]).toMatchObject({ ok: true });
+    await s.client.post('/draft-pr/jobs/bulk/cancel', { job_ids: [foreign] });
   }, 120_000);
 });
 

@@ -13,6 +13,7 @@ import type { Runner } from '../../runner/src/server.js';
 import { createOrigin, type Origin } from '../draft-pr/git-fixtures.js';
 import { type GitHttpServer, startGitHttpServer } from '../draft-pr/git-http-server.js';
 import { type Emulator, type SeedIssue, startEmulator } from '../emulator/index.js';
+import { TEST_APP_UUID } from '../helpers/forge-jwks.js';
 import { api, cleanPrefix, logSink, TEST_API_KEY, testEnv, waitFor, withRunner } from '../helpers/runner.js';
 import { startOpenAiStub } from '../stubs/openai-stub.js';
 import { type ScmStub, startScmStub } from '../stubs/scm-stub.js';
@@ -78,6 +79,7 @@ const STORIES: SeedIssue[] = [
   story('SHOP-13', 'Out of order stages', withCriteria('Used to replay stage jobs.')),
   story('SHOP-14', 'Recovered job', withCriteria('Its first stage job was lost.')),
   story('SHOP-15', 'Change on a broken base', withCriteria('The base branch is fixed meanwhile.')),
+  story('SHOP-16', 'Tenant story', withCriteria('Two sites plan the same story key.')),
 ];
 
 export interface Suite {
@@ -101,6 +103,8 @@ export interface Suite {
 export interface SuiteOptions {
   /** Which host the `acme/invoices` origin and the PR API stand in for (default GitHub). */
   provider?: 'github' | 'bitbucket';
+  /** Accept Forge Invocation Tokens signed by this JWKS (for the test app id). */
+  forgeJwksUrl?: string;
 }
 
 export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
@@ -158,6 +162,7 @@ export async function startSuite(options: SuiteOptions = {}): Promise<Suite> {
     DRAFT_PR_VERIFY_TIMEOUT_SECONDS: '60',
     DRAFT_PR_PROTECTED_PATHS: JSON.stringify({ 'docs/changes/shop-7.md': { require: 'docs_team' } }),
     DRAFT_PR_APPROVER_TEAMS: JSON.stringify({ [DOCS_PRINCIPAL]: ['docs_team'] }),
+    ...(options.forgeJwksUrl ? { FORGE_APP_ID: TEST_APP_UUID, FORGE_JWKS_URL: options.forgeJwksUrl } : {}),
   });
   const sink = logSink();
   const runner = await withRunner(env, { logDestination: sink.stream });

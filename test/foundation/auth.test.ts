@@ -102,6 +102,40 @@ describe('authentication', () => {
     ).toBe(401);
   });
 
+  it('refuses a Forge token without an expiry, or one issued to live longer than five minutes', async () => {
+    const refused = async (claims: Parameters<typeof jwks.sign>[0]) => {
+      const r = await api(runner, await jwks.sign(claims)).post('/generate/single', body);
+      expect(r.status).toBe(401);
+      expect(r.body.error.code).toBe('unauthorized');
+      return r.body.error.message as string;
+    };
+    expect(await refused({ exp: false })).toContain('invalid Forge invocation token');
+    expect(await refused({ iat: false })).toContain('invalid Forge invocation token');
+    expect(await refused({ expSeconds: 7 * 24 * 3600 })).toContain('token_lifetime_too_long');
+    expect(await refused({ iatOffsetSeconds: -3600, expSeconds: 3600 + 60 })).toContain(
+      'invalid Forge invocation token',
+    );
+    // A token as Forge issues them (25 s) and one at the limit are both fine.
+    expect((await api(runner, await jwks.sign({ expSeconds: 300 })).get('/whoami')).status).toBe(200);
+  });
+
+  it('answers who the runner believes the caller is, for Forge and API-key callers', async () => {
+    const forge = await api(runner, await jwks.sign({ accountId: '5b10:ada' })).get('/whoami');
+    expect(forge.status).toBe(200);
+    expect(forge.body).toMatchObject({
+      kind: 'forge',
+      tenant: 'site-cloud-1',
+      actor: 'forge:5b10:ada',
+      app_id: `ari:cloud:ecosystem::app/${TEST_APP_UUID}`,
+      installation_id: 'ari:cloud:ecosystem::installation/abc',
+      account_id: '5b10:ada',
+      system_token: false,
+    });
+    const key = await api(runner).get('/whoami');
+    expect(key.body).toMatchObject({ kind: 'api_key', tenant: 'local', account_id: null });
+    expect((await api(runner, '').get('/whoami')).status).toBe(401);
+  });
+
   it('accepts an HMAC-signed body and refuses a tampered one', async () => {
     const raw = JSON.stringify({ ticket_key: 'HMAC-1', async_mode: true });
     const ts = String(Math.floor(Date.now() / 1000));

@@ -77,7 +77,11 @@ describe('background jobs', () => {
     expect(mid.progress).toEqual({ stage: 'fetching ticket', percent: 40, detail: { ticket: 'P-1' } });
     release();
     const done = await untilStatus(client, body.job_id, ['completed']);
-    expect(done.result).toEqual({ ok: true });
+    // A dry run (the default) also leaves a preview that can be applied as shown.
+    expect(done.result).toEqual({
+      ok: true,
+      preview: expect.objectContaining({ preview_id: expect.any(String) }),
+    });
     expect(done.started_at).not.toBeNull();
     expect(done.finished_at).not.toBeNull();
   });

@@ -1,7 +1,8 @@
 /**
  * A runner in its own process, for the multi-process tests. Environment:
  *  CHILD_ROLE all|api|worker, CHILD_STUCK=1 makes `single` jobs hang (to be killed mid-job),
- *  CHILD_ECHO=1 makes them echo their input (no Jira needed),
+ *  CHILD_ECHO=1 makes them echo their input (no Jira needed), and with CHILD_HOLD_PREFIX=HOLD- those whose
+ *  ticket starts with it run until cancelled,
  *  plus the runner's usual variables. Prints `READY <port>` once listening/working.
  */
 import { loadEnv } from '../../runner/src/env.js';
@@ -10,6 +11,7 @@ import { startRunner } from '../../runner/src/server.js';
 const role = (process.env.CHILD_ROLE ?? 'all') as 'all' | 'api' | 'worker';
 const stuck = process.env.CHILD_STUCK === '1';
 const echo = process.env.CHILD_ECHO === '1';
+const holdPrefix = process.env.CHILD_HOLD_PREFIX;
 const runner = await startRunner(loadEnv(), {
   role,
   lockDurationMs: 1_000,
@@ -22,7 +24,16 @@ const runner = await startRunner(loadEnv(), {
         },
       }
     : echo
-      ? { single: async (input) => ({ job_type: 'single', echoed: input }) }
+      ? {
+          single: async (input, ctx) => {
+            if (holdPrefix && String((input as { ticket_key?: unknown }).ticket_key).startsWith(holdPrefix)) {
+              await ctx.progress('holding', 10);
+              await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+              ctx.signal.throwIfAborted();
+            }
+            return { job_type: 'single', echoed: input };
+          },
+        }
       : undefined,
 });
 process.stdout.write(`READY ${runner.port}\n`);

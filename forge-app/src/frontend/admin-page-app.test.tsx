@@ -6,26 +6,34 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forge
 
 const { adminHandler } = await import('../../../src/index');
 const { adminContext } = await import('../testing/call-resolver');
-const { fakeKvs, fakeRunner } = await import('../testing/forge-fakes');
+const { fakeRunner, fakeSession } = await import('../testing/forge-fakes');
 const { setUpAppTests } = await import('../testing/app-harness');
 const { AdminPageApp } = await import('./admin-page-app');
 
 const render = setUpAppTests(adminHandler, () => <AdminPageApp />, adminContext);
 
 describe('admin page', () => {
-  it('checks the runner on open and again on request', async () => {
+  it('checks the runner with a signed call on open and again on request', async () => {
     const page = await render();
 
-    await page.waitForText('Reachable');
+    await page.waitForText('Connected');
     expect(page.hasText('version 0.1.0')).toBe(true);
+    expect(page.hasText('for this site (site-cloud-1), acting for you as forge:user-1')).toBe(true);
 
-    fakeRunner.override('GET', /^\/health$/, {
-      status: 503,
-      body: { error: { code: 'unavailable', message: 'Redis is down' } },
-    });
+    // What every real call would get when the runner's FORGE_APP_ID is another app's.
+    fakeRunner.refuseTokens();
     await page.click('Check runner');
-    await page.waitForText('Redis is down');
-    expect(page.hasText('The runner failed')).toBe(true);
+    await page.waitForText('set FORGE_APP_ID to the app id in manifest.yml');
+    expect(page.hasText('Request refused')).toBe(true);
+    expect(page.hasText('Connected')).toBe(false);
+  });
+
+  it('tells a user who is not a Jira administrator, and shows nothing of the settings', async () => {
+    fakeSession.accountId = 'viewer-1';
+    const page = await render();
+
+    await page.waitForText('Only Jira administrators can view or change Augment settings.');
+    expect(fakeRunner.requests).toEqual([]);
   });
 
   it('stores the chosen LLM provider and model', async () => {
@@ -44,7 +52,7 @@ describe('admin page', () => {
     await page.click('Save LLM choice');
 
     await page.waitForText('Saved: openai / gpt-5');
-    expect(fakeKvs.data.get('settings:llm')).toEqual({ provider: 'openai', model: 'gpt-5' });
+    expect(fakeRunner.settings).toEqual({ llm_provider: 'openai', llm_model: 'gpt-5' });
   });
 
   it('adds, edits and removes team members with their capacity', async () => {

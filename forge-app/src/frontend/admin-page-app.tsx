@@ -14,7 +14,15 @@ import {
   Textfield,
 } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type { AdminApi, AppFailure, LlmSettings, TeamLevel, TeamMember, TeamRole } from '../types';
+import type {
+  AdminApi,
+  AppFailure,
+  LlmSettings,
+  RunnerIdentity,
+  TeamLevel,
+  TeamMember,
+  TeamRole,
+} from '../types';
 import { FailureMessage } from './components/failure-message';
 import { createCaller } from './lib/call';
 import { isRecord, text } from './lib/format';
@@ -89,7 +97,7 @@ function readMember(form: MemberForm): TeamMember | string {
 }
 
 function RunnerCheck() {
-  const [result, setResult] = useState<{ health: unknown; latencyMs: number } | null>(null);
+  const [result, setResult] = useState<{ whoami: RunnerIdentity; latencyMs: number } | null>(null);
   const [failure, setFailure] = useState<AppFailure | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -110,20 +118,32 @@ function RunnerCheck() {
     void check();
   }, [check]);
 
-  const health = isRecord(result?.health) ? result.health : {};
-  const status = text(health.status ?? 'ok');
-  const healthy = ['ok', 'healthy', 'up'].includes(status.toLowerCase());
+  const who = result?.whoami;
+  // Jobs call Jira back with the app system token; without it the runner can only preview nothing.
+  const complete = who?.kind === 'forge' && who.system_token;
   return (
     <Stack space="space.100">
       <Heading size="small">Runner</Heading>
-      <Text>Augment calls the runner at the remote URL set in the app manifest (remotes: runner).</Text>
-      {result ? (
-        <Inline space="space.100" alignBlock="center">
-          <Lozenge appearance={healthy ? 'success' : 'moved'}>
-            {healthy ? 'Reachable' : `Status: ${status}`}
-          </Lozenge>
-          <Text>{`Answered in ${result.latencyMs} ms${health.version ? `, version ${text(health.version)}` : ''}`}</Text>
-        </Inline>
+      <Text>
+        Augment calls the runner at the remote URL set when the app was deployed (AUGMENT_RUNNER_URL). This
+        check makes a signed call, as every action does.
+      </Text>
+      {who ? (
+        <Stack space="space.050">
+          <Inline space="space.100" alignBlock="center">
+            <Lozenge appearance={complete ? 'success' : 'moved'}>
+              {complete ? 'Connected' : 'Connected without the app token'}
+            </Lozenge>
+            <Text>{`Answered in ${result.latencyMs} ms, version ${text(who.version)}`}</Text>
+          </Inline>
+          <Text>{`The runner accepted this app (${text(who.app_id)}) for this site (${text(who.tenant)}), acting for you as ${text(who.actor)}.`}</Text>
+          {complete ? null : (
+            <Text>
+              The runner did not receive the app system token, so jobs cannot read or write Jira: check that
+              the manifest's runner remote has auth.appSystemToken enabled.
+            </Text>
+          )}
+        </Stack>
       ) : null}
       {failure ? <FailureMessage failure={failure} /> : null}
       <Inline space="space.100">
@@ -180,7 +200,10 @@ function LlmChoice() {
   return (
     <Stack space="space.100">
       <Heading size="small">LLM provider and model</Heading>
-      <Text>Used for descriptions, tasks and PRD sync started from Jira and Confluence.</Text>
+      <Text>
+        Used for descriptions, tasks, plans and PRD sync started from Jira and Confluence on this site (the
+        runner keeps it per site).
+      </Text>
       <Label labelFor="provider">Provider</Label>
       <Select
         id="provider"

@@ -6,7 +6,7 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forge
 
 const { epicActionHandler } = await import('../../../src/index');
 const { callResolver, epicContext } = await import('../testing/call-resolver');
-const { fakeJira, fakeRunner } = await import('../testing/forge-fakes');
+const { fakeJira, fakeRunner, fakeSession } = await import('../testing/forge-fakes');
 const { setUpAppTests } = await import('../testing/app-harness');
 const { EpicActionApp } = await import('./epic-action-app');
 
@@ -44,9 +44,9 @@ describe('epic action', () => {
     await action.waitForText('Applying in Jira');
     fakeRunner.complete('job-2', { stories: [], created_keys: ['PROJ-11', 'PROJ-12'] });
     await action.waitForText('Created in Jira: PROJ-11, PROJ-12');
-    expect(
-      fakeRunner.requestsTo('/plan/epic/complete').map((r) => (r.body as { dry_run: boolean }).dry_run),
-    ).toEqual([true, false]);
+    // Planned once: the create applies that preview rather than planning again.
+    expect(fakeRunner.requestsTo('/plan/epic/complete')).toHaveLength(1);
+    expect(fakeRunner.jobs.get('job-2')?.input).toMatchObject({ epic_key: 'PROJ-10', dry_run: false });
   });
 
   it('previews sprints with capacity per sprint and the timeline, then applies them', async () => {
@@ -90,7 +90,9 @@ describe('epic action', () => {
     expect(action.hasText('Timeline (1 tasks)')).toBe(true);
 
     await action.click('Apply sprint plan');
-    expect(fakeRunner.requestsTo('/sprint/plan/epic')[1]?.body).toMatchObject({ dry_run: false });
+    await action.waitFor(() => fakeRunner.jobs.has('job-2'), 'the apply job');
+    expect(fakeRunner.jobs.get('job-2')?.input).toMatchObject({ board_id: 7, dry_run: false });
+    expect(fakeRunner.requestsTo('/sprint/plan/epic')).toHaveLength(1);
 
     await action.click('Preview timeline');
     fakeRunner.complete('job-3', {
@@ -98,9 +100,12 @@ describe('epic action', () => {
     });
     await action.waitForText('2025-01-21');
     await action.click('Save timeline');
-    expect(
-      fakeRunner.requestsTo('/sprint/timeline').map((r) => (r.body as { dry_run: boolean }).dry_run),
-    ).toEqual([true, false]);
+    await action.waitFor(() => fakeRunner.jobs.has('job-4'), 'the timeline apply job');
+    expect(fakeRunner.jobs.get('job-4')).toMatchObject({
+      job_type: 'timeline_planning',
+      input: { dry_run: false },
+    });
+    expect(fakeRunner.requestsTo('/sprint/timeline')).toHaveLength(1);
   });
 
   it('falls back to typing a board id when Jira does not list boards', async () => {
@@ -118,7 +123,7 @@ describe('epic action', () => {
     await callResolver(
       epicActionHandler,
       'planSprints',
-      { boardId: 7, startDate: '2025-01-15', sprintDurationDays: 14, dryRun: true },
+      { boardId: 7, startDate: '2025-01-15', sprintDurationDays: 14 },
       epicContext,
     );
     fakeRunner.update('job-1', { status: 'active', progress: { stage: 'assigning sprints', percent: 55 } });
@@ -127,5 +132,24 @@ describe('epic action', () => {
 
     await action.waitForText('Stage: assigning sprints');
     expect(action.hasText('55%')).toBe(true);
+  });
+});
+
+describe('epic action for a user who may only view the epic', () => {
+  it('previews, but says which permission is missing when asked to create', async () => {
+    fakeSession.accountId = 'viewer-1';
+    const action = await render();
+
+    await action.click('Preview epic plan');
+    await action.waitForText('Queued');
+    fakeRunner.complete('job-1', { summary: 'Accounts', stories: [], tasks: [] });
+    await action.waitFor(() => action.button('Create in Jira') !== undefined, 'the create button');
+    await action.click('Create in Jira');
+
+    await action.waitForText('You do not have permission');
+    expect(
+      action.hasText('You need the Jira permissions Create issues, Edit issues, Link issues on PROJ-10'),
+    ).toBe(true);
+    expect(fakeRunner.requests.some((r) => r.path.startsWith('/previews/'))).toBe(false);
   });
 });

@@ -60,7 +60,7 @@ export function EpicActionApp({ pollMs = 3000 }: { pollMs?: number }) {
 
   const form = readForm(board, start, length, capacity);
   const formProblem = typeof form === 'string' ? form : null;
-  const sprintPayload = (dryRun: boolean) => ({ ...(form as SprintForm), dryRun });
+  const sprintPayload = () => form as SprintForm;
   const boardOptions = (boards ?? []).map((b) => ({ label: `${b.name} (${b.id})`, value: String(b.id) }));
 
   return (
@@ -73,7 +73,8 @@ export function EpicActionApp({ pollMs = 3000 }: { pollMs?: number }) {
         applyLabel="Create in Jira"
         initialJob={state.jobs.epic_plan ?? null}
         pollMs={pollMs}
-        start={(dryRun) => call('planEpic', { dryRun })}
+        start={() => call('planEpic', {})}
+        apply={(jobId, previewHash) => call('applyPreview', { kind: 'epic_plan', jobId, previewHash })}
         track={(jobId) => call('trackJob', { kind: 'epic_plan', jobId })}
         getJob={getJob}
         cancel={cancelJob}
@@ -132,7 +133,8 @@ export function EpicActionApp({ pollMs = 3000 }: { pollMs?: number }) {
         initialJob={state.jobs.sprint_plan ?? null}
         pollMs={pollMs}
         isDisabled={formProblem !== null}
-        start={(dryRun) => call('planSprints', sprintPayload(dryRun))}
+        start={() => call('planSprints', sprintPayload())}
+        apply={(jobId, previewHash) => call('applyPreview', { kind: 'sprint_plan', jobId, previewHash })}
         track={(jobId) => call('trackJob', { kind: 'sprint_plan', jobId })}
         getJob={getJob}
         cancel={cancelJob}
@@ -146,7 +148,8 @@ export function EpicActionApp({ pollMs = 3000 }: { pollMs?: number }) {
         initialJob={state.jobs.timeline ?? null}
         pollMs={pollMs}
         isDisabled={formProblem !== null}
-        start={(dryRun) => call('planTimeline', sprintPayload(dryRun))}
+        start={() => call('planTimeline', sprintPayload())}
+        apply={(jobId, previewHash) => call('applyPreview', { kind: 'timeline', jobId, previewHash })}
         track={(jobId) => call('trackJob', { kind: 'timeline', jobId })}
         getJob={getJob}
         cancel={cancelJob}

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { PreviewRef } from '../types';
 
 await vi.hoisted(async () => (await import('../testing/fake-bridge')).installFakeBridge());
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
@@ -6,7 +7,7 @@ vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forge
 
 const { issuePanelHandler } = await import('../../../src/index');
 const { callResolver, storyContext } = await import('../testing/call-resolver');
-const { fakeKvs, fakePlanHash, fakeRunner } = await import('../testing/forge-fakes');
+const { fakeJira, fakeKvs, fakePlanHash, fakeRunner, fakeSession } = await import('../testing/forge-fakes');
 const { setUpAppTests } = await import('../testing/app-harness');
 const { IssuePanelApp } = await import('./issue-panel-app');
 
@@ -34,18 +35,24 @@ describe('issue panel', () => {
     expect(panel.hasText('Sessions last a day.')).toBe(true);
     expect(panel.hasText('Given a user, when they sign in, then they see the dashboard')).toBe(true);
 
+    const preview = (fakeRunner.jobs.get('job-1')!.result as { preview: PreviewRef }).preview;
+    expect(
+      panel.hasText(`Applying creates exactly this preview (${preview.preview_hash.slice(0, 12)}…)`),
+    ).toBe(true);
     await panel.click('Create in Jira');
     await panel.waitForText('Applying in Jira');
-    expect(
-      fakeRunner.requestsTo('/generate/single').map((r) => (r.body as { dry_run: boolean }).dry_run),
-    ).toEqual([true, false]);
+    // Generated once; the create names the preview and its hash instead of generating again.
+    expect(fakeRunner.requestsTo('/generate/single')).toHaveLength(1);
+    expect(fakeRunner.requestsTo(`/previews/${preview.preview_id}/apply`)[0]?.body).toEqual({
+      preview_hash: preview.preview_hash,
+    });
     fakeRunner.complete('job-2', { description: 'Users sign in with email.', updated: true });
     await panel.waitForText('Done in Jira');
     expect(panel.button('Create in Jira')).toBeUndefined();
   });
 
   it('shows the running job again when the issue is reopened', async () => {
-    await callResolver(issuePanelHandler, 'startAction', { action: 'tasks', dryRun: true }, storyContext);
+    await callResolver(issuePanelHandler, 'startAction', { action: 'tasks' }, storyContext);
     fakeRunner.update('job-1', { status: 'active', progress: { stage: 'splitting by team', percent: 70 } });
 
     const panel = await render();
@@ -69,12 +76,7 @@ describe('issue panel', () => {
   });
 
   it('offers "Already running — view" on a duplicate start and shows that job', async () => {
-    await callResolver(
-      issuePanelHandler,
-      'startAction',
-      { action: 'description', dryRun: true },
-      storyContext,
-    );
+    await callResolver(issuePanelHandler, 'startAction', { action: 'description' }, storyContext);
     fakeKvs.data.clear();
     const panel = await render();
     await panel.waitForText('Generate the description');
@@ -93,13 +95,16 @@ describe('issue panel', () => {
   });
 
   it('shows a job started elsewhere as what it is: a create, not a preview', async () => {
+    await callResolver(issuePanelHandler, 'startAction', { action: 'description' }, storyContext);
+    fakeRunner.complete('job-1', { description: 'Shown.' });
+    const preview = (fakeRunner.jobs.get('job-1')!.result as { preview: PreviewRef }).preview;
     await callResolver(
       issuePanelHandler,
-      'startAction',
-      { action: 'description', dryRun: false },
+      'applyPreview',
+      { kind: 'description', jobId: 'job-1', previewHash: preview.preview_hash },
       storyContext,
     );
-    fakeKvs.data.clear();
+    fakeKvs.data.delete('job:PROJ-1:description');
     const panel = await render();
     await panel.waitForText('Generate the description');
 
@@ -108,10 +113,10 @@ describe('issue panel', () => {
     await panel.click('Already running — view');
 
     await panel.waitForText('Applying in Jira');
-    fakeRunner.complete('job-1', { description: 'Written to Jira.' });
+    fakeRunner.complete('job-2', { description: 'Written to Jira.' });
     await panel.waitForText('Done in Jira');
     expect(panel.button('Create in Jira')).toBeUndefined();
-    expect(fakeKvs.data.get('job:PROJ-1:description')).toMatchObject({ job_id: 'job-1', dry_run: false });
+    expect(fakeKvs.data.get('job:PROJ-1:description')).toMatchObject({ job_id: 'job-2', dry_run: false });
   });
 
   it('generates test cases at the chosen coverage level and analyzes coverage', async () => {
@@ -152,13 +157,9 @@ describe('issue panel', () => {
   });
 
   it('explains an unreachable runner and recovers on retry', async () => {
-    await callResolver(
-      issuePanelHandler,
-      'startAction',
-      { action: 'description', dryRun: true },
-      storyContext,
-    );
-    fakeRunner.failTransport(new Error('connect ETIMEDOUT'));
+    await callResolver(issuePanelHandler, 'startAction', { action: 'description' }, storyContext);
+    // Reads are retried: only a runner that stays unreachable is reported.
+    fakeRunner.failTransport(new Error('connect ETIMEDOUT'), 3);
     const panel = await render();
 
     await panel.waitForText('Could not reach Augment');
@@ -167,6 +168,36 @@ describe('issue panel', () => {
     await panel.click('Try again');
     await panel.waitForText('Generate the description');
     expect(panel.hasText('Queued')).toBe(true);
+  });
+
+  it('tells a viewer which Jira permission the create needs, and creates nothing', async () => {
+    fakeSession.accountId = 'viewer-1';
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+    await panel.click('Preview description');
+    await panel.waitForText('Queued');
+    fakeRunner.complete('job-1', { description: 'Only a preview.' });
+    await panel.waitForText('Only a preview.');
+
+    await panel.click('Create in Jira');
+
+    await panel.waitForText('You need the Jira permission Edit issues on PROJ-1 to do this.');
+    expect(panel.hasText('You do not have permission')).toBe(true);
+    expect(fakeRunner.jobs.size).toBe(1);
+  });
+
+  it('asks the user to allow access when Forge needs their consent first', async () => {
+    const panel = await render();
+    await panel.waitForText('Generate the description');
+    await panel.click('Preview description');
+    fakeRunner.complete('job-1', { description: 'Only a preview.' });
+    await panel.waitForText('Only a preview.');
+    fakeJira.needsConsent = true;
+
+    await panel.click('Create in Jira');
+
+    await panel.waitForText('Choose "Allow access" when Atlassian asks, then try again.');
+    expect(fakeRunner.jobs.size).toBe(1);
   });
 
   it('hides story-only work on tasks', async () => {

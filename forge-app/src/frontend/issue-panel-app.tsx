@@ -124,13 +124,13 @@ export function IssuePanelApp({ pollMs = 3000 }: { pollMs?: number }) {
           applyLabel={COPY[current].apply}
           initialJob={state.jobs[current] ?? null}
           pollMs={pollMs}
-          start={(dryRun) =>
+          start={() =>
             call('startAction', {
               action: current,
-              dryRun,
               ...(current === 'tests' ? { coverageLevel: level } : {}),
             })
           }
+          apply={(jobId, previewHash) => call('applyPreview', { kind: current, jobId, previewHash })}
           track={(jobId) => call('trackJob', { kind: current, jobId })}
           getJob={getJob}
           cancel={cancelJob}

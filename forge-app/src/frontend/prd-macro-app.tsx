@@ -50,9 +50,8 @@ export function PrdMacroApp({ pollMs = 3000 }: { pollMs?: number }) {
       initialJob={state.jobs.prd_sync ?? null}
       pollMs={pollMs}
       isDisabled={epicProblem !== null}
-      start={(dryRun) =>
-        call('syncPrd', { dryRun, existingTicketAction: action, ...(epic ? { epicKey: epic } : {}) })
-      }
+      start={() => call('syncPrd', { existingTicketAction: action, ...(epic ? { epicKey: epic } : {}) })}
+      apply={(jobId, previewHash) => call('applyPreview', { kind: 'prd_sync', jobId, previewHash })}
       track={(jobId) => call('trackJob', { kind: 'prd_sync', jobId })}
       getJob={getJob}
       cancel={cancelJob}

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { adminHandler } from '../../../src/index';
 import { adminContext, callResolver } from '../testing/call-resolver';
-import { fakeKvs, fakeRunner, resetFakes } from '../testing/forge-fakes';
-import type { LlmSettings, TeamMember } from '../types';
+import { fakeJira, fakeKvs, fakeRunner, fakeSession, resetFakes } from '../testing/forge-fakes';
+import type { LlmSettings, RunnerIdentity, TeamMember } from '../types';
 
 vi.mock('@forge/api', async () => (await import('../testing/forge-fakes')).forgeApiModule());
 vi.mock('@forge/kvs', async () => (await import('../testing/forge-fakes')).forgeKvsModule());
@@ -16,15 +16,31 @@ beforeEach(() => {
 });
 
 describe('admin resolvers', () => {
-  it('checks the runner through /health', async () => {
-    const res = await call<{ health: unknown; latencyMs: number }>('checkRunner');
+  it('checks the runner with an authenticated call that says who the runner believes the caller is', async () => {
+    const res = await call<{ whoami: RunnerIdentity; latencyMs: number }>('checkRunner');
 
-    expect(res).toMatchObject({ ok: true, data: { health: { status: 'ok' } } });
-    expect(fakeRunner.requests[0]).toMatchObject({ method: 'GET', path: '/health' });
+    expect(res).toMatchObject({
+      ok: true,
+      data: { whoami: { kind: 'forge', tenant: 'site-cloud-1', actor: 'forge:user-1', system_token: true } },
+    });
+    expect(fakeRunner.requests.map((r) => r.path)).toEqual(['/whoami']);
+  });
+
+  it('shows the 401 every real call would get when the runner refuses the app, with what to fix', async () => {
+    fakeRunner.refuseTokens();
+
+    const res = await call('checkRunner');
+
+    expect(res).toMatchObject({ ok: false, error: { code: 'unauthorized', status: 401 } });
+    if (!res.ok) {
+      expect(res.error.message).toMatch(/FORGE_APP_ID/);
+      expect(res.error.message).toMatch(/manifest\.yml/);
+      expect(res.error.message).toContain('jwt_claim_validation_failed');
+    }
   });
 
   it('explains a runner that answers with something other than JSON', async () => {
-    fakeRunner.override('GET', /^\/health$/, { status: 200, raw: '<html>tunnel offline</html>' });
+    fakeRunner.override('GET', /^\/whoami$/, { status: 200, raw: '<html>tunnel offline</html>' });
 
     const res = await call('checkRunner');
 
@@ -32,18 +48,34 @@ describe('admin resolvers', () => {
     if (!res.ok) expect(res.error.message).toMatch(/baseUrl/);
   });
 
-  it('stores the LLM choice in app storage and clears it back to the runner default', async () => {
+  it('stores the LLM choice on the runner for the whole site and clears it back to the runner default', async () => {
     const saved = await call<LlmSettings>('saveSettings', {
       provider: 'gemini',
       model: ' gemini-2.5-flash ',
     });
     expect(saved).toEqual({ ok: true, data: { provider: 'gemini', model: 'gemini-2.5-flash' } });
+    expect(fakeRunner.requestsTo('/settings').at(-1)).toEqual({
+      method: 'PUT',
+      path: '/settings',
+      body: { llm_provider: 'gemini', llm_model: 'gemini-2.5-flash' },
+    });
     expect(await call('getSettings')).toEqual({
       ok: true,
       data: { provider: 'gemini', model: 'gemini-2.5-flash' },
     });
 
     await call('saveSettings', { provider: null, model: null });
+    expect(fakeRunner.settings).toEqual({ llm_provider: null, llm_model: null });
+  });
+
+  it('moves a choice an older version kept in this installation to the runner, once', async () => {
+    await fakeKvs.set('settings:llm', { provider: 'claude', model: 'claude-sonnet-4-5' });
+
+    expect(await call('getSettings')).toEqual({
+      ok: true,
+      data: { provider: 'claude', model: 'claude-sonnet-4-5' },
+    });
+    expect(fakeRunner.settings).toEqual({ llm_provider: 'claude', llm_model: 'claude-sonnet-4-5' });
     expect(fakeKvs.data.has('settings:llm')).toBe(false);
   });
 
@@ -56,7 +88,7 @@ describe('admin resolvers', () => {
     const res = await call('saveSettings', { provider: 'skynet', model: 'x' });
 
     expect(res).toMatchObject({ ok: false, error: { details: { field: 'provider' } } });
-    expect(fakeKvs.data.size).toBe(0);
+    expect(fakeRunner.requestsTo('/settings').filter((r) => r.method === 'PUT')).toHaveLength(0);
   });
 
   it('lists, adds, updates and deletes team members with their capacity', async () => {
@@ -106,7 +138,7 @@ describe('admin resolvers', () => {
     await refused({ ...valid, email: 'x' }, 'email');
     await refused({ ...valid, role: 'wizard' }, 'role');
     await refused({ ...valid, capacity_days_per_sprint: -1 }, 'capacity_days_per_sprint');
-    expect(fakeRunner.requests).toHaveLength(0);
+    expect(fakeRunner.requests.filter((r) => r.path.startsWith('/team-members'))).toHaveLength(0);
   });
 
   it('names the field the runner rejects', async () => {
@@ -124,5 +156,51 @@ describe('admin resolvers', () => {
     const res = await call('saveMember', { member: { name: 'X', email: 'x@example.com', role: 'qa' } });
 
     expect(res).toMatchObject({ ok: false, error: { message: 'Invalid request body Fields: email.' } });
+  });
+});
+
+describe('admin resolvers are for Jira administrators only', () => {
+  const every: [string, unknown][] = [
+    ['checkRunner', {}],
+    ['listModels', {}],
+    ['getSettings', {}],
+    ['saveSettings', { provider: 'openai', model: 'gpt-5' }],
+    ['listMembers', {}],
+    ['saveMember', { member: { name: 'Mallory', email: 'mallory@example.com', role: 'qa' } }],
+    [
+      'saveMember',
+      { member: { id: 1, name: 'Ada', email: 'ada@example.com', role: 'qa', capacity_days_per_sprint: 0 } },
+    ],
+    ['deleteMember', { id: 2 }],
+  ];
+
+  it('refuses a user who is not a Jira administrator on every admin resolver, and changes nothing', async () => {
+    fakeSession.accountId = 'viewer-1';
+
+    for (const [fn, payload] of every) {
+      const res = await call(fn, payload);
+      expect(res, fn).toMatchObject({
+        ok: false,
+        error: { code: 'permission_denied', status: 403, details: { missing_permissions: ['ADMINISTER'] } },
+      });
+    }
+    expect(fakeRunner.requests).toEqual([]);
+    expect(fakeRunner.members.map((m) => m.name)).toEqual(['Ada', 'Grace']);
+  });
+
+  it('refuses a call with an empty context (no signed-in user) on every admin resolver', async () => {
+    fakeSession.accountId = undefined;
+
+    for (const [fn, payload] of every) {
+      const res = await callResolver(adminHandler, fn, payload, {});
+      expect(res, fn).toMatchObject({ ok: false, error: { code: 'not_signed_in', status: 401 } });
+    }
+    expect(fakeRunner.requests).toEqual([]);
+  });
+
+  it('asks Jira whether the caller holds the ADMINISTER global permission', async () => {
+    await call('listMembers');
+
+    expect(fakeJira.calls).toEqual(['/rest/api/3/permissions/check']);
   });
 });

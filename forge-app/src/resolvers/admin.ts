@@ -1,9 +1,13 @@
-/** Resolvers of the Jira admin page: runner check, team members and capacities, LLM choice. */
+/**
+ * Resolvers of the Jira admin page: runner check, team members and capacities, LLM choice. Each one first
+ * checks that the caller is a Jira administrator (the page's display condition is not a security check).
+ */
 import type { LlmProviderName, TeamLevel, TeamMemberInput, TeamRole } from '@augment/shared';
 import type { z } from 'zod';
-import type { AdminApi, LlmSettings, TeamMember } from '../types';
-import { badPayload, type Handlers, ResolverFailure } from './define';
+import type { AdminApi, LlmSettings, RunnerIdentity, TeamMember } from '../types';
+import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
+import { accountOf } from './jobs';
 
 const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi', 'rules'];
 const ROLES: readonly z.infer<typeof TeamRole>[] = [
@@ -76,8 +80,25 @@ function memberBody(input: unknown): z.input<typeof TeamMemberInput> {
   return body;
 }
 
+/** The runner's `/settings` record as the admin page shows it. */
+function llmOf(data: unknown): LlmSettings {
+  const d = isRecord(data) ? data : {};
+  const provider = PROVIDERS.find((p) => p === d.llm_provider) ?? null;
+  return { provider, model: provider && typeof d.llm_model === 'string' ? d.llm_model : null };
+}
+
 export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
   const runner = deps.runner;
+  const requireAdmin = async (context: ForgeContext) => {
+    await deps.permissions.requireJiraAdmin(accountOf(context));
+  };
+  /** Every admin resolver checks the caller first. */
+  const admin =
+    <P, D>(handler: (payload: P, context: ForgeContext) => Promise<D>) =>
+    async (payload: P, context: ForgeContext): Promise<D> => {
+      await requireAdmin(context);
+      return handler(payload, context);
+    };
   async function call<T>(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
@@ -88,18 +109,33 @@ export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
     return res.data.data;
   }
 
+  const saveLlm = async (settings: LlmSettings) =>
+    llmOf(
+      await call<unknown>('PUT', '/settings', { llm_provider: settings.provider, llm_model: settings.model }),
+    );
+
   return {
-    async checkRunner() {
+    // An authenticated call: the answer says who the runner believes this app and user are, so a wrong
+    // FORGE_APP_ID shows here as the 401 every real call would get.
+    checkRunner: admin(async () => {
       const started = deps.now().getTime();
-      const health = await call<unknown>('GET', '/health');
-      return { health, latencyMs: Math.max(0, deps.now().getTime() - started) };
-    },
+      const whoami = await call<RunnerIdentity>('GET', '/whoami');
+      return { whoami, latencyMs: Math.max(0, deps.now().getTime() - started) };
+    }),
 
-    listModels: () => call('GET', '/models'),
+    listModels: admin(() => call('GET', '/models')),
 
-    getSettings: () => deps.settings.getLlm(),
+    // The choice lives on the runner, per site, so the Confluence installation uses it too.
+    getSettings: admin(async () => {
+      const current = llmOf(await call<unknown>('GET', '/settings'));
+      const legacy = current.provider ? undefined : await deps.legacySettings.readLlm();
+      if (!legacy) return current;
+      const moved = await saveLlm(legacy);
+      await deps.legacySettings.clear();
+      return moved;
+    }),
 
-    async saveSettings(payload) {
+    saveSettings: admin(async (payload) => {
       const provider = payload?.provider ?? null;
       if (provider !== null && !PROVIDERS.includes(provider)) {
         throw badPayload(`provider must be one of ${PROVIDERS.join(', ')}`, 'provider');
@@ -107,15 +143,15 @@ export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
       const rawModel = typeof payload?.model === 'string' ? payload.model.trim() : '';
       if (rawModel.length > 200) throw badPayload('model name is too long', 'model');
       // The rule-based engine has no model.
-      const model = provider && provider !== 'rules' && rawModel !== '' ? rawModel : null;
-      const settings: LlmSettings = { provider, model };
-      await deps.settings.setLlm(settings);
-      return settings;
-    },
+      return saveLlm({
+        provider,
+        model: provider && provider !== 'rules' && rawModel !== '' ? rawModel : null,
+      });
+    }),
 
-    listMembers: async () => memberList(await call<unknown>('GET', '/team-members')),
+    listMembers: admin(async () => memberList(await call<unknown>('GET', '/team-members'))),
 
-    async saveMember(payload) {
+    saveMember: admin(async (payload) => {
       const member = payload?.member;
       const body = memberBody(member);
       const id = member?.id;
@@ -124,8 +160,8 @@ export function adminHandlers(deps: ResolverDeps): Handlers<AdminApi> {
           ? await call<unknown>('POST', '/team-members', body)
           : await call<unknown>('PUT', `/team-members/${memberId(id)}`, body);
       return (isRecord(saved) ? { ...body, ...saved } : { ...body, ...(id ? { id } : {}) }) as TeamMember;
-    },
+    }),
 
-    deleteMember: (payload) => call('DELETE', `/team-members/${memberId(payload?.id)}`),
+    deleteMember: admin((payload) => call('DELETE', `/team-members/${memberId(payload?.id)}`)),
   };
 }

@@ -5,6 +5,15 @@
 import type Resolver from '@forge/resolver';
 import type { AppFailure, Envelope } from '../types';
 
+/** `NEEDS_AUTHENTICATION_ERR` from `asUser()`: the user has not allowed the app to act as them yet. */
+export function isConsentError(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { name?: unknown }).name === 'NEEDS_AUTHENTICATION_ERR'
+  );
+}
+
 /** Thrown inside a resolver to answer with this failure. */
 export class ResolverFailure extends Error {
   constructor(readonly failure: AppFailure) {
@@ -44,6 +53,8 @@ export function defineAll<A extends ApiOf<A>>(resolver: Resolver, handlers: Hand
       try {
         return { ok: true, data: (await handler(payload as A[typeof name]['payload'], context)) ?? null };
       } catch (error) {
+        // The platform turns Forge's consent error into its "Allow access" prompt: let it through.
+        if (isConsentError(error)) throw error;
         const failure = toFailure(error);
         // Forge keeps function logs per installation; they help when a user reports a failure.
         console.error(`resolver ${name} failed: ${failure.code} (${failure.status}) ${failure.message}`);

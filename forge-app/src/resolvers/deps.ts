@@ -1,4 +1,5 @@
-import type { JobStore, SettingsStore } from '../services/job-store';
+import type { JobStore, LegacySettingsStore } from '../services/job-store';
+import type { PermissionChecker } from '../services/permissions';
 import type { RunnerClient } from '../services/runner-client';
 import type { Board, Envelope } from '../types';
 
@@ -11,7 +12,10 @@ export interface JiraReader {
 export interface ResolverDeps {
   runner: RunnerClient;
   jobs: JobStore;
-  settings: SettingsStore;
+  /** The LLM choice older versions kept in Forge storage; moved to the runner on first read. */
+  legacySettings: LegacySettingsStore;
+  /** The calling user's own Jira and Confluence permissions (asUser). */
+  permissions: PermissionChecker;
   jira: JiraReader;
   now(): Date;
 }

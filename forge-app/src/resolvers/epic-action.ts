@@ -1,21 +1,23 @@
 /** Resolvers of the epic action: plan the epic, then sprints and timeline, each previewed before applying. */
 import type { SprintPlanRequest, TimelineRequest } from '@augment/shared';
 import type { z } from 'zod';
+import type { JiraPermission } from '../services/permissions';
 import type { EpicActionApi, JobKind, SprintForm } from '../types';
-import { badPayload, type Handlers, ResolverFailure } from './define';
+import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
-import {
-  commonHandlers,
-  issueFromContext,
-  loadTracked,
-  requireBoolean,
-  requireJobId,
-  requireKind,
-  startWork,
-  trackExisting,
-} from './jobs';
+import { accountOf, commonHandlers, issueFromContext, loadTracked, startWork } from './jobs';
 
 const EPIC_KINDS: readonly JobKind[] = ['epic_plan', 'sprint_plan', 'timeline'];
+
+/** What applying each plan changes, as Jira permissions on the epic the user must hold. */
+const WRITES: Record<string, JiraPermission[]> = {
+  // Stories under the epic, their sub-tasks and "Blocks" links, and descriptions filled in.
+  epic_plan: ['CREATE_ISSUES', 'EDIT_ISSUES', 'LINK_ISSUES'],
+  // Sprints created on the board and the epic's issues moved into them.
+  sprint_plan: ['MANAGE_SPRINTS_PERMISSION', 'SCHEDULE_ISSUES'],
+  // The agreed schedule of the epic's issues, stored as the epic's timeline.
+  timeline: ['SCHEDULE_ISSUES'],
+};
 
 interface EpicCompleteRequest {
   epic_key: string;
@@ -53,29 +55,32 @@ function parseSprintForm(payload: Partial<SprintForm> | undefined): SprintForm {
 }
 
 export function epicActionHandlers(deps: ResolverDeps): Handlers<EpicActionApi> {
+  const requireWrite = async (context: ForgeContext, kind: JobKind) => {
+    const account = accountOf(context);
+    await deps.permissions.requireOnIssue(
+      account,
+      issueFromContext(context),
+      WRITES[kind] ?? ['EDIT_ISSUES'],
+    );
+  };
+
   return {
-    ...commonHandlers(deps),
+    ...commonHandlers(deps, {
+      scopeOf: (context) => issueFromContext(context).key,
+      kinds: EPIC_KINDS,
+      requireWrite,
+    }),
 
     async getEpicState(_payload, context) {
       const epic = issueFromContext(context);
       return { issueKey: epic.key, jobs: await loadTracked(deps, epic.key, EPIC_KINDS) };
     },
 
-    async trackJob(payload, context) {
+    // Previews only: applyPreview creates what a preview showed.
+    async planEpic(_payload, context) {
       const epic = issueFromContext(context);
-      return trackExisting(
-        deps,
-        epic.key,
-        requireKind(payload?.kind, EPIC_KINDS),
-        requireJobId(payload?.jobId),
-      );
-    },
-
-    async planEpic(payload, context) {
-      const epic = issueFromContext(context);
-      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
-      const body: EpicCompleteRequest = { epic_key: epic.key, dry_run: dryRun, async_mode: true };
-      return startWork(deps, epic.key, 'epic_plan', dryRun, '/plan/epic/complete', body);
+      const body: EpicCompleteRequest = { epic_key: epic.key, dry_run: true, async_mode: true };
+      return startWork(deps, epic.key, 'epic_plan', '/plan/epic/complete', body);
     },
 
     async listBoards(_payload, context) {
@@ -89,33 +94,31 @@ export function epicActionHandlers(deps: ResolverDeps): Handlers<EpicActionApi> 
     async planSprints(payload, context) {
       const epic = issueFromContext(context);
       const form = parseSprintForm(payload);
-      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
       const body: z.input<typeof SprintPlanRequest> = {
         epic_key: epic.key,
         board_id: form.boardId,
         start_date: form.startDate,
         sprint_duration_days: form.sprintDurationDays,
         ...(form.capacityDays === undefined ? {} : { sprint_capacity_days: form.capacityDays }),
-        dry_run: dryRun,
+        dry_run: true,
         async_mode: true,
       };
-      return startWork(deps, epic.key, 'sprint_plan', dryRun, '/sprint/plan/epic', body);
+      return startWork(deps, epic.key, 'sprint_plan', '/sprint/plan/epic', body);
     },
 
     async planTimeline(payload, context) {
       const epic = issueFromContext(context);
       const form = parseSprintForm(payload);
-      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
       const body: z.input<typeof TimelineRequest> = {
         epic_key: epic.key,
         board_id: form.boardId,
         start_date: form.startDate,
         sprint_duration_days: form.sprintDurationDays,
         ...(form.capacityDays === undefined ? {} : { team_capacity_days: form.capacityDays }),
-        dry_run: dryRun,
+        dry_run: true,
         async_mode: true,
       };
-      return startWork(deps, epic.key, 'timeline', dryRun, '/sprint/timeline', body);
+      return startWork(deps, epic.key, 'timeline', '/sprint/timeline', body);
     },
   };
 }

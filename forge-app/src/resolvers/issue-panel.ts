@@ -8,6 +8,7 @@ import type {
   TaskGenerationRequest,
 } from '@augment/shared';
 import type { z } from 'zod';
+import type { JiraPermission } from '../services/permissions';
 import type {
   CoverageLevel,
   DraftPrJob,
@@ -17,23 +18,31 @@ import type {
   JobKind,
   StoryReadiness,
 } from '../types';
-import { badPayload, type Handlers, ResolverFailure } from './define';
+import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
 import {
+  accountOf,
   commonHandlers,
   issueFromContext,
-  llmFields,
   loadTracked,
-  requireBoolean,
   requireJobId,
   requireKind,
+  requireOwned,
   startWork,
-  trackExisting,
 } from './jobs';
 
 const ACTIONS: readonly IssueAction[] = ['description', 'tasks', 'tests', 'coverage'];
 const COVERAGE_LEVELS: readonly CoverageLevel[] = ['minimal', 'basic', 'standard', 'comprehensive'];
 const PANEL_KINDS: readonly JobKind[] = [...ACTIONS, 'draft_pr'];
+
+/** What a real run of each kind changes on the story, as Jira permissions the user must hold. */
+const WRITES: Partial<Record<JobKind, JiraPermission[]>> = {
+  description: ['EDIT_ISSUES'],
+  // Sub-tasks with "Blocks" links, and the plan stored on the story (an issue property).
+  tasks: ['CREATE_ISSUES', 'LINK_ISSUES', 'EDIT_ISSUES'],
+  // The pipeline works on the story and comments the pull request link on it.
+  draft_pr: ['EDIT_ISSUES', 'ADD_COMMENTS'],
+};
 
 // Routes whose bodies have no shared schema yet; shapes from the runner's contract.
 interface StoryTestsRequest {
@@ -73,6 +82,26 @@ function requireVersion(value: unknown, field: string): number {
 
 export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> {
   const runner = deps.runner;
+  /** Refuses unless the caller may make the changes a real run of `kind` makes on this issue. */
+  const requireWrite = async (context: ForgeContext, kind: JobKind) => {
+    const account = accountOf(context);
+    const issue = issueFromContext(context);
+    const permissions = WRITES[kind];
+    if (!permissions) {
+      throw new ResolverFailure({
+        code: 'read_only',
+        message: 'This only shows results; it changes nothing.',
+        status: 400,
+      });
+    }
+    await deps.permissions.requireOnIssue(account, issue, permissions);
+  };
+  /** A draft PR job of this story: started (or tracked) from this issue panel. */
+  const ownDraft = async (context: ForgeContext, value: unknown) => {
+    const jobId = requireJobId(value);
+    await requireOwned(deps, issueFromContext(context).key, jobId, 'draft_pr');
+    return jobId;
+  };
   const draftPath = (jobId: string, suffix = '') => `/draft-pr/jobs/${encodeURIComponent(jobId)}${suffix}`;
   async function get<T>(path: string): Promise<T> {
     const res = await runner.request<T>('GET', path);
@@ -84,17 +113,27 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
     if (!res.ok) throw new ResolverFailure(res.error);
     return res.data.data;
   }
+  /** The job with its pipeline progress, in one invocation (the view polls this alone). */
   const draftStatus = async (jobId: string) => {
     const job = await get<DraftPrJob>(draftPath(jobId));
+    const progress = await runner.request<unknown>('GET', draftPath(jobId, '/progress'));
+    if (!progress.ok && progress.error.status !== 404) throw new ResolverFailure(progress.error);
     return {
       ...job,
       job_id: typeof job?.job_id === 'string' ? job.job_id : jobId,
       status: String(job?.status ?? 'unknown'),
+      ...(progress.ok && isRecord(progress.data.data) ? { pipeline: progress.data.data } : {}),
     };
   };
 
   return {
-    ...commonHandlers(deps),
+    ...commonHandlers(deps, {
+      scopeOf: (context) => issueFromContext(context).key,
+      kinds: PANEL_KINDS,
+      requireWrite,
+      fetchSnapshot: (kind, id) =>
+        kind === 'draft_pr' ? draftStatus(id) : get(`/jobs/${encodeURIComponent(id)}`),
+    }),
 
     async getPanelState(_payload, context) {
       const issue = issueFromContext(context);
@@ -110,29 +149,26 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
       return get<StoryReadiness>(`/plan/readiness/${encodeURIComponent(issue.key)}`);
     },
 
+    // Always a preview: nothing changes in Jira until applyPreview creates what it showed.
     async startAction(payload, context) {
       const issue = issueFromContext(context);
       const action = requireKind(payload?.action, ACTIONS) as IssueAction;
-      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
-      const llm = llmFields(await deps.settings.getLlm());
       switch (action) {
         case 'description': {
           const body: z.input<typeof GenerateSingleRequest> = {
             ticket_key: issue.key,
-            dry_run: dryRun,
+            dry_run: true,
             async_mode: true,
-            ...llm,
           };
-          return startWork(deps, issue.key, action, dryRun, '/generate/single', body);
+          return startWork(deps, issue.key, action, '/generate/single', body);
         }
         case 'tasks': {
           const body: z.input<typeof TaskGenerationRequest> = {
             story_keys: [issue.key],
-            dry_run: dryRun,
+            dry_run: true,
             async_mode: true,
-            ...llm,
           };
-          return startWork(deps, issue.key, action, dryRun, '/plan/tasks/team-based', body);
+          return startWork(deps, issue.key, action, '/plan/tasks/team-based', body);
         }
         case 'tests': {
           const level = payload.coverageLevel ?? 'standard';
@@ -140,29 +176,22 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
             throw badPayload(`coverageLevel must be one of ${COVERAGE_LEVELS.join(', ')}`, 'coverageLevel');
           }
           const body: StoryTestsRequest = { story_key: issue.key, coverage_level: level };
-          return startWork(deps, issue.key, action, true, '/plan/tests/story', body);
+          return startWork(deps, issue.key, action, '/plan/tests/story', body);
         }
         case 'coverage': {
           const body: StoryCoverageRequest = { story_key: issue.key };
-          return startWork(deps, issue.key, action, true, '/analyze/story-coverage', body);
+          return startWork(deps, issue.key, action, '/analyze/story-coverage', body);
         }
       }
-    },
-
-    async trackJob(payload, context) {
-      const issue = issueFromContext(context);
-      const kind = requireKind(payload?.kind, PANEL_KINDS);
-      const jobId = requireJobId(payload?.jobId);
-      return trackExisting(deps, issue.key, kind, jobId, (id) =>
-        kind === 'draft_pr' ? draftStatus(id) : get(`/jobs/${encodeURIComponent(id)}`),
-      );
     },
 
     async draftPrCreate(payload, context) {
       const issue = issueFromContext(context);
       const mode = payload?.mode === 'yolo' ? 'yolo' : 'normal';
       const body: DraftPrCreateRequest = { story_key: issue.key, repos: parseRepos(payload?.repos), mode };
-      const outcome = await startWork(deps, issue.key, 'draft_pr', false, '/draft-pr/create', body);
+      // YOLO mode may go all the way to a pull request without another human: the same check either way.
+      await requireWrite(context, 'draft_pr');
+      const outcome = await startWork(deps, issue.key, 'draft_pr', '/draft-pr/create', body);
       if (outcome.mode !== 'job') {
         throw new ResolverFailure({
           code: 'invalid_response',
@@ -173,10 +202,10 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
       return outcome.job;
     },
 
-    draftPrStatus: (payload) => draftStatus(requireJobId(payload?.jobId)),
+    draftPrStatus: async (payload, context) => draftStatus(await ownDraft(context, payload?.jobId)),
 
-    async draftPrPlan(payload) {
-      const jobId = requireJobId(payload?.jobId);
+    async draftPrPlan(payload, context) {
+      const jobId = await ownDraft(context, payload?.jobId);
       const suffix =
         payload?.version === undefined ? '/plan' : `/plans/${requireVersion(payload.version, 'version')}`;
       const plan = await get<Record<string, unknown>>(draftPath(jobId, suffix));
@@ -193,31 +222,35 @@ export function issuePanelHandlers(deps: ResolverDeps): Handlers<IssuePanelApi> 
       return { ...plan, version, plan_hash: hash } as DraftPrPlan;
     },
 
-    draftPrPlans: (payload) => get(draftPath(requireJobId(payload?.jobId), '/plans')),
+    draftPrPlans: async (payload, context) =>
+      get(draftPath(await ownDraft(context, payload?.jobId), '/plans')),
 
-    draftPrCompare(payload) {
-      const jobId = requireJobId(payload?.jobId);
+    async draftPrCompare(payload, context) {
+      const jobId = await ownDraft(context, payload?.jobId);
       const from = requireVersion(payload?.from, 'from');
       const to = requireVersion(payload?.to, 'to');
       return get(draftPath(jobId, `/plans/compare?from=${from}&to=${to}`));
     },
 
-    draftPrRevise(payload) {
-      const jobId = requireJobId(payload?.jobId);
+    async draftPrRevise(payload, context) {
+      const jobId = await ownDraft(context, payload?.jobId);
       const feedback = typeof payload?.feedback === 'string' ? payload.feedback.trim() : '';
       if (feedback === '') throw badPayload('Write what should change in the plan', 'feedback');
       if (feedback.length > 20_000) throw badPayload('Feedback is limited to 20,000 characters', 'feedback');
+      await requireWrite(context, 'draft_pr');
       return post(draftPath(jobId, '/revise-plan'), { feedback });
     },
 
-    draftPrApprove(payload) {
-      const jobId = requireJobId(payload?.jobId);
+    async draftPrApprove(payload, context) {
+      const jobId = await ownDraft(context, payload?.jobId);
       const planHash = typeof payload?.planHash === 'string' ? payload.planHash.trim() : '';
       if (!/^[A-Za-z0-9:_-]{6,200}$/.test(planHash))
         throw badPayload('planHash must be the hash shown with the plan', 'planHash');
+      await requireWrite(context, 'draft_pr');
       return post(draftPath(jobId, '/approve'), { plan_hash: planHash });
     },
 
-    draftPrProgress: (payload) => get(draftPath(requireJobId(payload?.jobId), '/progress')),
+    draftPrProgress: async (payload, context) =>
+      get(draftPath(await ownDraft(context, payload?.jobId), '/progress')),
   };
 }

@@ -1,14 +1,25 @@
 /**
- * Starting runner work and following it: the job id of each start is remembered per (issue or page,
- * kind), and a duplicate start (409) remembers the job already running so the UI can show it.
+ * Starting runner work and following it. Every start is a preview; the job id of each start is remembered
+ * per (issue or page, kind) together with the issue or page it belongs to, and a view may only follow,
+ * cancel or apply the jobs of its own issue or page. Applying names the preview job and the hash on screen:
+ * the runner then creates exactly what the preview showed, or refuses.
  */
-import type { JobRef } from '../services/job-store';
-import type { CommonApi, JobKind, JobSnapshot, LlmSettings, StartOutcome, TrackedJob } from '../types';
+import { type JobRef, sameScope } from '../services/job-store';
+import type {
+  AppFailure,
+  CommonApi,
+  JobKind,
+  JobSnapshot,
+  PreviewRef,
+  StartOutcome,
+  TrackedJob,
+} from '../types';
 import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
 
 const ISSUE_KEY = /^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/;
 const JOB_ID = /^[A-Za-z0-9:_.-]{1,200}$/;
+const HASH = /^[a-f0-9]{64}$/;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -24,8 +35,20 @@ export function isIssueKey(value: unknown): value is string {
   return typeof value === 'string' && ISSUE_KEY.test(value);
 }
 
+/** The signed-in user the platform says is calling; an anonymous call changes nothing. */
+export function accountOf(context: ForgeContext): string {
+  if (typeof context.accountId === 'string' && context.accountId !== '') return context.accountId;
+  throw new ResolverFailure({
+    code: 'not_signed_in',
+    message: 'Sign in to Jira to use Augment.',
+    status: 401,
+  });
+}
+
 export interface IssueContext {
   key: string;
+  /** Numeric id as a string (`extension.issue.id`), for permission checks. */
+  id: string;
   type: string | undefined;
   projectKey: string | undefined;
 }
@@ -45,18 +68,9 @@ export function issueFromContext(context: ForgeContext): IssueContext {
   }
   return {
     key,
+    id: typeof issue.id === 'string' || typeof issue.id === 'number' ? String(issue.id) : '',
     type: typeof issue.type === 'string' ? issue.type : undefined,
     projectKey: typeof project.key === 'string' ? project.key : key.slice(0, key.lastIndexOf('-')),
-  };
-}
-
-export function llmFields(settings: LlmSettings): {
-  llm_provider?: LlmSettings['provider'] & string;
-  llm_model?: string;
-} {
-  return {
-    ...(settings.provider ? { llm_provider: settings.provider } : {}),
-    ...(settings.provider && settings.model ? { llm_model: settings.model } : {}),
   };
 }
 
@@ -75,42 +89,49 @@ export async function fetchJob(deps: ResolverDeps, jobId: string): Promise<JobSn
   return snapshotOf(res.data.data, jobId);
 }
 
+/** Remembers a job the runner said is already running here (409), and answers with its id to offer "view". */
+async function duplicate(
+  deps: ResolverDeps,
+  scope: string,
+  kind: JobKind,
+  dryRun: boolean,
+  error: AppFailure,
+): Promise<never> {
+  const existing = error.details?.existing_job_id;
+  if (error.status === 409 && typeof existing === 'string' && JOB_ID.test(existing)) {
+    await deps.jobs.remember(scope, {
+      job_id: existing,
+      kind,
+      dry_run: dryRun,
+      started_at: deps.now().toISOString(),
+    });
+    throw new ResolverFailure({
+      ...error,
+      code: error.code === 'preview_applied' ? 'preview_applied' : 'duplicate_job',
+      message: error.message || 'This is already running.',
+      details: { ...error.details, existing_job_id: existing, kind },
+    });
+  }
+  throw new ResolverFailure(error);
+}
+
 /**
- * POSTs to an async route. A 202 with a job id becomes a tracked job; any other success is a synchronous
- * result. A 409 duplicate remembers the running job and answers the failure with its id.
+ * POSTs a preview to an async route. A 202 with a job id becomes a tracked job; any other success is a
+ * synchronous result. A 409 duplicate remembers the running job and answers the failure with its id.
  */
 export async function startWork(
   deps: ResolverDeps,
   scope: string,
   kind: JobKind,
-  dryRun: boolean,
   path: string,
   body: object,
 ): Promise<StartOutcome> {
   const res = await deps.runner.request<unknown>('POST', path, body);
-  if (!res.ok) {
-    const existing = res.error.details?.existing_job_id;
-    if (res.error.status === 409 && typeof existing === 'string' && JOB_ID.test(existing)) {
-      // Whether the running job is a preview is unknown here; the UI treats it as "started elsewhere".
-      await deps.jobs.remember(scope, {
-        job_id: existing,
-        kind,
-        dry_run: dryRun,
-        started_at: deps.now().toISOString(),
-      });
-      throw new ResolverFailure({
-        ...res.error,
-        code: 'duplicate_job',
-        message: res.error.message || 'This is already running.',
-        details: { ...res.error.details, existing_job_id: existing, kind },
-      });
-    }
-    throw new ResolverFailure(res.error);
-  }
+  if (!res.ok) return duplicate(deps, scope, kind, true, res.error);
   const data = res.data.data;
   const jobId = isRecord(data) ? data.job_id : undefined;
   if (typeof jobId === 'string' && jobId !== '') {
-    const ref: JobRef = { job_id: jobId, kind, dry_run: dryRun, started_at: deps.now().toISOString() };
+    const ref: JobRef = { job_id: jobId, kind, dry_run: true, started_at: deps.now().toISOString() };
     await deps.jobs.remember(scope, ref);
     return { mode: 'job', job: { ...ref, snapshot: snapshotOf(data, jobId) } };
   }
@@ -169,39 +190,129 @@ export function requireKind(value: unknown, allowed: readonly JobKind[]): JobKin
   return value as JobKind;
 }
 
-/** Resolvers every surface has: follow a job, cancel it. */
-export function commonHandlers(deps: ResolverDeps): Handlers<CommonApi> {
+/** What the common resolvers need to know about the view they serve. */
+export interface Surface {
+  /** The issue key or page scope the view is on (from the Forge context). */
+  scopeOf(context: ForgeContext): string;
+  /** The kinds of work this view starts. */
+  kinds: readonly JobKind[];
+  /** Refuses unless the caller may make the changes a real run of `kind` makes here. */
+  requireWrite(context: ForgeContext, kind: JobKind): Promise<void>;
+  /** How this view reads a job of `kind` (draft PRs have their own route). */
+  fetchSnapshot?(kind: JobKind, jobId: string): Promise<JobSnapshot>;
+}
+
+/** The job, if it was started from (or tracked on) this issue or page; another one is unknown here. */
+export async function requireOwned(deps: ResolverDeps, scope: string, jobId: string, kind?: JobKind) {
+  const owner = await deps.jobs.ownerOf(jobId);
+  if (!owner || !sameScope(owner, scope) || (kind !== undefined && owner.kind !== kind)) {
+    throw new ResolverFailure({
+      code: 'unknown_job',
+      message: 'That job was not started from here, so it cannot be shown or changed here.',
+      status: 404,
+      details: { field: 'jobId' },
+    });
+  }
+  return owner;
+}
+
+function previewOf(snapshot: JobSnapshot): PreviewRef | undefined {
+  const result = isRecord(snapshot.result) ? snapshot.result : {};
+  const p = isRecord(result.preview) ? result.preview : undefined;
+  return p && typeof p.preview_id === 'string' && typeof p.preview_hash === 'string'
+    ? (p as unknown as PreviewRef)
+    : undefined;
+}
+
+/** Resolvers every surface has: follow a job, cancel it, view one already running, apply a preview. */
+export function commonHandlers(deps: ResolverDeps, surface: Surface): Handlers<CommonApi> {
+  const snapshot = (kind: JobKind, jobId: string) =>
+    surface.fetchSnapshot ? surface.fetchSnapshot(kind, jobId) : fetchJob(deps, jobId);
+
   return {
-    getJob: (payload) => fetchJob(deps, requireJobId(payload?.jobId)),
-    async cancelJob(payload) {
+    async getJob(payload, context) {
       const jobId = requireJobId(payload?.jobId);
+      const owner = await requireOwned(deps, surface.scopeOf(context), jobId);
+      return snapshot(owner.kind, jobId);
+    },
+
+    async cancelJob(payload, context) {
+      const jobId = requireJobId(payload?.jobId);
+      const owner = await requireOwned(deps, surface.scopeOf(context), jobId);
+      // Stopping a preview changes nothing; stopping a real run half-way is a change of its own.
+      accountOf(context);
+      if (!owner.dry_run) await surface.requireWrite(context, owner.kind);
       const res = await deps.runner.request<unknown>('DELETE', `/jobs/${encodeURIComponent(jobId)}`);
       if (!res.ok) throw new ResolverFailure(res.error);
       return res.data.data;
     },
-  };
-}
 
-/** "Already running — view": remember a job id the runner gave us and return its state. */
-export async function trackExisting(
-  deps: ResolverDeps,
-  scope: string,
-  kind: JobKind,
-  jobId: string,
-  fetchSnapshot: (jobId: string) => Promise<JobSnapshot | null> = (id) => fetchJob(deps, id),
-): Promise<TrackedJob> {
-  const previous = await deps.jobs.latest(scope, kind);
-  const snapshot = await fetchSnapshot(jobId);
-  const same = previous?.job_id === jobId;
-  const ref: JobRef = {
-    job_id: jobId,
-    kind,
-    // The runner says whether the job is a preview; otherwise keep what was recorded at its start.
-    dry_run: typeof snapshot?.dry_run === 'boolean' ? snapshot.dry_run : same ? previous.dry_run : true,
-    started_at: same ? previous.started_at : deps.now().toISOString(),
+    async trackJob(payload, context) {
+      const scope = surface.scopeOf(context);
+      const kind = requireKind(payload?.kind, surface.kinds);
+      const jobId = requireJobId(payload?.jobId);
+      const owner = await requireOwned(deps, scope, jobId, kind);
+      const previous = await deps.jobs.latest(scope, kind);
+      const current = await snapshot(kind, jobId);
+      const same = previous?.job_id === jobId;
+      const ref: JobRef = {
+        job_id: jobId,
+        kind,
+        // The runner says whether the job is a preview; otherwise keep what was recorded at its start.
+        dry_run: typeof current?.dry_run === 'boolean' ? current.dry_run : owner.dry_run,
+        started_at: same ? previous.started_at : deps.now().toISOString(),
+      };
+      await deps.jobs.remember(scope, ref);
+      return { ...ref, snapshot: current };
+    },
+
+    async applyPreview(payload, context) {
+      const scope = surface.scopeOf(context);
+      const kind = requireKind(payload?.kind, surface.kinds);
+      const jobId = requireJobId(payload?.jobId);
+      const previewHash = typeof payload?.previewHash === 'string' ? payload.previewHash : '';
+      if (!HASH.test(previewHash))
+        throw badPayload('previewHash must be the hash shown with the preview', 'previewHash');
+      await requireOwned(deps, scope, jobId, kind);
+      accountOf(context);
+      await surface.requireWrite(context, kind);
+      const shown = await fetchJob(deps, jobId);
+      const preview = previewOf(shown);
+      if (shown.status !== 'completed' || shown.dry_run !== true || !preview) {
+        throw new ResolverFailure({
+          code: 'not_a_preview',
+          message: 'Only a finished preview can be applied; preview again.',
+          status: 409,
+        });
+      }
+      if (preview.preview_hash !== previewHash) {
+        throw new ResolverFailure({
+          code: 'preview_changed',
+          message: 'The preview on screen is not the latest one; reopen this view and review it again.',
+          status: 409,
+          details: { field: 'previewHash' },
+        });
+      }
+      const res = await deps.runner.request<unknown>(
+        'POST',
+        `/previews/${encodeURIComponent(preview.preview_id)}/apply`,
+        { preview_hash: preview.preview_hash },
+      );
+      if (!res.ok) return duplicate(deps, scope, kind, false, res.error);
+      const data = res.data.data;
+      const applyId = isRecord(data) && typeof data.job_id === 'string' ? data.job_id : '';
+      if (!JOB_ID.test(applyId)) {
+        throw new ResolverFailure({
+          code: 'invalid_response',
+          message: 'The runner accepted the change but did not say which job makes it.',
+          status: res.data.status,
+        });
+      }
+      const ref: JobRef = { job_id: applyId, kind, dry_run: false, started_at: deps.now().toISOString() };
+      await deps.jobs.remember(scope, ref);
+      return { ...ref, snapshot: snapshotOf(data, applyId) };
+    },
   };
-  await deps.jobs.remember(scope, ref);
-  return { ...ref, snapshot };
 }
 
 export function optionalIssueKey(value: unknown, field: string): string | undefined {
@@ -209,9 +320,4 @@ export function optionalIssueKey(value: unknown, field: string): string | undefi
   const key = typeof value === 'string' ? value.trim().toUpperCase() : value;
   if (!isIssueKey(key)) throw badPayload(`${field} must be a Jira issue key such as PROJ-123`, field);
   return key;
-}
-
-export function requireBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') throw badPayload(`${field} must be true or false`, field);
-  return value;
 }

@@ -4,17 +4,7 @@ import type { z } from 'zod';
 import type { ExistingTicketAction, PrdMacroApi } from '../types';
 import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
-import {
-  commonHandlers,
-  llmFields,
-  loadTracked,
-  optionalIssueKey,
-  requireBoolean,
-  requireJobId,
-  requireKind,
-  startWork,
-  trackExisting,
-} from './jobs';
+import { accountOf, commonHandlers, loadTracked, optionalIssueKey, startWork } from './jobs';
 
 const ACTIONS: readonly ExistingTicketAction[] = ['skip', 'update', 'error'];
 
@@ -50,40 +40,40 @@ export function pageFromContext(context: ForgeContext): PageContext {
 }
 
 export function prdMacroHandlers(deps: ResolverDeps): Handlers<PrdMacroApi> {
+  /** The sync writes into the page (markers in a preview, links in a real run): the user must be able to. */
+  const requirePageEdit = async (context: ForgeContext) => {
+    const account = accountOf(context);
+    await deps.permissions.requirePageEdit(account, pageFromContext(context).pageId);
+  };
+
   return {
-    ...commonHandlers(deps),
+    ...commonHandlers(deps, {
+      scopeOf: (context) => pageFromContext(context).scope,
+      kinds: ['prd_sync'],
+      requireWrite: (context) => requirePageEdit(context),
+    }),
 
     async getPrdState(_payload, context) {
       const page = pageFromContext(context);
       return { issueKey: '', prdUrl: page.prdUrl, jobs: await loadTracked(deps, page.scope, ['prd_sync']) };
     },
 
-    async trackJob(payload, context) {
-      const page = pageFromContext(context);
-      return trackExisting(
-        deps,
-        page.scope,
-        requireKind(payload?.kind, ['prd_sync']),
-        requireJobId(payload?.jobId),
-      );
-    },
-
+    // A preview: it marks the rows it would create; applyPreview creates what it showed.
     async syncPrd(payload, context) {
       const page = pageFromContext(context);
-      const dryRun = requireBoolean(payload?.dryRun, 'dryRun');
       const action = payload?.existingTicketAction ?? 'skip';
       if (!ACTIONS.includes(action))
         throw badPayload(`existingTicketAction must be one of ${ACTIONS.join(', ')}`, 'existingTicketAction');
       const epicKey = optionalIssueKey(payload?.epicKey, 'epicKey');
+      await requirePageEdit(context);
       const body: z.input<typeof PrdSyncRequest> = {
         prd_url: page.prdUrl,
         ...(epicKey ? { epic_key: epicKey } : {}),
         existing_ticket_action: action,
-        dry_run: dryRun,
+        dry_run: true,
         async_mode: true,
-        ...llmFields(await deps.settings.getLlm()),
       };
-      return startWork(deps, page.scope, 'prd_sync', dryRun, '/plan/stories/sync-from-prd', body);
+      return startWork(deps, page.scope, 'prd_sync', '/plan/stories/sync-from-prd', body);
     },
   };
 }

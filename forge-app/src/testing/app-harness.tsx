@@ -6,7 +6,7 @@
 import type { ReactElement } from 'react';
 import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { routeInvokesTo, unexpectedConsoleErrors } from './fake-bridge';
-import { resetFakes } from './forge-fakes';
+import { fakeSession, resetFakes } from './forge-fakes';
 import { renderForge } from './forge-ui';
 
 export type RenderedApp = Awaited<ReturnType<typeof renderForge>>;
@@ -29,7 +29,7 @@ export function setUpAppTests(
     expect(unexpectedConsoleErrors(consoleError.mock.calls)).toEqual([]);
   });
   return async (context = defaultContext) => {
-    routeInvokesTo(handler, context);
+    routeInvokesTo(handler, context, () => fakeSession.accountId);
     ui = await renderForge(app());
     return ui;
   };

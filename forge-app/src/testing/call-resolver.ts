@@ -1,11 +1,15 @@
 import type { Envelope } from '../types';
+import { fakeSession } from './forge-fakes';
 
 type DefinitionsHandler = (
   payload: { call: { functionKey: string; payload?: unknown }; context: Record<string, unknown> },
   backendRuntimePayload?: Record<string, unknown>,
 ) => Promise<unknown>;
 
-/** Calls a Forge function handler the way the platform does for a UI `invoke`. */
+/**
+ * Calls a Forge function handler the way the platform does for a UI `invoke`, as the user in
+ * `fakeSession` (whose Jira and Confluence permissions the fakes answer for).
+ */
 export async function callResolver<T = unknown>(
   handler: DefinitionsHandler,
   functionKey: string,
@@ -14,7 +18,7 @@ export async function callResolver<T = unknown>(
 ): Promise<Envelope<T>> {
   return (await handler(
     { call: { functionKey, payload }, context },
-    { principal: { accountId: 'user-1' } },
+    fakeSession.accountId ? { principal: { accountId: fakeSession.accountId } } : {},
   )) as Envelope<T>;
 }
 
@@ -24,7 +28,7 @@ export const storyContext = {
   extension: {
     type: 'jira:issuePanel',
     issue: { key: 'PROJ-1', id: '10001', type: 'Story' },
-    project: { key: 'PROJ' },
+    project: { key: 'PROJ', id: '10000' },
   },
 };
 
@@ -34,7 +38,7 @@ export const epicContext = {
   extension: {
     type: 'jira:issueAction',
     issue: { key: 'PROJ-10', id: '10010', type: 'Epic' },
-    project: { key: 'PROJ' },
+    project: { key: 'PROJ', id: '10000' },
   },
 };
 

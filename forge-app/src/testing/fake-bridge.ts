@@ -31,15 +31,21 @@ export const bridgeState: {
  * the product context the way the platform does.
  */
 export function routeInvokesTo(
-  handler: (p: {
-    call: { functionKey: string; payload?: unknown };
-    context: Record<string, unknown>;
-  }) => Promise<unknown>,
+  handler: (
+    p: { call: { functionKey: string; payload?: unknown }; context: Record<string, unknown> },
+    backendRuntimePayload?: Record<string, unknown>,
+  ) => Promise<unknown>,
   context: Record<string, unknown>,
+  accountId: () => string | undefined = () => 'user-1',
 ): void {
   bridgeState.context = context;
-  bridgeState.invoke = (functionKey, payload, ctx) =>
-    handler({ call: { functionKey, payload }, context: ctx });
+  bridgeState.invoke = (functionKey, payload, ctx) => {
+    const user = accountId();
+    return handler(
+      { call: { functionKey, payload }, context: ctx },
+      user ? { principal: { accountId: user } } : {},
+    );
+  };
 }
 
 export function installFakeBridge(): void {

@@ -1,8 +1,21 @@
 /**
  * Test doubles for the Forge platform pieces the app touches: a runner behind `invokeRemote` that follows
- * the runner's HTTP contract (202 jobs, 409 duplicates, error envelopes), Forge storage, and Jira boards.
+ * the runner's HTTP contract (202 jobs, 409 duplicates, previews and their apply, error envelopes, the 401
+ * of a refused invocation token, requests that never answer), Forge storage, Jira (boards and the calling
+ * user's permissions) and Confluence (page permissions), including Forge's consent error.
  * Tests replace `@forge/api` and `@forge/kvs` with these through `vi.mock`; nothing of the app is mocked.
+ * The contract suite (runner-contract.ts) runs the same resolver paths against this fake and a real runner.
  */
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+// The real error class, loaded past the `@forge/api` mock, so the fake throws exactly what Forge throws.
+const { NeedsAuthenticationError } = createRequire(import.meta.url)('@forge/api/out/api/errors') as {
+  NeedsAuthenticationError: new (message: string, serviceKey: string) => Error;
+};
+
+/** Who the platform says is calling (`context.accountId`, and the user behind `asUser()`). */
+export const fakeSession: { accountId: string | undefined } = { accountId: 'user-1' };
 
 export interface RecordedRequest {
   method: string;
@@ -14,6 +27,7 @@ interface FakeJob {
   job_id: string;
   job_type: string;
   status: string;
+  requested_by: string | null;
   progress: { stage: string; percent: number };
   result: unknown;
   error: unknown;
@@ -49,8 +63,26 @@ interface FakeDraftPr {
 /** A SHA-256-looking hex hash per version, as the runner computes over the canonical plan. */
 export const fakePlanHash = (version: number) => `${String(version).repeat(8)}${'ab'.repeat(28)}`;
 
-type Reply = { status: number; body?: unknown; raw?: string };
-type Override = { method: string; path: RegExp; reply: Reply | (() => Reply); once: boolean };
+type Reply = { status: number; body?: unknown; raw?: string; headers?: Record<string, string> };
+/** `hang`: the request never answers (until the caller gives up and aborts it). */
+type Override = { method: string; path: RegExp; reply: Reply | (() => Reply) | 'hang'; once: boolean };
+
+interface FakePreview {
+  preview_id: string;
+  preview_hash: string;
+  expires_at: string;
+  job_id: string;
+  applied_by: string | null;
+  expired: boolean;
+}
+
+/** The runner's 401 body for a token it refuses (e.g. FORGE_APP_ID set to another app). */
+export const RUNNER_TOKEN_REFUSED: Reply = {
+  status: 401,
+  body: {
+    error: { code: 'unauthorized', message: 'invalid Forge invocation token (jwt_claim_validation_failed)' },
+  },
+};
 
 const ASYNC_ROUTES: Record<string, { jobType: string; ticket: (b: Record<string, unknown>) => string[] }> = {
   '/generate/single': { jobType: 'single', ticket: (b) => [String(b.ticket_key)] },
@@ -94,9 +126,14 @@ export class FakeRunner {
   jobs = new Map<string, FakeJob>();
   draftPrs = new Map<string, FakeDraftPr>();
   members: Record<string, unknown>[] = [];
+  previews = new Map<string, FakePreview>();
+  settings: { llm_provider: string | null; llm_model: string | null } = {
+    llm_provider: null,
+    llm_model: null,
+  };
   private overrides: Override[] = [];
   private seq = 0;
-  private throwNext: Error | null = null;
+  private throwNext: { error: Error; times: number } | null = null;
   /** Synchronous results of /plan/tests/story and /analyze/story-coverage. */
   syncResults: Record<string, unknown> = {};
 
@@ -104,6 +141,8 @@ export class FakeRunner {
     this.requests = [];
     this.jobs.clear();
     this.draftPrs.clear();
+    this.previews.clear();
+    this.settings = { llm_provider: null, llm_model: null };
     const member = (id: number, name: string, role: string, capacity: number) => ({
       id,
       name,
@@ -146,14 +185,30 @@ export class FakeRunner {
     };
   }
 
-  /** The next call fails before reaching the runner (network, Forge proxy). */
-  failTransport(error: Error): void {
-    this.throwNext = error;
+  /** The next `times` calls fail before reaching the runner (network, Forge proxy). */
+  failTransport(error: Error, times = 1): void {
+    this.throwNext = { error, times };
   }
 
-  /** Answer `method path` with this reply instead of the fake's behaviour. */
-  override(method: string, path: RegExp, reply: Reply | (() => Reply), once = true): void {
+  /** Answer `method path` with this reply instead of the fake's behaviour ('hang': never answer). */
+  override(method: string, path: RegExp, reply: Reply | (() => Reply) | 'hang', once = true): void {
     this.overrides.push({ method, path, reply, once });
+  }
+
+  clearOverrides(): void {
+    this.overrides = [];
+  }
+
+  /** Every call is refused as the runner refuses an invocation token for another app. */
+  refuseTokens(): void {
+    this.override('GET', /.*/, RUNNER_TOKEN_REFUSED, false);
+    for (const m of ['POST', 'PUT', 'DELETE']) this.override(m, /.*/, RUNNER_TOKEN_REFUSED, false);
+  }
+
+  /** The preview lapses (its TTL ran out on the runner). */
+  expirePreview(previewId: string): void {
+    const p = this.previews.get(previewId);
+    if (p) p.expired = true;
   }
 
   /** Move a job along, as a worker would. */
@@ -165,8 +220,24 @@ export class FakeRunner {
     if (patch.status && !ACTIVE.has(patch.status)) job.finished_at = new Date(0).toISOString();
   }
 
+  /** Finishes a job; a finished dry run carries its preview, as the runner's worker adds it. */
   complete(jobId: string, result: unknown): void {
-    this.update(jobId, { status: 'completed', progress: { stage: 'done', percent: 100 }, result });
+    const job = this.jobs.get(jobId);
+    let out = result;
+    if (job && job.input.dry_run === true && result && typeof result === 'object' && !Array.isArray(result)) {
+      const preview: FakePreview = {
+        preview_id: `00000000-0000-4000-8000-${String(this.previews.size + 1).padStart(12, '0')}`,
+        preview_hash: createHash('sha256').update(JSON.stringify(result)).digest('hex'),
+        expires_at: new Date(Date.UTC(2030, 0, 1)).toISOString(),
+        job_id: jobId,
+        applied_by: null,
+        expired: false,
+      };
+      this.previews.set(preview.preview_id, preview);
+      const { job_id: _j, applied_by: _a, expired: _e, ...ref } = preview;
+      out = { ...result, preview: ref };
+    }
+    this.update(jobId, { status: 'completed', progress: { stage: 'done', percent: 100 }, result: out });
   }
 
   lastJob(): FakeJob {
@@ -182,28 +253,44 @@ export class FakeRunner {
 
   invokeRemote = async (
     remoteKey: string,
-    options: { path: string; method?: string; body?: unknown },
-  ): Promise<{ ok: boolean; status: number; statusText: string; text(): Promise<string> }> => {
+    options: { path: string; method?: string; body?: unknown; signal?: AbortSignal },
+  ): Promise<{
+    ok: boolean;
+    status: number;
+    statusText: string;
+    headers: { get(name: string): string | null };
+    text(): Promise<string>;
+  }> => {
     if (remoteKey !== 'runner') throw new Error(`Invalid remote key provided: "${remoteKey}"`);
     if (this.throwNext) {
-      const e = this.throwNext;
-      this.throwNext = null;
-      throw e;
+      const { error, times } = this.throwNext;
+      this.throwNext = times > 1 ? { error, times: times - 1 } : null;
+      throw error;
     }
     const method = options.method ?? 'GET';
     const body =
       typeof options.body === 'string' && options.body !== '' ? JSON.parse(options.body) : undefined;
     this.requests.push({ method, path: options.path, body });
     const reply = this.reply(method, options.path, body ?? {});
+    if (reply === 'hang') {
+      // Like a runner that never answers: only the caller's abort ends the wait.
+      return new Promise((_, reject) => {
+        options.signal?.addEventListener('abort', () => reject(new Error('The operation was aborted')), {
+          once: true,
+        });
+      });
+    }
+    const headers = new Map(Object.entries(reply.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
     return {
       ok: reply.status >= 200 && reply.status < 300,
       status: reply.status,
       statusText: '',
+      headers: { get: (name) => headers.get(name.toLowerCase()) ?? null },
       text: async () => reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body)),
     };
   };
 
-  private reply(method: string, fullPath: string, body: Record<string, unknown>): Reply {
+  private reply(method: string, fullPath: string, body: Record<string, unknown>): Reply | 'hang' {
     const i = this.overrides.findIndex((o) => o.method === method && o.path.test(fullPath));
     if (i >= 0) {
       const o = this.overrides[i]!;
@@ -243,6 +330,7 @@ export class FakeRunner {
         job_id: `job-${++this.seq}`,
         job_type: asyncRoute.jobType,
         status: 'waiting',
+        requested_by: fakeSession.accountId ? `forge:${fakeSession.accountId}` : null,
         progress: { stage: 'queued', percent: 0 },
         result: null,
         error: null,
@@ -265,12 +353,102 @@ export class FakeRunner {
       const job = this.jobs.get(decodeURIComponent(m[1]!));
       if (!job) return notFound('job');
       if (method === 'DELETE') {
+        // As the runner: a finished job is 409, a waiting one is removed (200), an active one is aborted (202).
+        if (!ACTIVE.has(job.status)) {
+          return {
+            status: 409,
+            body: {
+              error: {
+                code: 'job_finished',
+                message: `job ${job.job_id} has already finished (${job.status === 'completed' ? 'completed' : 'failed'})`,
+                details: { status: job.status === 'completed' ? 'completed' : 'failed' },
+              },
+            },
+          };
+        }
+        const { input: _i, ...view } = job;
+        if (job.status === 'active') return { status: 202, body: { ...view, status: 'active' } };
         job.status = 'cancelled';
-        return { status: 200, body: { job_id: job.job_id, status: 'cancelled' } };
+        return { status: 200, body: { ...view, status: 'cancelled' } };
       }
       const { input, ...snapshot } = job;
       const dryRun = typeof input.dry_run === 'boolean' ? input.dry_run : null;
       return { status: 200, body: { ...snapshot, dry_run: dryRun } };
+    }
+
+    m = /^\/previews\/([^/]+)\/apply$/.exec(path);
+    if (m && method === 'POST') {
+      const preview = this.previews.get(decodeURIComponent(m[1]!));
+      const conflict = (code: string, message: string, details: Record<string, unknown> = {}): Reply => ({
+        status: 409,
+        body: { error: { code, message, details: { field: 'preview_id', ...details } } },
+      });
+      if (!preview) return notFound(`preview ${m[1]}`);
+      if (preview.expired)
+        return conflict('preview_expired', 'this preview has expired: preview again, then apply');
+      if (body.preview_hash !== preview.preview_hash) {
+        return conflict('preview_changed', 'this is not the preview that was reviewed: reload it', {
+          field: 'preview_hash',
+        });
+      }
+      if (preview.applied_by) {
+        return conflict('preview_applied', 'this preview has already been applied', {
+          existing_job_id: preview.applied_by,
+        });
+      }
+      const source = this.jobs.get(preview.job_id)!;
+      const job: FakeJob = {
+        ...source,
+        job_id: `job-${++this.seq}`,
+        status: 'waiting',
+        requested_by: fakeSession.accountId ? `forge:${fakeSession.accountId}` : null,
+        progress: { stage: 'queued', percent: 0 },
+        result: null,
+        input: { ...source.input, dry_run: false },
+        started_at: null,
+        finished_at: null,
+      };
+      this.jobs.set(job.job_id, job);
+      preview.applied_by = job.job_id;
+      return {
+        status: 202,
+        body: {
+          job_id: job.job_id,
+          status: 'queued',
+          job_type: job.job_type,
+          ticket_keys: job.ticket_keys,
+          preview_id: preview.preview_id,
+        },
+      };
+    }
+
+    if (method === 'GET' && path === '/whoami') {
+      return {
+        status: 200,
+        body: {
+          kind: 'forge',
+          tenant: 'site-cloud-1',
+          actor: fakeSession.accountId ? `forge:${fakeSession.accountId}` : 'forge:unknown',
+          app_id: 'ari:cloud:ecosystem::app/00000000-0000-0000-0000-000000000000',
+          installation_id: 'ari:cloud:ecosystem::installation/abc',
+          account_id: fakeSession.accountId ?? null,
+          system_token: true,
+          version: '0.1.0',
+        },
+      };
+    }
+    if (path === '/settings' && method === 'GET') {
+      return { status: 200, body: { ...this.settings, updated_at: null, updated_by: null } };
+    }
+    if (path === '/settings' && method === 'PUT') {
+      this.settings = {
+        llm_provider: (body.llm_provider as string | null) ?? null,
+        llm_model: body.llm_provider ? ((body.llm_model as string | null) ?? null) : null,
+      };
+      return {
+        status: 200,
+        body: { ...this.settings, updated_at: new Date(0).toISOString(), updated_by: null },
+      };
     }
 
     if (method === 'POST' && path === '/draft-pr/create') {
@@ -489,10 +667,33 @@ export class FakeKvs {
   }
 }
 
+/** Jira project permissions the fake grants a user on every issue, plus whether the user is an admin. */
+export interface FakeGrant {
+  permissions: string[];
+  admin: boolean;
+}
+
+export const EVERY_PERMISSION = [
+  'BROWSE_PROJECTS',
+  'EDIT_ISSUES',
+  'CREATE_ISSUES',
+  'LINK_ISSUES',
+  'ADD_COMMENTS',
+  'SCHEDULE_ISSUES',
+  'MANAGE_SPRINTS_PERMISSION',
+];
+
+/** Jira as `asUser()` / `asApp()` reach it: boards, and `POST /rest/api/3/permissions/check`. */
 export class FakeJira {
   boards: { id: number; name: string }[] = [];
   status = 200;
   calls: string[] = [];
+  /** Per account id; an unknown account may only browse. */
+  grants = new Map<string, FakeGrant>();
+  /** The next `asUser()` call needs the user's consent first (Forge throws NEEDS_AUTHENTICATION_ERR). */
+  needsConsent = false;
+  /** HTTP status of the permission check (an outage: 503). */
+  permissionStatus = 200;
   reset(): void {
     this.boards = [
       { id: 7, name: 'PROJ board' },
@@ -500,9 +701,44 @@ export class FakeJira {
     ];
     this.status = 200;
     this.calls = [];
+    this.needsConsent = false;
+    this.permissionStatus = 200;
+    this.grants = new Map([
+      ['user-1', { permissions: EVERY_PERMISSION, admin: true }],
+      ['viewer-1', { permissions: ['BROWSE_PROJECTS'], admin: false }],
+    ]);
   }
-  requestJira = async (path: string) => {
+  requestJira = async (path: string, init?: { method?: string; body?: string }) => {
     this.calls.push(path);
+    if (this.needsConsent)
+      throw new NeedsAuthenticationError('Authentication Required', 'atlassian-token-service-key');
+    if (path === '/rest/api/3/permissions/check' && init?.method === 'POST') {
+      if (this.permissionStatus !== 200) {
+        return {
+          ok: false,
+          status: this.permissionStatus,
+          json: async () => ({ errorMessages: ['unavailable'] }),
+        };
+      }
+      const grant = this.grants.get(fakeSession.accountId ?? '') ?? {
+        permissions: ['BROWSE_PROJECTS'],
+        admin: false,
+      };
+      const asked = JSON.parse(init.body ?? '{}') as {
+        globalPermissions?: string[];
+        projectPermissions?: { issues?: number[]; projects?: number[]; permissions: string[] }[];
+      };
+      // The shape Jira answers: for each project permission, the issues and projects the user holds it on.
+      const projectPermissions = (asked.projectPermissions ?? []).flatMap((pp) =>
+        pp.permissions
+          .filter((p) => grant.permissions.includes(p))
+          .map((permission) => ({ permission, issues: pp.issues ?? [], projects: pp.projects ?? [] })),
+      );
+      const globalPermissions = (asked.globalPermissions ?? []).filter(
+        (g) => g === 'ADMINISTER' && grant.admin,
+      );
+      return { ok: true, status: 200, json: async () => ({ globalPermissions, projectPermissions }) };
+    }
     return {
       ok: this.status < 300,
       status: this.status,
@@ -511,16 +747,57 @@ export class FakeJira {
   };
 }
 
+/** Confluence as `asUser()` reaches it: `POST /wiki/rest/api/content/{id}/permission/check`. */
+export class FakeConfluence {
+  /** Account ids that may edit each page id. */
+  editors = new Map<string, Set<string>>();
+  calls: string[] = [];
+  reset(): void {
+    this.calls = [];
+    this.editors = new Map([['123456', new Set(['user-1'])]]);
+  }
+  requestConfluence = async (path: string, init?: { method?: string; body?: string }) => {
+    this.calls.push(path);
+    const m = /^\/wiki\/rest\/api\/content\/([^/]+)\/permission\/check$/.exec(path);
+    if (!m || init?.method !== 'POST') return { ok: false, status: 404, json: async () => ({}) };
+    const asked = JSON.parse(init.body ?? '{}') as { subject?: { identifier?: string }; operation?: string };
+    const page = decodeURIComponent(m[1]!);
+    const can =
+      asked.operation === 'read' ||
+      (asked.operation === 'update' &&
+        this.editors.get(page)?.has(String(asked.subject?.identifier)) === true);
+    return {
+      ok: true,
+      status: 200,
+      json: async () =>
+        can
+          ? { hasPermission: true }
+          : { hasPermission: false, errors: [{ message: { key: 'no.permission' } }] },
+    };
+  };
+}
+
 export const fakeRunner = new FakeRunner();
 export const fakeKvs = new FakeKvs();
 export const fakeJira = new FakeJira();
+export const fakeConfluence = new FakeConfluence();
 
 export function resetFakes(): void {
   fakeRunner.reset();
   fakeKvs.data.clear();
   fakeJira.reset();
+  fakeConfluence.reset();
+  fakeSession.accountId = 'user-1';
 }
 resetFakes();
+
+type InvokeRemoteFn = FakeRunner['invokeRemote'];
+
+/**
+ * Where `invokeRemote` goes: the fake runner, or (in the contract test) a real runner process reached over
+ * HTTP with signed invocation tokens, as Forge Remote would.
+ */
+export const remote: { invoke: InvokeRemoteFn } = { invoke: fakeRunner.invokeRemote };
 
 /** Module shape for `vi.mock('@forge/api', ...)`. */
 export function forgeApiModule() {
@@ -530,10 +807,14 @@ export function forgeApiModule() {
       '',
     );
   return {
-    invokeRemote: fakeRunner.invokeRemote,
+    invokeRemote: ((...args) => remote.invoke(...args)) as InvokeRemoteFn,
     route,
-    asUser: () => ({ requestJira: fakeJira.requestJira }),
-    asApp: () => ({ requestJira: fakeJira.requestJira }),
+    assumeTrustedRoute: (path: string) => path,
+    asUser: () => ({
+      requestJira: fakeJira.requestJira,
+      requestConfluence: fakeConfluence.requestConfluence,
+    }),
+    asApp: () => ({ requestJira: fakeJira.requestJira, requestConfluence: fakeConfluence.requestConfluence }),
   };
 }
 

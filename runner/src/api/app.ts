@@ -24,6 +24,8 @@ import { registerJiraRoutes } from './routes/jira.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPlanRoutes } from './routes/plan.js';
 import { registerPlanAnalysisRoutes } from './routes/plan-analysis.js';
+import { registerPreviewRoutes } from './routes/previews.js';
+import { registerSettingsRoutes } from './routes/settings.js';
 import { registerSprintRoutes } from './routes/sprint.js';
 import { registerSystemRoutes } from './routes/system.js';
 import { registerTeamMemberRoutes } from './routes/team-members.js';
@@ -90,10 +92,12 @@ export function createApp(deps: AppDeps): App {
 
   registerHealthRoutes(app, deps);
   registerJobRoutes(app, deps);
+  registerPreviewRoutes(app, deps);
   registerGenerationRoutes(app, deps);
   registerTeamMemberRoutes(app, deps);
   registerSprintRoutes(app, deps);
   registerSystemRoutes(app, deps);
+  registerSettingsRoutes(app, deps);
   registerDraftPrRoutes(app, deps);
   registerJiraRoutes(app, deps);
   registerPlanAnalysisRoutes(app, deps);

@@ -8,6 +8,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { LOCAL_TENANT } from '../jobs/keys.js';
 import { AppError } from './errors.js';
 
 export interface AuthConfig {
@@ -21,12 +22,18 @@ export interface AuthConfig {
   webhookToleranceSeconds?: number;
 }
 
+/**
+ * Who called. `tenant` scopes everything the caller may see or collide with (jobs, duplicate keys, team
+ * members, timelines, draft PRs, previews, settings): one per Atlassian site for Forge callers, and one
+ * shared by API-key and webhook callers, which all act on the site configured in the environment.
+ */
 export type Principal =
-  | { kind: 'api_key'; id: string }
-  | { kind: 'hmac'; id: 'webhook' }
+  | { kind: 'api_key'; id: string; tenant: string }
+  | { kind: 'hmac'; id: 'webhook'; tenant: string }
   | {
       kind: 'forge';
       id: string;
+      tenant: string;
       appId: string;
       installationId?: string;
       apiBaseUrl?: string;
@@ -36,6 +43,38 @@ export type Principal =
     };
 
 export type AuthVariables = { principal: Principal };
+
+export { LOCAL_TENANT };
+
+/** A Forge Invocation Token may live at most this long (Forge's own live about 25 s), clock skew aside. */
+export const FORGE_TOKEN_MAX_LIFETIME_SECONDS = 300;
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+const GATEWAY_SITE = /\/ex\/(?:jira|confluence)\/([A-Za-z0-9-]{1,100})(?:\/|$)/;
+const CLOUD_ID = /^[A-Za-z0-9-]{1,100}$/;
+
+/**
+ * The tenant a Forge Invocation Token names: the Atlassian site (cloud id) whose APIs the invocation may
+ * call, so the Jira and the Confluence installation of one site share it and no two sites ever do. The
+ * site comes from `app.apiBaseUrl` (`https://api.atlassian.com/ex/<product>/<cloudId>`), where the
+ * invocation's jobs write, else `context.cloudId`; without either, the installation (`app.installationId`).
+ */
+export function forgeTenant(claims: {
+  apiBaseUrl?: string;
+  cloudId?: string;
+  installationId?: string;
+}): string | undefined {
+  const site = (claims.apiBaseUrl && GATEWAY_SITE.exec(claims.apiBaseUrl)?.[1]) || claims.cloudId;
+  if (site && CLOUD_ID.test(site)) return `site-${site.toLowerCase()}`;
+  if (claims.installationId) return `inst-${digest(claims.installationId).toString('hex').slice(0, 32)}`;
+  return undefined;
+}
+
+/** Who acts, for job records and approvals: a Forge user by account id, else the caller's id. */
+export function actorOf(p: Principal, named?: string): string {
+  const who = p.kind === 'forge' && p.accountId ? `forge:${p.accountId}` : p.id;
+  return named && named !== who ? `${named} (${who})` : who;
+}
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -81,20 +120,34 @@ export function createAuthenticator(cfg: AuthConfig) {
       throw unauthorized('Forge invocation tokens are not accepted: FORGE_APP_ID is not configured');
     const audience = normaliseAppAri(cfg.forgeAppId);
     try {
+      // jose checks `exp` only when present: a token without one, or signed to live for days, is refused.
       const { payload } = await jwtVerify(token, getJwks(), {
         issuer: cfg.issuer,
         audience,
-        clockTolerance: 30,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['exp', 'iat'],
+        maxTokenAge: FORGE_TOKEN_MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS,
       });
+      const lifetime = Number(payload.exp) - Number(payload.iat);
+      if (!(lifetime > 0 && lifetime <= FORGE_TOKEN_MAX_LIFETIME_SECONDS)) {
+        throw Object.assign(new Error('token lifetime'), { code: 'ERR_TOKEN_LIFETIME_TOO_LONG' });
+      }
       const app = (payload.app ?? {}) as Record<string, unknown>;
+      const context = (payload.context ?? {}) as Record<string, unknown>;
       const principal = (payload.principal ?? undefined) as string | undefined;
+      const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+      const installationId = str(app.installationId);
+      const apiBaseUrl = str(app.apiBaseUrl);
+      const tenant = forgeTenant({ apiBaseUrl, cloudId: str(context.cloudId), installationId });
+      if (!tenant) throw Object.assign(new Error('no site'), { code: 'ERR_NO_INSTALLATION' });
       return {
         kind: 'forge',
-        id: `forge:${String(app.installationId ?? payload.sub ?? 'unknown')}`,
+        id: `forge:${String(installationId ?? payload.sub ?? 'unknown')}`,
+        tenant,
         appId: audience,
-        installationId: typeof app.installationId === 'string' ? app.installationId : undefined,
-        apiBaseUrl: typeof app.apiBaseUrl === 'string' ? app.apiBaseUrl : undefined,
-        accountId: typeof principal === 'string' ? principal : undefined,
+        installationId,
+        apiBaseUrl,
+        accountId: str(principal),
         systemToken,
       };
     } catch (err) {
@@ -114,7 +167,7 @@ export function createAuthenticator(cfg: AuthConfig) {
     const given = Buffer.from(signature.replace(/^sha256=/, ''), 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       throw unauthorized('bad signature');
-    return { kind: 'hmac', id: 'webhook' };
+    return { kind: 'hmac', id: 'webhook', tenant: LOCAL_TENANT };
   }
 
   const middleware: MiddlewareHandler<{ Variables: AuthVariables & { requestId: string } }> = async (
@@ -127,13 +180,13 @@ export function createAuthenticator(cfg: AuthConfig) {
     if (header.startsWith('Bearer ')) {
       const token = header.slice(7).trim();
       const keyId = matchApiKey(token, apiKeys);
-      if (keyId) principal = { kind: 'api_key', id: keyId };
+      if (keyId) principal = { kind: 'api_key', id: keyId, tenant: LOCAL_TENANT };
       else if (token.split('.').length === 3)
         principal = await verifyForge(token, c.req.header('x-forge-oauth-system'));
     } else if (header.startsWith('Basic ')) {
       const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
       const keyId = matchApiKey(decoded.slice(decoded.indexOf(':') + 1), apiKeys);
-      if (keyId) principal = { kind: 'api_key', id: keyId };
+      if (keyId) principal = { kind: 'api_key', id: keyId, tenant: LOCAL_TENANT };
     } else if (signature) {
       principal = await verifyHmac(c.req.header('x-augment-timestamp') ?? '', signature, await c.req.text());
     }

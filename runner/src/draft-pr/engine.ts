@@ -167,7 +167,7 @@ export class DraftPrEngine {
   // ---- creation and human actions ----------------------------------------------------------------
 
   /** Creates a job pending at PLAN. 400 when the target repository cannot be served; 404 for a missing template. */
-  create(input: DraftPrCreateRequest): DraftPrJob {
+  create(input: DraftPrCreateRequest, tenant?: string): DraftPrJob {
     const target = input.repos[0];
     if (!target)
       throw new AppError(400, 'bad_request', 'at least one repository is required', { field: 'repos' });
@@ -187,6 +187,7 @@ export class DraftPrEngine {
       mode: input.mode,
       template_id: input.template_id,
       requested_by: input.requested_by,
+      ...(tenant ? { tenant } : {}),
     });
   }
 

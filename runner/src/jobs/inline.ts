@@ -16,6 +16,9 @@ export async function runInline(
   input: Record<string, unknown>,
   opts: {
     services: Services;
+    /** The caller's tenant and who asked, for the stores the processor reads and its follow-up jobs. */
+    tenant: string;
+    requestedBy: string;
     credentials?: Record<string, unknown>;
     signal?: AbortSignal;
     /** For processors that queue follow-up jobs; without it they are refused with a 400. */
@@ -38,6 +41,7 @@ export async function runInline(
     services: opts.services,
     llm: jobLlm(opts.services.llm, usage),
     usage,
+    tenant: opts.tenant,
     credentials: opts.credentials,
     enqueue: async (followUp, followUpInput) => {
       if (!opts.queue) {
@@ -46,7 +50,8 @@ export async function runInline(
         });
       }
       return opts.queue.enqueue(followUp, followUpInput, {
-        requestedBy: 'inline',
+        requestedBy: opts.requestedBy,
+        tenant: opts.tenant,
         credentials: opts.credentials,
       });
     },

@@ -1,11 +1,49 @@
-import type { Llm, UsageRecord } from '../adapters/llm/index.js';
+import { createHash } from 'node:crypto';
+import type { GenerateRequest, Llm, LlmResult, UsageRecord } from '../adapters/llm/index.js';
+
+/** One model answer of a job, keyed by its request, so a later job can be given the same answer. */
+export interface LlmExchange {
+  key: string;
+  result: LlmResult<unknown>;
+}
+
+/**
+ * How a job talks to the model beyond recording usage: `record` collects every answer (a preview keeps
+ * them); `replay` answers a request seen before with the recorded answer instead of asking again, so
+ * applying a preview rebuilds exactly what was shown.
+ */
+export interface LlmTranscript {
+  record?: LlmExchange[];
+  replay?: readonly LlmExchange[];
+}
+
+/** The identity of a request: the same prompts to the same provider and model get the same key. */
+export function llmRequestKey(request: GenerateRequest<unknown>): string {
+  const { schemaName, system, prompt, additionalContext, provider, model, temperature } = request;
+  return createHash('sha256')
+    .update(JSON.stringify([schemaName, system, prompt, additionalContext, provider, model, temperature]))
+    .digest('hex');
+}
 
 /** Wraps the shared LLM facade so that one job's calls are recorded on that job. */
-export function jobLlm(llm: Llm, usage: UsageRecord[]): Pick<Llm, 'generate' | 'isConfigured' | 'size'> {
+export function jobLlm(
+  llm: Llm,
+  usage: UsageRecord[],
+  transcript: LlmTranscript = {},
+): Pick<Llm, 'generate' | 'isConfigured' | 'size'> {
   return {
     isConfigured: (provider) => llm.isConfigured(provider),
     size: (request) => llm.size(request),
-    async generate(request) {
+    async generate<T>(request: GenerateRequest<T>): Promise<LlmResult<T>> {
+      const key = transcript.replay || transcript.record ? llmRequestKey(request) : '';
+      const replayed = transcript.replay?.find((x) => x.key === key);
+      if (replayed) {
+        const data = request.schema.safeParse(replayed.result.data);
+        if (data.success) {
+          transcript.record?.push(replayed);
+          return { ...replayed.result, data: data.data } as LlmResult<T>;
+        }
+      }
       const result = await llm.generate(request);
       usage.push({
         provider: result.provider,
@@ -25,6 +63,7 @@ export function jobLlm(llm: Llm, usage: UsageRecord[]): Pick<Llm, 'generate' | '
             }
           : {}),
       });
+      transcript.record?.push({ key, result: result as LlmResult<unknown> });
       return result;
     },
   };

@@ -8,7 +8,7 @@ import { type Job, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, notFound } from '../api/errors.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
-import { type JobKeys, jobKeys } from './keys.js';
+import { type JobKeys, jobKeys, LOCAL_TENANT } from './keys.js';
 
 export const CANCELLED_REASON = 'cancelled by request';
 const HISTORY_LIMIT = 50;
@@ -19,8 +19,16 @@ export interface JobData {
   input: Record<string, unknown>;
   ticket_keys: string[];
   has_credentials: boolean;
+  /** Who asked: a Forge user (`forge:<account id>`) or the API key's id. */
   requested_by: string;
+  /** The caller's tenant (one per Atlassian site): only it may read, cancel or collide with the job. */
+  tenant?: string;
+  /** The preview this job applies (see previews.ts): it writes exactly what the preview showed, or fails. */
+  apply_preview?: string;
 }
+
+/** The tenant of a job; jobs queued before tenants existed belong to the environment's own site. */
+export const tenantOf = (data: Pick<JobData, 'tenant'>): string => data.tenant ?? LOCAL_TENANT;
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled' | 'delayed';
 
@@ -32,6 +40,7 @@ export interface JobView {
   result: unknown;
   error: string | null;
   ticket_keys: string[];
+  requested_by: string | null;
   attempts_made: number;
   max_attempts: number;
   dry_run: boolean | null;
@@ -82,6 +91,10 @@ function defineScripts(redis: Redis): Scripts {
 
 export interface EnqueueOptions {
   requestedBy: string;
+  /** The caller's tenant: scopes the duplicate check, the ticket history and every later read. */
+  tenant: string;
+  /** Id of the preview the job applies. */
+  applyPreview?: string;
   /** Atlassian credentials for this job (e.g. the Forge system token); kept out of job data and results. */
   credentials?: Record<string, unknown>;
 }
@@ -114,8 +127,8 @@ export class JobQueue {
     const jobId = randomUUID();
     // Registrations outlive the longest possible run (code-aware runs included) so they never lapse early.
     const ttlMs = jobTimeoutMs(def, input, this.openCodeTimeoutMinutes) * def.attempts + 10 * 60_000;
-    const regKeys = tickets.map((t) => this.keys.active(type, t));
-    const histKeys = tickets.map((t) => this.keys.ticketHistory(t));
+    const regKeys = tickets.map((t) => this.keys.active(opts.tenant, type, t));
+    const histKeys = tickets.map((t) => this.keys.ticketHistory(opts.tenant, t));
     const existing = await this.scripts.augmentAcquire(
       regKeys.length * 2,
       ...regKeys,
@@ -143,6 +156,8 @@ export class JobQueue {
           ticket_keys: tickets,
           has_credentials: Boolean(opts.credentials),
           requested_by: opts.requestedBy,
+          tenant: opts.tenant,
+          ...(opts.applyPreview ? { apply_preview: opts.applyPreview } : {}),
         },
         {
           jobId,
@@ -154,28 +169,35 @@ export class JobQueue {
       );
       return toView(job, 'waiting', false);
     } catch (err) {
-      await this.release(type, tickets, jobId);
+      await this.release(opts.tenant, type, tickets, jobId);
       await this.redis.del(this.keys.credentials(jobId));
       throw err;
     }
   }
 
-  async release(type: string, tickets: string[], jobId: string): Promise<void> {
+  async release(tenant: string, type: string, tickets: string[], jobId: string): Promise<void> {
     if (tickets.length === 0) return;
     await this.scripts.augmentRelease(
       tickets.length,
-      ...tickets.map((t) => this.keys.active(type, t)),
+      ...tickets.map((t) => this.keys.active(tenant, type, t)),
       jobId,
     );
   }
 
-  async get(jobId: string): Promise<JobView> {
+  /** The job as `tenant` may see it: a job of another tenant is as unknown as one that never existed. */
+  async get(jobId: string, tenant: string): Promise<JobView> {
     const job = await this.queue.getJob(jobId);
     if (!job) {
       const removed = await this.redis.get(this.keys.cancelled(jobId));
-      if (removed && removed !== '1') return JSON.parse(removed) as JobView;
+      if (removed && removed !== '1') {
+        const record = JSON.parse(removed) as { tenant?: string; view?: JobView } & Partial<JobView>;
+        // Older records hold the bare view of a job of the environment's own site.
+        const owner = record.view ? (record.tenant ?? LOCAL_TENANT) : LOCAL_TENANT;
+        if (owner === tenant) return record.view ?? (record as JobView);
+      }
       throw notFound(`job ${jobId}`);
     }
+    if (tenantOf(job.data) !== tenant) throw notFound(`job ${jobId}`);
     return this.view(job);
   }
 
@@ -190,7 +212,7 @@ export class JobQueue {
     return toView(job, state, cancelled);
   }
 
-  async list(filter: { status?: JobStatus; type?: string; offset: number; limit: number }) {
+  async list(filter: { tenant: string; status?: JobStatus; type?: string; offset: number; limit: number }) {
     const states =
       filter.status === 'cancelled' || filter.status === 'failed'
         ? (['failed'] as const)
@@ -199,14 +221,12 @@ export class JobQueue {
           : filter.status
             ? ([filter.status] as const)
             : (['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'] as const);
-    // Type and cancelled filters apply after the fetch; scanning is bounded so a listing stays cheap.
-    const scan =
-      filter.type || filter.status === 'cancelled' || filter.status === 'failed'
-        ? 2_000
-        : filter.offset + filter.limit;
+    // Tenant, type and cancelled filters apply after the fetch; scanning is bounded so a listing stays cheap.
+    const scan = 2_000;
     const jobs = (await this.queue.getJobs([...states], 0, scan - 1, false)).filter(Boolean);
     const views: JobView[] = [];
     for (const job of jobs) {
+      if (tenantOf(job.data) !== filter.tenant) continue;
       if (filter.type && job.name !== filter.type) continue;
       const v = await this.view(job);
       if (filter.status && v.status !== filter.status) continue;
@@ -217,12 +237,12 @@ export class JobQueue {
   }
 
   /** The latest jobs that touched a ticket, newest first, with the active ones flagged. */
-  async forTicket(ticket: string): Promise<JobView[]> {
-    const ids = await this.redis.zrevrange(this.keys.ticketHistory(ticket), 0, HISTORY_LIMIT - 1);
+  async forTicket(tenant: string, ticket: string): Promise<JobView[]> {
+    const ids = await this.redis.zrevrange(this.keys.ticketHistory(tenant, ticket), 0, HISTORY_LIMIT - 1);
     const views: JobView[] = [];
     for (const id of ids) {
       try {
-        views.push(await this.get(id));
+        views.push(await this.get(id, tenant));
       } catch (err) {
         if (!(err instanceof AppError && err.status === 404)) throw err;
       }
@@ -234,9 +254,9 @@ export class JobQueue {
    * Cancels a job. A waiting job is removed at once; an active one is aborted through its AbortSignal by
    * whichever worker holds it (the request is broadcast to every worker).
    */
-  async cancel(jobId: string): Promise<JobView> {
+  async cancel(jobId: string, tenant: string): Promise<JobView> {
     const job = await this.queue.getJob(jobId);
-    if (!job) throw notFound(`job ${jobId}`);
+    if (!job || tenantOf(job.data) !== tenant) throw notFound(`job ${jobId}`);
     const state = await job.getState();
     if (state === 'completed' || state === 'failed') {
       throw new AppError(409, 'job_finished', `job ${jobId} has already finished (${state})`, {
@@ -251,8 +271,13 @@ export class JobQueue {
           finished_at: new Date().toISOString(),
         };
         await job.remove();
-        await this.redis.set(this.keys.cancelled(jobId), JSON.stringify(view), 'EX', RETENTION_SECONDS);
-        await this.release(job.name, job.data.ticket_keys, jobId);
+        await this.redis.set(
+          this.keys.cancelled(jobId),
+          JSON.stringify({ tenant, view }),
+          'EX',
+          RETENTION_SECONDS,
+        );
+        await this.release(tenant, job.name, job.data.ticket_keys, jobId);
         await this.redis.del(this.keys.credentials(jobId));
         return view;
       } catch {
@@ -298,6 +323,7 @@ export function toView(job: Job<JobData>, state: string, cancelled: boolean): Jo
     error:
       status === 'failed' ? (job.failedReason ?? 'failed') : status === 'cancelled' ? CANCELLED_REASON : null,
     ticket_keys: job.data.ticket_keys ?? [],
+    requested_by: job.data.requested_by ?? null,
     attempts_made: job.attemptsMade,
     max_attempts: job.opts.attempts ?? 1,
     dry_run: typeof dry === 'boolean' ? dry : null,

@@ -16,6 +16,8 @@ export interface JobContext {
   /** The LLM facade for this job: every call's provider, model, tokens and duration land in `usage`. */
   llm: Pick<Llm, 'generate' | 'isConfigured'> & Partial<Pick<Llm, 'size'>>;
   usage: UsageRecord[];
+  /** The caller's tenant (one per Atlassian site): team members, timelines and follow-up jobs are its own. */
+  tenant: string;
   /** Atlassian credentials handed over by the caller (e.g. the Forge system token), if any. */
   credentials?: Record<string, unknown>;
   /**

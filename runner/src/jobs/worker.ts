@@ -9,10 +9,11 @@ import type { UsageRecord } from '../adapters/llm/index.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
-import { jobLlm, withUsage } from './job-llm.js';
+import { jobLlm, type LlmTranscript, withUsage } from './job-llm.js';
 import { jobKeys } from './keys.js';
-import { CANCELLED_REASON, type JobData, JobQueue } from './queue.js';
-import type { AnyProcessor } from './types.js';
+import { isPreview, type PreviewRecord, PreviewStore, previewHash } from './previews.js';
+import { CANCELLED_REASON, type JobData, JobQueue, tenantOf } from './queue.js';
+import type { AnyProcessor, JobContext } from './types.js';
 
 export interface WorkerOptions {
   connection: ConnectionOptions;
@@ -41,6 +42,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const keys = jobKeys(opts.prefix);
   const log = opts.services.log.child({ component: 'worker' });
   const registry = new JobQueue(opts.redis, opts.prefix, opts.connection, opts.services.env.OPENCODE_TIMEOUT);
+  const previews = new PreviewStore(opts.redis, opts.prefix, opts.services.env.PREVIEW_TTL_SECONDS);
 
   const processJob = async (job: Job<JobData>, _token?: string, signal?: AbortSignal) => {
     const def = jobDefinition(job.name);
@@ -69,25 +71,32 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     const credsRaw = job.data.has_credentials ? await opts.redis.get(keys.credentials(String(job.id))) : null;
     const processor = opts.processorOverrides?.[job.name] ?? def.processor;
     const usage: UsageRecord[] = [];
+    const transcript: LlmTranscript = {};
     try {
       jobLog.info('job started');
-      const result = await processor(parsed.data, {
+      const applying = job.data.apply_preview ? await previewToApply(job) : null;
+      if (applying) transcript.replay = applying.llm;
+      else if (isPreview(parsed.data)) transcript.record = [];
+      const ctx: JobContext = {
         jobId: String(job.id),
         attempt,
         signal: combined,
         log: jobLog,
         services: opts.services,
-        llm: jobLlm(opts.services.llm, usage),
+        llm: jobLlm(opts.services.llm, usage, transcript),
         usage,
+        tenant: tenantOf(job.data),
         credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
         enqueue: async (type, input) => {
           // Hand over the tickets this job shares with its follow-up, or the follow-up would be a duplicate.
           const shared = (jobDefinition(type)?.ticketKeys(input) ?? []).filter((t) =>
             job.data.ticket_keys.includes(t),
           );
-          if (type === job.name && shared.length) await registry.release(type, shared, String(job.id));
+          if (type === job.name && shared.length)
+            await registry.release(tenantOf(job.data), type, shared, String(job.id));
           return registry.enqueue(type, input, {
             requestedBy: job.data.requested_by,
+            tenant: tenantOf(job.data),
             credentials: credsRaw ? (JSON.parse(credsRaw) as Record<string, unknown>) : undefined,
           });
         },
@@ -99,10 +108,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
             ...(detail ? { detail } : {}),
           });
         },
-      });
+      };
+      if (applying) await checkPreviewStillHolds(applying, job, ctx, processor);
+      const result = scrubResult(withUsage(await processor(parsed.data, ctx), usage), opts.services.secrets);
+      const out = applying
+        ? withFields(result, {
+            applied_preview: { preview_id: applying.preview_id, preview_hash: applying.preview_hash },
+          })
+        : transcript.record && isRecord(result)
+          ? withFields(result, { preview: await savePreview(job, parsed.data, result, transcript.record) })
+          : result;
       await finalise();
       jobLog.info('job completed');
-      return scrubResult(withUsage(result, usage), opts.services.secrets);
+      return out;
     } catch (err) {
       if (signal?.aborted && signal.reason === CANCELLED_REASON) {
         await finalise();
@@ -119,8 +137,60 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     }
   };
 
+  /** The preview an apply job writes; gone (expired) or another tenant's, the job cannot do anything. */
+  async function previewToApply(job: Job<JobData>): Promise<PreviewRecord> {
+    const record = await previews.find(String(job.data.apply_preview));
+    if (!record || record.tenant !== tenantOf(job.data) || record.job_type !== job.name) {
+      throw new UnrecoverableError(
+        'preview_expired: the preview expired before it was applied; preview again',
+      );
+    }
+    return record;
+  }
+
+  /**
+   * Rebuilds the preview with the model's recorded answers: a different result means the issues, pages or
+   * team it was built from changed since it was reviewed, so applying it would write something not shown.
+   */
+  async function checkPreviewStillHolds(
+    preview: PreviewRecord,
+    job: Job<JobData>,
+    ctx: JobContext,
+    processor: AnyProcessor,
+  ): Promise<void> {
+    await ctx.progress('checking the preview', 1);
+    const def = jobDefinition(job.name)!;
+    const again = def.schema.parse({ ...job.data.input, dry_run: true });
+    const rebuilt = scrubResult(await processor(again, ctx), opts.services.secrets);
+    if (previewHash(job.name, rebuilt) !== preview.preview_hash) {
+      throw new UnrecoverableError(
+        'preview_stale: what the preview showed has changed since it was reviewed (the issues, pages or team it was built from were edited); nothing was written, preview again',
+      );
+    }
+  }
+
+  async function savePreview(
+    job: Job<JobData>,
+    input: Record<string, unknown>,
+    result: unknown,
+    llm: LlmTranscript['record'],
+  ) {
+    return previews.save(
+      {
+        tenant: tenantOf(job.data),
+        job_type: job.name,
+        input,
+        ticket_keys: job.data.ticket_keys,
+        preview_job_id: String(job.id),
+        requested_by: job.data.requested_by,
+        llm: llm ?? [],
+      },
+      result,
+    );
+  }
+
   async function release(job: Job<JobData>) {
-    await registry.release(job.name, job.data.ticket_keys, String(job.id));
+    await registry.release(tenantOf(job.data), job.name, job.data.ticket_keys, String(job.id));
     await opts.redis.del(keys.credentials(String(job.id)));
   }
 
@@ -164,6 +234,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     },
   };
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const withFields = (result: unknown, fields: Record<string, unknown>): unknown =>
+  isRecord(result) ? { ...result, ...fields } : result;
 
 /** Job results are stored in Redis and shown to users: no configured secret may survive in them. */
 function scrubResult(result: unknown, secrets: readonly string[]): unknown {

@@ -58,6 +58,8 @@ export interface DraftPrJobResult {
 
 export interface DraftPrJob {
   id: string;
+  /** The caller's tenant (one per Atlassian site); only it may see or act on the job. */
+  tenant: string;
   story_key: string;
   repos: DraftPrRepo[];
   mode: DraftPrMode;
@@ -148,7 +150,12 @@ export interface CreateJobInput {
   mode: DraftPrMode;
   template_id?: string;
   requested_by?: string;
+  /** Default: the environment's own site (`local`). */
+  tenant?: string;
 }
+
+/** Filters of the job listing and statistics; `tenant` limits them to one site's jobs. */
+export type DraftPrJobFilter = Partial<DraftPrJobQuery> & { tenant?: string };
 
 export interface DraftPrStoreOptions {
   /** Directory of artifact files (`data/artifacts`). */
@@ -261,6 +268,12 @@ export class DraftPrStore {
     this.now = options.now ?? (() => new Date());
     this.artifactsDir = resolve(options.artifactsDir);
     migrate(db, 'draft-pr-001', MIGRATION_001);
+    migrate(
+      db,
+      'draft-pr-002-tenant',
+      `ALTER TABLE draft_pr_jobs ADD COLUMN tenant TEXT NOT NULL DEFAULT 'local';
+       CREATE INDEX draft_pr_jobs_tenant ON draft_pr_jobs (tenant, story_key, created_at);`,
+    );
   }
 
   private iso(): string {
@@ -280,11 +293,12 @@ export class DraftPrStore {
     const at = this.iso();
     this.db
       .prepare(
-        `INSERT INTO draft_pr_jobs (id, story_key, repos, mode, status, stage, template_id, requested_by, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'pending', 'PLAN', ?, ?, ?, ?)`,
+        `INSERT INTO draft_pr_jobs (id, tenant, story_key, repos, mode, status, stage, template_id, requested_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'pending', 'PLAN', ?, ?, ?, ?)`,
       )
       .run(
         id,
+        input.tenant ?? 'local',
         input.story_key,
         JSON.stringify(input.repos),
         input.mode,
@@ -375,7 +389,7 @@ export class DraftPrStore {
       .all(id) as StageRun[];
   }
 
-  listJobs(query: Partial<DraftPrJobQuery> = {}): { jobs: DraftPrJob[]; total: number } {
+  listJobs(query: DraftPrJobFilter = {}): { jobs: DraftPrJob[]; total: number } {
     const { where, params } = jobFilter(query);
     const total = this.db
       .prepare(`SELECT count(*) FROM draft_pr_jobs ${where}`)
@@ -388,7 +402,7 @@ export class DraftPrStore {
   }
 
   /** Analytics over the jobs matching `query` (limit/offset ignored). */
-  stats(query: Partial<DraftPrJobQuery> = {}): DraftPrStats {
+  stats(query: DraftPrJobFilter = {}): DraftPrStats {
     const { where, params } = jobFilter(query);
     const countBy = (col: 'status' | 'stage' | 'mode') =>
       Object.fromEntries(
@@ -723,13 +737,14 @@ function uniqueName(err: unknown, name: string): unknown {
     : err;
 }
 
-function jobFilter(q: Partial<DraftPrJobQuery>): { where: string; params: unknown[] } {
+function jobFilter(q: DraftPrJobFilter): { where: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => {
     clauses.push(sql);
     params.push(v);
   };
+  if (q.tenant) add('draft_pr_jobs.tenant = ?', q.tenant);
   if (q.status) add('draft_pr_jobs.status = ?', q.status);
   if (q.stage) add('draft_pr_jobs.stage = ?', q.stage);
   if (q.story_key) add('draft_pr_jobs.story_key = ?', q.story_key);
@@ -747,6 +762,7 @@ function toJob(r: Row): DraftPrJob {
   };
   return {
     id: r.id as string,
+    tenant: typeof r.tenant === 'string' ? r.tenant : 'local',
     story_key: r.story_key as string,
     repos: json<DraftPrRepo[]>(r.repos, []),
     mode: r.mode as DraftPrMode,

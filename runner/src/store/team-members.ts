@@ -11,6 +11,7 @@ import { type Database, migrate } from './db.js';
 
 interface Row {
   id: number;
+  tenant?: string;
   name: string;
   email: string;
   role: TeamRole;
@@ -22,7 +23,7 @@ interface Row {
   updated_at: string;
 }
 
-const toMember = (r: Row): TeamMember => ({ ...r, active: r.active === 1 });
+const toMember = ({ tenant: _tenant, ...r }: Row): TeamMember => ({ ...r, active: r.active === 1 });
 
 export interface TeamMemberFilter {
   role?: TeamRole;
@@ -49,11 +50,36 @@ export class TeamMemberStore {
        );
        CREATE INDEX team_members_role ON team_members (role, team_id, active);`,
     );
+    // Each site has its own team: an e-mail is unique within a tenant, not across the runner.
+    migrate(
+      db,
+      'team-members-002-tenant',
+      `CREATE TABLE team_members_new (
+         id INTEGER PRIMARY KEY AUTOINCREMENT,
+         tenant TEXT NOT NULL DEFAULT 'local',
+         name TEXT NOT NULL,
+         email TEXT NOT NULL,
+         role TEXT NOT NULL,
+         level TEXT NOT NULL,
+         team_id INTEGER,
+         capacity_days_per_sprint REAL NOT NULL,
+         active INTEGER NOT NULL DEFAULT 1,
+         created_at TEXT NOT NULL,
+         updated_at TEXT NOT NULL,
+         UNIQUE (tenant, email)
+       );
+       INSERT INTO team_members_new (id, name, email, role, level, team_id, capacity_days_per_sprint, active, created_at, updated_at)
+         SELECT id, name, email, role, level, team_id, capacity_days_per_sprint, active, created_at, updated_at FROM team_members;
+       DROP TABLE team_members;
+       ALTER TABLE team_members_new RENAME TO team_members;
+       CREATE INDEX team_members_role ON team_members (tenant, role, team_id, active);`,
+    );
   }
 
-  list(filter: TeamMemberFilter = {}): TeamMember[] {
-    const where: string[] = [];
-    const args: (string | number)[] = [];
+  /** Every method takes the caller's tenant: one site never sees or changes another site's team. */
+  list(tenant: string, filter: TeamMemberFilter = {}): TeamMember[] {
+    const where: string[] = ['tenant = ?'];
+    const args: (string | number)[] = [tenant];
     const add = (clause: string, value: string | number) => {
       where.push(clause);
       args.push(value);
@@ -61,27 +87,30 @@ export class TeamMemberStore {
     if (filter.role) add('role = ?', filter.role);
     if (filter.team_id !== undefined) add('team_id = ?', filter.team_id);
     if (filter.active !== undefined) add('active = ?', filter.active ? 1 : 0);
-    const sql = `SELECT * FROM team_members ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
+    const sql = `SELECT * FROM team_members WHERE ${where.join(' AND ')} ORDER BY id`;
     return (this.db.prepare(sql).all(...args) as Row[]).map(toMember);
   }
 
-  get(id: number): TeamMember {
-    const row = this.db.prepare('SELECT * FROM team_members WHERE id = ?').get(id) as Row | undefined;
+  get(tenant: string, id: number): TeamMember {
+    const row = this.db.prepare('SELECT * FROM team_members WHERE id = ? AND tenant = ?').get(id, tenant) as
+      | Row
+      | undefined;
     if (!row) throw notFound(`team member ${id}`);
     return toMember(row);
   }
 
-  create(input: TeamMemberInput): TeamMember {
+  create(tenant: string, input: TeamMemberInput): TeamMember {
     const now = new Date().toISOString();
     const capacity =
       input.capacity_days_per_sprint ?? LEVEL_INFO[input.level].default_capacity_days_per_sprint;
     try {
       const { lastInsertRowid } = this.db
         .prepare(
-          `INSERT INTO team_members (name, email, role, level, team_id, capacity_days_per_sprint, active, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO team_members (tenant, name, email, role, level, team_id, capacity_days_per_sprint, active, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
+          tenant,
           input.name,
           input.email,
           input.role,
@@ -92,20 +121,20 @@ export class TeamMemberStore {
           now,
           now,
         );
-      return this.get(Number(lastInsertRowid));
+      return this.get(tenant, Number(lastInsertRowid));
     } catch (err) {
       throw uniqueViolation(err, input.email);
     }
   }
 
-  update(id: number, patch: TeamMemberUpdate): TeamMember {
-    const current = this.get(id);
+  update(tenant: string, id: number, patch: TeamMemberUpdate): TeamMember {
+    const current = this.get(tenant, id);
     const next = { ...current, ...patch };
     try {
       this.db
         .prepare(
           `UPDATE team_members SET name = ?, email = ?, role = ?, level = ?, team_id = ?, capacity_days_per_sprint = ?,
-           active = ?, updated_at = ? WHERE id = ?`,
+           active = ?, updated_at = ? WHERE id = ? AND tenant = ?`,
         )
         .run(
           next.name,
@@ -117,15 +146,18 @@ export class TeamMemberStore {
           next.active ? 1 : 0,
           new Date().toISOString(),
           id,
+          tenant,
         );
     } catch (err) {
       throw uniqueViolation(err, next.email);
     }
-    return this.get(id);
+    return this.get(tenant, id);
   }
 
-  delete(id: number): void {
-    const { changes } = this.db.prepare('DELETE FROM team_members WHERE id = ?').run(id);
+  delete(tenant: string, id: number): void {
+    const { changes } = this.db
+      .prepare('DELETE FROM team_members WHERE id = ? AND tenant = ?')
+      .run(id, tenant);
     if (changes === 0) throw notFound(`team member ${id}`);
   }
 }

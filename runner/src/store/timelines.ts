@@ -53,22 +53,36 @@ export class TimelineStore {
        );
        CREATE INDEX timelines_epic ON timelines (epic_key, id);`,
     );
+    // The same epic key on two sites is two epics.
+    migrate(
+      db,
+      'timelines-002-tenant',
+      `ALTER TABLE timelines ADD COLUMN tenant TEXT NOT NULL DEFAULT 'local';
+       CREATE INDEX timelines_tenant_epic ON timelines (tenant, epic_key, id);`,
+    );
   }
 
-  save(epicKey: string, input: SprintPlanInput, plan: SprintPlan, meta: TimelineMeta = {}): StoredTimeline {
+  /** Every method takes the caller's tenant (one per Atlassian site). */
+  save(
+    tenant: string,
+    epicKey: string,
+    input: SprintPlanInput,
+    plan: SprintPlan,
+    meta: TimelineMeta = {},
+  ): StoredTimeline {
     const createdAt = new Date().toISOString();
     const write = this.db.transaction(() => {
       const { lastInsertRowid } = this.db
         .prepare(
-          'INSERT INTO timelines (epic_key, created_at, input_json, plan_json, meta_json) VALUES (?, ?, ?, ?, ?)',
+          'INSERT INTO timelines (tenant, epic_key, created_at, input_json, plan_json, meta_json) VALUES (?, ?, ?, ?, ?, ?)',
         )
-        .run(epicKey, createdAt, JSON.stringify(input), JSON.stringify(plan), JSON.stringify(meta));
+        .run(tenant, epicKey, createdAt, JSON.stringify(input), JSON.stringify(plan), JSON.stringify(meta));
       this.db
         .prepare(
-          `DELETE FROM timelines WHERE epic_key = ? AND id NOT IN
-             (SELECT id FROM timelines WHERE epic_key = ? ORDER BY id DESC LIMIT ?)`,
+          `DELETE FROM timelines WHERE tenant = ? AND epic_key = ? AND id NOT IN
+             (SELECT id FROM timelines WHERE tenant = ? AND epic_key = ? ORDER BY id DESC LIMIT ?)`,
         )
-        .run(epicKey, epicKey, TIMELINE_HISTORY_LIMIT);
+        .run(tenant, epicKey, tenant, epicKey, TIMELINE_HISTORY_LIMIT);
       return Number(lastInsertRowid);
     });
     const id = write.immediate();
@@ -76,16 +90,18 @@ export class TimelineStore {
   }
 
   /** The newest timeline of the epic, or null when none was stored. */
-  latest(epicKey: string): StoredTimeline | null {
+  latest(tenant: string, epicKey: string): StoredTimeline | null {
     const row = this.db
-      .prepare('SELECT * FROM timelines WHERE epic_key = ? ORDER BY id DESC LIMIT 1')
-      .get(epicKey) as Row | undefined;
+      .prepare('SELECT * FROM timelines WHERE tenant = ? AND epic_key = ? ORDER BY id DESC LIMIT 1')
+      .get(tenant, epicKey) as Row | undefined;
     return row ? toTimeline(row) : null;
   }
 
   /** How many versions of the epic's timeline are kept. */
-  count(epicKey: string): number {
-    const row = this.db.prepare('SELECT COUNT(*) AS n FROM timelines WHERE epic_key = ?').get(epicKey) as {
+  count(tenant: string, epicKey: string): number {
+    const row = this.db
+      .prepare('SELECT COUNT(*) AS n FROM timelines WHERE tenant = ? AND epic_key = ?')
+      .get(tenant, epicKey) as {
       n: number;
     };
     return row.n;

@@ -1,11 +1,3 @@
-/**
- * Rule-based stories for an epic: the stories of its input as `readPlanSource` reads them (a PRD's story
- * table row by row, or the story headings and items of a markdown/HTML page), with their criteria as
- * written. A story written without criteria gets concrete proposed ones; RFC lines go to the story they
- * are about as technical notes; story points follow the same effort model as the task estimates.
- */
-import { analyzeStory } from './analyze-story.js';
-import { deriveAcceptanceCriteria } from './derive-criteria.js';
 import { estimateTicket } from './estimate-ticket.js';
 import { htmlToPlanText, looksLikeHtml } from './html-to-text.js';
 import { type PlanSource, readPlanSource, type SourceStory } from './read-plan-source.js';

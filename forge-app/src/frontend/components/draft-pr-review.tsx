@@ -22,6 +22,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AppFailure, DraftPrJob, DraftPrPlan, IssuePanelApi, TrackedJob } from '../../types';
 import { createCaller } from '../lib/call';
 import { errorText, isRecord, json, pick, shortHash, text } from '../lib/format';
+import { pollDelay } from '../lib/use-job-polling';
 import { FailureMessage } from './failure-message';
 import { TextList } from './text-list';
 
@@ -61,6 +62,13 @@ function isFinished(job: DraftPrJob | null): boolean {
     prUrlOf(job) !== null ||
     ['done', 'completed', 'failed', 'cancelled'].includes(String(job.status).toLowerCase())
   );
+}
+
+const POLL_MAX_MS = 30_000;
+
+/** The pipeline waits for a reviewer: no point asking the runner again until someone acts here. */
+function waitsForHuman(job: DraftPrJob | null): boolean {
+  return String(job?.status).toLowerCase() === 'awaiting_approval';
 }
 
 /** Percent done: the job's numeric `progress`, or the progress route's `percent`. */
@@ -249,33 +257,37 @@ export function DraftPrReview({ initialJob, pollMs }: { initialJob: TrackedJob |
     [loadVersions],
   );
 
-  // `attempt` restarts the loop (after approval, a revision, or a failed poll).
+  // `attempt` restarts the loop (after approval, a revision, a failed poll, or "Refresh").
   // biome-ignore lint/correctness/useExhaustiveDependencies: attempt is a deliberate restart trigger
   useEffect(() => {
     if (!job) return undefined;
     const jobId = job.job_id;
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let polls = 0;
+    let failures = 0;
     const tick = async () => {
-      setPollFailure(null);
+      // One invocation per poll: the status resolver includes the pipeline progress.
       const st = await call('draftPrStatus', { jobId });
       if (stopped) return;
+      polls += 1;
       if (!st.ok) {
-        setPollFailure(st.error);
+        failures += 1;
+        if (failures >= 4 || [401, 403, 404].includes(st.error.status)) {
+          setPollFailure(st.error);
+          return;
+        }
+        timer = setTimeout(tick, pollDelay(polls, pollMs, POLL_MAX_MS));
         return;
       }
-      let merged: DraftPrJob = st.data;
-      const pr = await call('draftPrProgress', { jobId });
-      if (stopped) return;
-      if (pr.ok && isRecord(pr.data)) {
-        merged = { ...merged, pipeline: pr.data };
-      } else if (!pr.ok && pr.error.status !== 404) {
-        setPollFailure(pr.error);
-        return;
-      }
-      setStatus(merged);
+      failures = 0;
+      setPollFailure(null);
+      setStatus(st.data);
       if (planRef.current === null || revisedAbove.current !== null) await loadPlan(jobId);
-      if (!stopped && !isFinished(merged)) timer = setTimeout(tick, pollMs);
+      if (stopped || isFinished(st.data)) return;
+      // Nothing moves while the plan waits for a person: approving or revising here restarts the loop.
+      if (waitsForHuman(st.data) && revisedAbove.current === null && planRef.current !== null) return;
+      timer = setTimeout(tick, pollDelay(polls, pollMs, POLL_MAX_MS));
     };
     timer = setTimeout(tick, 0);
     return () => {
@@ -431,6 +443,16 @@ export function DraftPrReview({ initialJob, pollMs }: { initialJob: TrackedJob |
       ) : finished ? null : (
         <Text>The plan is being written…</Text>
       )}
+      {waitsForHuman(status) ? (
+        <Inline space="space.100" alignBlock="center">
+          <Text>
+            Waiting for your review: Augment checks again when you approve or revise, or on refresh.
+          </Text>
+          <Button appearance="subtle" onClick={() => setAttempt((n) => n + 1)}>
+            Refresh
+          </Button>
+        </Inline>
+      ) : null}
       {plan && !approved && !finished ? (
         <Stack space="space.100">
           <TextArea

@@ -3,6 +3,10 @@ import type { AppFailure } from '../../types';
 
 function titleFor(failure: AppFailure): string {
   if (failure.code === 'duplicate_job') return 'Already running';
+  if (failure.code === 'preview_applied') return 'Already applied';
+  if (failure.code === 'permission_denied') return 'You do not have permission';
+  if (failure.code === 'consent_required') return 'Allow access first';
+  if (failure.code === 'runner_timeout') return 'No answer in time';
   if (failure.status === 0) return 'Could not reach Augment';
   if (failure.status >= 500) return 'The runner failed';
   return 'Request refused';
@@ -19,7 +23,10 @@ export function FailureMessage({
   onRetry?: () => void;
 }) {
   const existing = failure.details?.existing_job_id;
-  const canView = failure.code === 'duplicate_job' && typeof existing === 'string' && onViewExisting;
+  const canView =
+    (failure.code === 'duplicate_job' || failure.code === 'preview_applied') &&
+    typeof existing === 'string' &&
+    onViewExisting;
   return (
     <SectionMessage
       appearance={failure.code === 'duplicate_job' ? 'warning' : 'error'}
@@ -27,7 +34,11 @@ export function FailureMessage({
     >
       <Stack space="space.100">
         <Text>{failure.message}</Text>
-        {canView ? <Button onClick={() => onViewExisting(existing)}>Already running — view</Button> : null}
+        {canView ? (
+          <Button onClick={() => onViewExisting(existing)}>
+            {failure.code === 'preview_applied' ? 'View the change' : 'Already running — view'}
+          </Button>
+        ) : null}
         {onRetry && !canView ? <Button onClick={onRetry}>Try again</Button> : null}
       </Stack>
     </SectionMessage>

@@ -28,6 +28,18 @@ export function createCaller<A extends ApiOf<A>>(): Caller<A> {
       return { ok: false, error: failure };
     } catch (error) {
       const reason = error instanceof Error && error.message ? error.message.trim() : String(error);
+      // A resolver acting as the user needs the user's consent first; Forge asks for it ("Allow access").
+      if (/NEEDS_AUTHENTICATION_ERR|Authentication Required/i.test(`${(error as Error)?.name} ${reason}`)) {
+        return {
+          ok: false,
+          error: {
+            code: 'consent_required',
+            message:
+              'Augment needs your permission to check your access in Jira and Confluence. Choose "Allow access" when Atlassian asks, then try again.',
+            status: 401,
+          },
+        };
+      }
       return {
         ok: false,
         error: { code: 'bridge_error', message: `Could not call Augment (${fn}): ${reason}`, status: 0 },

@@ -23,12 +23,12 @@ import {
 import { createRoute, z } from '@hono/zod-openapi';
 import { AtlassianError } from '../../adapters/http/index.js';
 import { readinessOf, siblingsOf } from '../../analysis/ticket-insights.js';
-import type { DraftPrEngine } from '../../draft-pr/engine.js';
+import type { BulkItemResult, DraftPrEngine } from '../../draft-pr/engine.js';
 import { storyFromIssue } from '../../draft-pr/jira-story.js';
 import { draftPrTicket, enqueueRunnableStage, type StageQueued } from '../../draft-pr/stage-queue.js';
 import type { DraftPrJob, DraftPrStore, PlanVersion } from '../../store/draft-pr-store.js';
 import type { App, AppDeps } from '../app.js';
-import type { Principal } from '../auth.js';
+import { actorOf, type Principal } from '../auth.js';
 import { AppError, notFound } from '../errors.js';
 import { credentialsOf } from './generation.js';
 import { ErrorBody, errorResponses, jsonContent as json } from './schemas.js';
@@ -92,12 +92,6 @@ const RepoBody = z
   .object({ url: z.string().trim().min(1).max(2048), branch: BranchName.optional() })
   .strict();
 const ACTIVE = new Set(['pending', 'running', 'awaiting_approval', 'failed']);
-
-/** Who acts: the authenticated caller (a Forge user by account id), with the name a client gave, if any. */
-function actorOf(p: Principal, named?: string): string {
-  const who = p.kind === 'forge' && p.accountId ? `forge:${p.accountId}` : p.id;
-  return named && named !== who ? `${named} (${who})` : who;
-}
 
 function jobView(store: DraftPrStore, job: DraftPrJob) {
   const latest = store.latestPlan(job.id);
@@ -163,19 +157,39 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     (job: DraftPrJob): Promise<StageQueued | null> =>
       enqueueRunnableStage(
         (type, input) =>
-          deps.queue.enqueue(type, input, { requestedBy: p.id, credentials: credentialsOf(p) }),
+          deps.queue.enqueue(type, input, {
+            requestedBy: actorOf(p),
+            tenant: p.tenant,
+            credentials: credentialsOf(p),
+          }),
         job,
       );
+  /** The job, if it belongs to the caller's tenant: another site's job is as unknown as a missing one. */
+  const owned = (p: Principal, jobId: string): DraftPrJob => {
+    const job = store().getJob(jobId);
+    if (!job || job.tenant !== p.tenant) throw notFound(`draft PR job ${jobId}`);
+    return job;
+  };
+  /** Templates are runner-wide configuration shared by every site: only API-key callers change them. */
+  const operatorOnly = (p: Principal) => {
+    if (p.kind === 'forge') {
+      throw new AppError(
+        403,
+        'forbidden',
+        'PR description templates are managed with an API key on the runner',
+      );
+    }
+  };
   const teamsOf = (p: Principal): string[] => {
     const map = deps.services.env.DRAFT_PR_APPROVER_TEAMS ?? {};
     return [...(map[p.id] ?? []), ...(p.kind === 'forge' && p.accountId ? (map[p.accountId] ?? []) : [])];
   };
   /** Creates the job unless the story already has an unfinished one for the same repository. */
-  const createJob = (e: DraftPrEngine, input: DraftPrCreateRequest): DraftPrJob =>
+  const createJob = (e: DraftPrEngine, input: DraftPrCreateRequest, tenant: string): DraftPrJob =>
     store().tx(() => {
       const target = input.repos[0]?.url;
       const existing = store()
-        .listJobs({ story_key: input.story_key, limit: 500 })
+        .listJobs({ tenant, story_key: input.story_key, limit: 500 })
         .jobs.find((j) => ACTIVE.has(j.status) && j.repos[0]?.url === target);
       if (existing) {
         throw new AppError(
@@ -185,7 +199,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
           { existing_job_id: existing.id, status: existing.status, stage: existing.stage },
         );
       }
-      return e.create(input);
+      return e.create(input, tenant);
     });
 
   // ---- creation -----------------------------------------------------------------------------------
@@ -205,10 +219,11 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     async (c) => {
       const principal = c.get('principal');
       const input = c.req.valid('json');
-      const job = createJob(engine(principal), {
-        ...input,
-        requested_by: actorOf(principal, input.requested_by),
-      });
+      const job = createJob(
+        engine(principal),
+        { ...input, requested_by: actorOf(principal, input.requested_by) },
+        principal.tenant,
+      );
       const queued = await enqueueFor(principal)(job);
       return c.json({ ...jobView(store(), job), queued, status_url: `/draft-pr/jobs/${job.id}` }, 202);
     },
@@ -230,13 +245,17 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       const results = [];
       for (const story_key of input.story_keys) {
         try {
-          const job = createJob(e, {
-            story_key,
-            repos: input.repos,
-            mode: input.mode,
-            template_id: input.template_id,
-            requested_by: actorOf(principal, input.requested_by),
-          });
+          const job = createJob(
+            e,
+            {
+              story_key,
+              repos: input.repos,
+              mode: input.mode,
+              template_id: input.template_id,
+              requested_by: actorOf(principal, input.requested_by),
+            },
+            principal.tenant,
+          );
           const queued = await enqueueFor(principal)(job);
           results.push({ job_id: job.id, ok: true, job: jobView(store(), job), queued });
         } catch (err) {
@@ -267,6 +286,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       const results = [];
       for (const { job_id, plan_hash } of input.approvals) {
         try {
+          owned(principal, job_id);
           const job = e.approve(job_id, { plan_hash, approver_teams: teamsOf(principal) }, approvedBy);
           const queued = await enqueueFor(principal)(job);
           results.push({ job_id, ok: true, job: jobView(store(), job), queued });
@@ -291,14 +311,23 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     async (c) => {
       const principal = c.get('principal');
       const { job_ids } = c.req.valid('json');
-      const outcomes = await engine(principal).bulkCancel(job_ids);
+      const mine = (id: string) => store().getJob(id)?.tenant === principal.tenant;
+      const cancelled = await engine(principal).bulkCancel(job_ids.filter(mine));
+      const outcomes: BulkItemResult[] = job_ids.map(
+        (id) =>
+          cancelled.find((o) => o.job_id === id) ?? {
+            job_id: id,
+            ok: false,
+            error: { code: 'not_found', message: `draft PR job ${id} not found` },
+          },
+      );
       const results = [];
       for (const o of outcomes) {
         if (o.ok) {
           // Stop the stage job too, so a long VERIFY does not run on for a cancelled job.
-          for (const q of await deps.queue.forTicket(draftPrTicket(o.job_id))) {
+          for (const q of await deps.queue.forTicket(principal.tenant, draftPrTicket(o.job_id))) {
             if (q.status === 'waiting' || q.status === 'active' || q.status === 'delayed') {
-              await deps.queue.cancel(q.job_id).catch(() => undefined);
+              await deps.queue.cancel(q.job_id, principal.tenant).catch(() => undefined);
             }
           }
         }
@@ -325,7 +354,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       request: { params: JobParam },
       responses: { 200: json(JobView, 'The job'), ...errors },
     }),
-    (c) => c.json(jobView(store(), store().requireJob(c.req.valid('param').job_id)), 200),
+    (c) => c.json(jobView(store(), owned(c.get('principal'), c.req.valid('param').job_id)), 200),
   );
 
   app.openapi(
@@ -338,7 +367,9 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       responses: { 200: json(Obj, 'Progress'), ...errors },
     }),
     (c) => {
-      const progress = deps.services.draftPr.progress(c.req.valid('param').job_id);
+      const { job_id } = c.req.valid('param');
+      owned(c.get('principal'), job_id);
+      const progress = deps.services.draftPr.progress(job_id);
       return c.json(progress as unknown as Record<string, unknown>, 200);
     },
   );
@@ -360,7 +391,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     async (c) => {
       const principal = c.get('principal');
       const { job_id } = c.req.valid('param');
-      const current = store().requireJob(job_id);
+      const current = owned(principal, job_id);
       const job = runnableStage(current) ? current : await engine(principal).retry(job_id, c.req.raw.signal);
       const queued = await enqueueFor(principal)(job);
       return c.json({ ...jobView(store(), job), queued }, 202);
@@ -380,7 +411,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { job_id } = c.req.valid('param');
-      store().requireJob(job_id);
+      owned(c.get('principal'), job_id);
       const latest = store().latestPlan(job_id);
       if (!latest) throw new AppError(404, 'not_found', `job ${job_id} has no plan yet`);
       return c.json(planView(store(), latest), 200);
@@ -401,7 +432,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { job_id } = c.req.valid('param');
-      store().requireJob(job_id);
+      owned(c.get('principal'), job_id);
       const versions = store()
         .listPlanVersions(job_id)
         .map((v) => ({ ...v, plan_hash: v.hash, approved: store().validApproval(job_id, v.hash) !== null }));
@@ -422,6 +453,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     (c) => {
       const { job_id } = c.req.valid('param');
       const { from, to } = c.req.valid('query');
+      owned(c.get('principal'), job_id);
       const out = deps.services.draftPr.comparePlanVersions(job_id, from, to);
       return c.json({ job_id, ...out } as Record<string, unknown>, 200);
     },
@@ -438,7 +470,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { job_id, version } = c.req.valid('param');
-      store().requireJob(job_id);
+      owned(c.get('principal'), job_id);
       return c.json(planView(store(), store().requirePlanVersion(job_id, version)), 200);
     },
   );
@@ -459,6 +491,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       const principal = c.get('principal');
       const { job_id } = c.req.valid('param');
       const feedback = c.req.valid('json');
+      owned(principal, job_id);
       const { job, version } = await engine(principal).revisePlan(
         job_id,
         { ...feedback, requested_by: actorOf(principal, feedback.requested_by) },
@@ -485,6 +518,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       const principal = c.get('principal');
       const { job_id } = c.req.valid('param');
       const input = c.req.valid('json');
+      owned(principal, job_id);
       const job = engine(principal).approve(
         job_id,
         { plan_hash: input.plan_hash, approver_teams: teamsOf(principal) },
@@ -511,7 +545,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { job_id } = c.req.valid('param');
-      store().requireJob(job_id);
+      owned(c.get('principal'), job_id);
       const artifacts = store()
         .listArtifacts(job_id)
         .map(({ path: _path, ...meta }) => ({
@@ -533,7 +567,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { job_id, artifact_type } = c.req.valid('param');
-      store().requireJob(job_id);
+      owned(c.get('principal'), job_id);
       const meta = store().getArtifact(job_id, artifact_type);
       if (!meta) throw notFound(`artifact ${artifact_type} of job ${job_id}`);
       const { path: _path, ...rest } = meta;
@@ -562,7 +596,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { job_id, artifact_type } = c.req.valid('param');
-      store().requireJob(job_id);
+      owned(c.get('principal'), job_id);
       const artifact = store().readArtifact(job_id, artifact_type);
       if (!artifact) throw notFound(`artifact ${artifact_type} of job ${job_id}`);
       const type = artifact.meta.content_type;
@@ -614,7 +648,10 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       request: body(DraftPrTemplateInput),
       responses: { 201: json(TemplateView, 'Created'), ...errors },
     }),
-    (c) => c.json(store().createTemplate(c.req.valid('json')), 201),
+    (c) => {
+      operatorOnly(c.get('principal'));
+      return c.json(store().createTemplate(c.req.valid('json')), 201);
+    },
   );
 
   app.openapi(
@@ -643,7 +680,10 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       request: { params: TemplateParam, ...body(DraftPrTemplateInput) },
       responses: { 200: json(TemplateView, 'Updated'), ...errors },
     }),
-    (c) => c.json(store().updateTemplate(c.req.valid('param').template_id, c.req.valid('json')), 200),
+    (c) => {
+      operatorOnly(c.get('principal'));
+      return c.json(store().updateTemplate(c.req.valid('param').template_id, c.req.valid('json')), 200);
+    },
   );
 
   app.openapi(
@@ -660,6 +700,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { template_id } = c.req.valid('param');
+      operatorOnly(c.get('principal'));
       if (!store().deleteTemplate(template_id)) throw notFound(`template ${template_id}`);
       return c.json({ deleted: true as const, template_id }, 200);
     },
@@ -684,7 +725,7 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const query = c.req.valid('query');
-      const { jobs, total } = store().listJobs(query);
+      const { jobs, total } = store().listJobs({ ...query, tenant: c.get('principal').tenant });
       return c.json(
         { jobs: jobs.map((j) => jobView(store(), j)), total, limit: query.limit, offset: query.offset },
         200,
@@ -701,7 +742,14 @@ export function registerDraftPrRoutes(app: App, deps: AppDeps) {
       request: { query: DraftPrJobQuery.omit({ limit: true, offset: true }) },
       responses: { 200: json(Obj, 'Statistics'), ...errorResponses },
     }),
-    (c) => c.json(store().stats(c.req.valid('query')) as unknown as Record<string, unknown>, 200),
+    (c) =>
+      c.json(
+        store().stats({ ...c.req.valid('query'), tenant: c.get('principal').tenant }) as unknown as Record<
+          string,
+          unknown
+        >,
+        200,
+      ),
   );
 
   // ---- readiness checks ---------------------------------------------------------------------------

@@ -10,8 +10,9 @@ import { catalog } from '../../jobs/catalog.js';
 import { validateRepos } from '../../jobs/code-aware.js';
 import { runInline } from '../../jobs/inline.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
-import type { Principal } from '../auth.js';
+import { actorOf, type Principal } from '../auth.js';
 import { ErrorBody, errorResponses, JobAccepted } from './schemas.js';
+import { withTenantLlm } from './settings.js';
 
 interface Endpoint {
   path: string;
@@ -88,12 +89,28 @@ export const GENERATION_ENDPOINTS: Endpoint[] = [
   },
 ];
 
-/** The Atlassian credentials a job runs with: the Forge system token when Forge called, else none (config). */
+/**
+ * The Atlassian credentials a job runs with: the Forge system token when Forge called, else none (the site
+ * configured in the environment). A Forge call always gets Forge credentials, complete or not: it must never
+ * fall back to the environment's site, which is another tenant's.
+ */
 export function credentialsOf(p: Principal): Record<string, unknown> | undefined {
-  if (p.kind === 'forge' && p.systemToken && p.apiBaseUrl) {
-    return { kind: 'forge', api_base_url: p.apiBaseUrl, system_token: p.systemToken };
+  if (p.kind === 'forge') {
+    return { kind: 'forge', api_base_url: p.apiBaseUrl ?? null, system_token: p.systemToken ?? null };
   }
   return undefined;
+}
+
+/** The tenant's default LLM, for a job type whose request can name one and did not. */
+function tenantLlmFor(
+  deps: AppDeps,
+  tenant: string,
+  type: JobType,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  const withDefault = withTenantLlm(deps, tenant, body);
+  if (withDefault === body) return body;
+  return catalog[type].schema.safeParse(withDefault).success ? withDefault : body;
 }
 
 export function registerGenerationRoutes(app: App, deps: AppDeps) {
@@ -139,14 +156,19 @@ export async function dispatchJob(
   c: Context<AppEnv>,
   deps: AppDeps,
   type: JobType,
-  body: Record<string, unknown>,
+  requested: Record<string, unknown>,
   alwaysAsync = false,
 ): Promise<Response> {
   const principal = c.get('principal');
+  const body = tenantLlmFor(deps, principal.tenant, type, requested);
   const credentials = credentialsOf(principal);
   if (Array.isArray(body.repos)) validateRepos(deps.services, body.repos as RepoSpec[]);
   if (alwaysAsync || body.async_mode === true) {
-    const view = await deps.queue.enqueue(type, body, { requestedBy: principal.id, credentials });
+    const view = await deps.queue.enqueue(type, body, {
+      requestedBy: actorOf(principal),
+      tenant: principal.tenant,
+      credentials,
+    });
     return c.json(
       {
         job_id: view.job_id,
@@ -161,6 +183,8 @@ export async function dispatchJob(
   }
   const out = await runInline(type, body, {
     services: deps.services,
+    tenant: principal.tenant,
+    requestedBy: actorOf(principal),
     credentials,
     signal: c.req.raw.signal,
     queue: deps.queue,

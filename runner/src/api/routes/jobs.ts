@@ -106,11 +106,16 @@ const jobEvents = createRoute({
 });
 
 export function registerJobRoutes(app: App, deps: AppDeps) {
-  app.openapi(getJob, async (c) => c.json((await deps.queue.get(c.req.valid('param').job_id)) as never, 200));
+  const tenant = (c: { get(key: 'principal'): { tenant: string } }) => c.get('principal').tenant;
+
+  app.openapi(getJob, async (c) =>
+    c.json((await deps.queue.get(c.req.valid('param').job_id, tenant(c))) as never, 200),
+  );
 
   app.openapi(listJobs, async (c) => {
     const q = c.req.valid('query');
     const page = await deps.queue.list({
+      tenant: tenant(c),
       status: q.status,
       type: q.job_type,
       offset: q.offset,
@@ -121,19 +126,20 @@ export function registerJobRoutes(app: App, deps: AppDeps) {
 
   app.openapi(ticketJobs, async (c) => {
     const key = c.req.valid('param').ticket_key;
-    const jobs = await deps.queue.forTicket(key);
+    const jobs = await deps.queue.forTicket(tenant(c), key);
     const active = jobs.find((j) => !TERMINAL.has(j.status)) ?? null;
     return c.json({ ticket_key: key, active, jobs } as never, 200);
   });
 
   app.openapi(cancelJob, async (c) => {
-    const view = await deps.queue.cancel(c.req.valid('param').job_id);
+    const view = await deps.queue.cancel(c.req.valid('param').job_id, tenant(c));
     return c.json(view as never, view.status === 'cancelled' ? 200 : 202);
   });
 
   app.openapi(jobEvents, async (c) => {
     const jobId = c.req.valid('param').job_id;
-    let last = await deps.queue.get(jobId);
+    const owner = tenant(c);
+    let last = await deps.queue.get(jobId, owner);
     return streamSSE(c, async (stream) => {
       const send = (event: string, data: JobView) =>
         stream.writeSSE({ event, data: JSON.stringify(data), id: `${Date.now()}` });
@@ -141,7 +147,7 @@ export function registerJobRoutes(app: App, deps: AppDeps) {
       let idle = 0;
       while (!TERMINAL.has(last.status) && !stream.aborted) {
         await stream.sleep(200);
-        const now = await deps.queue.get(jobId).catch(() => null);
+        const now = await deps.queue.get(jobId, owner).catch(() => null);
         if (!now) break;
         if (now.status !== last.status) await send('status', now);
         else if (JSON.stringify(now.progress) !== JSON.stringify(last.progress)) await send('progress', now);

@@ -37,6 +37,7 @@ import type { App, AppDeps, AppEnv } from '../app.js';
 import { AppError } from '../errors.js';
 import { credentialsOf, dispatchJob } from './generation.js';
 import { jsonBody as body, ErrorBody, errorResponses, JobAccepted } from './schemas.js';
+import { withTenantLlm } from './settings.js';
 
 const tags = ['plan'];
 const AnyJson = z.record(z.string(), z.unknown());
@@ -97,6 +98,7 @@ function requestContext(
     services: deps.services,
     llm: jobLlm(deps.services.llm, usage),
     usage,
+    tenant: c.get('principal').tenant,
     credentials: credentialsOf(c.get('principal')),
     enqueue: async () => {
       throw new AppError(400, 'async_required', 'this request cannot queue jobs', { field: 'async_mode' });
@@ -114,6 +116,7 @@ async function withModelDeadline<T>(
   choice: LlmChoice,
   work: (ctx: JobContext, choice: LlmChoice) => Promise<T>,
 ): Promise<{ out: T; usage: UsageRecord[]; deadline_hit: boolean }> {
+  choice = withTenantLlm(deps, c.get('principal').tenant, choice);
   const ctx = requestContext(deps, c, MODEL_DEADLINE_MS);
   assertProviderUsable(ctx, choice);
   try {

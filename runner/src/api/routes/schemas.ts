@@ -20,6 +20,8 @@ export const JobViewSchema = z.object({
   result: z.unknown(),
   error: z.string().nullable(),
   ticket_keys: z.array(z.string()),
+  /** Who started the job: `forge:<account id>` for a Forge user, else the API key's id. */
+  requested_by: z.string().nullable(),
   attempts_made: z.number(),
   max_attempts: z.number(),
   dry_run: z.boolean().nullable(),

@@ -258,7 +258,7 @@ export function registerSprintRoutes(app: App, deps: AppDeps) {
     async (c): Promise<any> => {
       const { epic_key } = c.req.valid('param');
       const { format } = c.req.valid('query');
-      const stored = deps.services.timelines.latest(epic_key);
+      const stored = deps.services.timelines.latest(c.get('principal').tenant, epic_key);
       if (!stored) {
         throw new AppError(
           404,
@@ -274,7 +274,7 @@ export function registerSprintRoutes(app: App, deps: AppDeps) {
           epic_key,
           timeline_id: stored.id,
           created_at: stored.created_at,
-          versions: deps.services.timelines.count(epic_key),
+          versions: deps.services.timelines.count(c.get('principal').tenant, epic_key),
           start_date: stored.input.start_date,
           sprint_duration_days: stored.input.sprint_duration_days,
           plan: stored.plan,

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../app.js';
+import { actorOf } from '../auth.js';
 import { errorResponses } from './schemas.js';
 
 const Models = z.object({
@@ -26,7 +27,51 @@ const Models = z.object({
   ),
 });
 
+const WhoAmI = z.object({
+  kind: z.enum(['api_key', 'hmac', 'forge']),
+  /** What the caller's jobs, team members, timelines, draft PRs and settings are scoped to. */
+  tenant: z.string(),
+  /** Recorded as `requested_by` on the caller's jobs and approvals. */
+  actor: z.string(),
+  app_id: z.string().nullable(),
+  installation_id: z.string().nullable(),
+  account_id: z.string().nullable(),
+  /** Whether the invocation handed over an app system token, so jobs can call Jira and Confluence back. */
+  system_token: z.boolean(),
+  version: z.string(),
+});
+
 export function registerSystemRoutes(app: App, deps: AppDeps) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/whoami',
+      tags: ['system'],
+      summary: 'Who the runner believes the caller is (credentials checked as on every other route)',
+      responses: {
+        200: { description: 'The caller', content: { 'application/json': { schema: WhoAmI } } },
+        ...errorResponses,
+      },
+    }),
+    (c) => {
+      const p = c.get('principal');
+      const forge = p.kind === 'forge' ? p : undefined;
+      return c.json(
+        {
+          kind: p.kind,
+          tenant: p.tenant,
+          actor: actorOf(p),
+          app_id: forge?.appId ?? null,
+          installation_id: forge?.installationId ?? null,
+          account_id: forge?.accountId ?? null,
+          system_token: Boolean(forge?.systemToken),
+          version: deps.version,
+        },
+        200,
+      );
+    },
+  );
+
   app.openapi(
     createRoute({
       method: 'get',

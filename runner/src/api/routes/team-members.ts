@@ -41,7 +41,7 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
       },
     }),
     (c) => {
-      const members = store().list({ active: true });
+      const members = store().list(c.get('principal').tenant, { active: true });
       const roles = TeamRole.options.map((role) => {
         const of = members.filter((m) => m.role === role);
         return {
@@ -105,7 +105,7 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
     (c) => {
       const { role_id } = c.req.valid('param');
       const { team_id } = c.req.valid('query');
-      const members = store().list({ active: true, team_id });
+      const members = store().list(c.get('principal').tenant, { active: true, team_id });
       const caps = capacityByRole(members, team_id);
       return c.json(
         {
@@ -141,7 +141,7 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
       },
     }),
     (c) => {
-      const members = store().list(c.req.valid('query'));
+      const members = store().list(c.get('principal').tenant, c.req.valid('query'));
       return c.json({ members, total: members.length }, 200);
     },
   );
@@ -159,7 +159,7 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
         ...errorResponses,
       },
     }),
-    (c) => c.json(store().create(c.req.valid('json')), 201),
+    (c) => c.json(store().create(c.get('principal').tenant, c.req.valid('json')), 201),
   );
 
   app.openapi(
@@ -171,7 +171,7 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
       request: { params: IdParam },
       responses: { 200: json(TeamMember, 'Member'), ...notFound, ...errorResponses },
     }),
-    (c) => c.json(store().get(c.req.valid('param').member_id), 200),
+    (c) => c.json(store().get(c.get('principal').tenant, c.req.valid('param').member_id), 200),
   );
 
   app.openapi(
@@ -191,7 +191,11 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
         ...errorResponses,
       },
     }),
-    (c) => c.json(store().update(c.req.valid('param').member_id, c.req.valid('json')), 200),
+    (c) =>
+      c.json(
+        store().update(c.get('principal').tenant, c.req.valid('param').member_id, c.req.valid('json')),
+        200,
+      ),
   );
 
   app.openapi(
@@ -209,7 +213,7 @@ export function registerTeamMemberRoutes(app: App, deps: AppDeps) {
     }),
     (c) => {
       const { member_id } = c.req.valid('param');
-      store().delete(member_id);
+      store().delete(c.get('principal').tenant, member_id);
       return c.json({ deleted: true as const, id: member_id }, 200);
     },
   );

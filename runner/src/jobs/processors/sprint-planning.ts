@@ -67,7 +67,7 @@ const inSprint = (issue: JiraIssue | undefined, sprintId: number | null) =>
 
 export const sprintPlanningProcessor: Processor<SprintPlanRequest, unknown> = async (input, ctx) => {
   const { jira } = ctx.services.atlassian(ctx.credentials);
-  const members = ctx.services.teamMembers.list({ active: true });
+  const members = ctx.services.teamMembers.list(ctx.tenant, { active: true });
   const p = await planEpic(
     jira,
     members,

@@ -11,7 +11,7 @@ import { describeEpicPlan, planEpic } from './sprint-epic-plan.js';
 
 export const timelinePlanningProcessor: Processor<TimelineRequest, unknown> = async (input, ctx) => {
   const { jira } = ctx.services.atlassian(ctx.credentials);
-  const members = ctx.services.teamMembers.list({ active: true });
+  const members = ctx.services.teamMembers.list(ctx.tenant, { active: true });
   const p = await planEpic(
     jira,
     members,
@@ -31,7 +31,7 @@ export const timelinePlanningProcessor: Processor<TimelineRequest, unknown> = as
   let stored: { timeline_id: number; created_at: string } | null = null;
   if (!input.dry_run) {
     await ctx.progress('storing', 80);
-    const row = ctx.services.timelines.save(input.epic_key, p.input, p.plan, {
+    const row = ctx.services.timelines.save(ctx.tenant, input.epic_key, p.input, p.plan, {
       board_id: input.board_id ?? null,
       ...described,
     });
