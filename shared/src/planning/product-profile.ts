@@ -35,7 +35,7 @@ export function readProductProfile(input: ProductText): ProductProfile {
     PRODUCT_CUES.no_app.test(text) ||
     (APP_IN_EXCLUSION.test(exclusions) && !PRODUCT_CUES.mobile_app.test(stripped(text, input.exclusions)));
   const mobile = !noUi && !appOut && PRODUCT_CUES.mobile_app.test(text);
-  const webOut = WEB_IN_EXCLUSION.test(exclusions) && mobile;
+  const webOut = (WEB_IN_EXCLUSION.test(exclusions) || PRODUCT_CUES.no_web.test(text)) && mobile;
   const web = !noUi && !webOut && (PRODUCT_CUES.web.test(text) || !mobile);
   return {
     mobile_app: mobile,

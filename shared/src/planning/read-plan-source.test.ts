@@ -232,6 +232,23 @@ describe('readPlanSource', () => {
     expect(src.questions).toEqual(['link expiry?']);
   });
 
+  it('reads stories written as bold paragraphs of a Google Docs export, bold by a stylesheet class', () => {
+    const html = [
+      '<html><head><style type="text/css">.c3{font-weight:700}.c1{color:#000}</style></head><body>',
+      '<p class="c1"><span class="c3">Stories</span></p>',
+      '<p class="c1"><span class="c3">Order a laptop</span></p>',
+      '<ul><li class="c1"><span>A manager picks a model for the new starter</span></li></ul>',
+      '<p class="c1"><span class="c3">Approve an order</span></p>',
+      '<ul><li class="c1"><span>IT approves orders over 2,000 EUR</span></li></ul>',
+      '</body></html>',
+    ].join('');
+    const src = readPlanSource({ summary: 'Laptops', prd: html });
+    expect(src.stories.map((s) => [s.title, s.acceptance_criteria])).toEqual([
+      ['Order a laptop', ['A manager picks a model for the new starter']],
+      ['Approve an order', ['IT approves orders over 2,000 EUR']],
+    ]);
+  });
+
   it('classifies common section names, with numbering and qualifiers', () => {
     expect(classifyHeading('4. Out of scope (for now)')).toBe('exclusions');
     expect(classifyHeading('Non-goals')).toBe('exclusions');

@@ -229,6 +229,8 @@ interface Section {
   children: Section[];
   /** A heading that says it is one story ("User story: Log a workout"): a story wherever it stands. */
   story?: true;
+  /** A bold line or a label line standing for a heading. */
+  label?: true;
 }
 
 /** "User story: Log a workout", "Story 3 - Refunds", "Feature: Saved cards": one story, titled after the label. */
@@ -345,12 +347,21 @@ function parseSections(text: string): Section {
       : line.text.replace(/:$/, '');
     const own0 = named || line.bold ? classifyHeading(labelText) : null;
     if (line.marker === '' && !isAc && ((line.bold && words <= 12) || (named && own0 !== null))) {
-      if (stack.length > 1 && !Number.isInteger(stack[stack.length - 1]!.level)) stack.pop();
+      // A bold label after a bold label is its sibling, except under one that names the stories
+      // ("**Stories**" then "**Order a laptop**"), which holds them.
+      const top = stack[stack.length - 1]!;
+      const holds =
+        top.own === 'stories' &&
+        !top.story &&
+        (own0 === null || own0 === 'stories') &&
+        top.lines.length === 0;
+      if (stack.length > 1 && top.label && !holds) stack.pop();
       const parent = stack[stack.length - 1]!;
       const own = own0 ?? 'other';
       const section: Section = {
         title: labelText,
-        level: parent.level + 0.5,
+        level: parent.level + (parent.label ? 0.25 : 0.5),
+        label: true,
         own,
         kind: own === 'other' ? parent.kind : own,
         lines: [],

@@ -193,6 +193,16 @@ describe("the product's teams", () => {
     );
   });
 
+  it('gives an app with "no web version" no web work, even when it names a page', () => {
+    const app = planEpic({
+      summary: 'Order tracking',
+      description:
+        '# Order tracking\n\nOur iOS and Android app. There is no web version.\n\n## Stories\n### Live map\n- The order page shows the courier on a map\n',
+    });
+    expect(app.tasks.some((t) => t.team === 'frontend')).toBe(false);
+    expect(app.tasks.some((t) => t.team === 'mobile')).toBe(true);
+  });
+
   it('never writes browser tests for an app', () => {
     expect(all(plan)).not.toMatch(/browser/i);
   });

@@ -59,6 +59,9 @@ export const PRODUCT_CUES = {
   /** The release has no user interface at all. */
   no_ui:
     /\b(?:no (?:ui|user interface|screens?|front-?end|dashboard(?: or ui)?|ui work)|api[- ]only|headless|there is no (?:ui|user interface)|no dashboard or ui)\b/i,
+  /** The product has no browser version. */
+  no_web:
+    /\b(?:no web(?: version| app| client)?|(?:app|mobile)[- ]only|only (?:in|on) the (?:app|phone)s?|not on the web)\b/i,
   /** The release has no app work. */
   no_app: /\b(?:no (?:native )?app|no mobile app|without an app|app (?:is |stays )?unchanged)\b/i,
 };

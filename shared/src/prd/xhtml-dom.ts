@@ -412,7 +412,13 @@ function renderNode(node: XNode, root: XNode, out: LineBuilder, lists: boolean[]
 
 const HEADING = /^h([1-6])$/;
 
-/** True when every non-blank text under el sits inside `strong`/`b` (a bold-only paragraph or cell). */
+/** Bold by style, as Google Docs and Word export it: `<span style="font-weight:700">`. */
+function boldStyle(el: XElement): boolean {
+  const m = /font-weight\s*:\s*(bold|bolder|[6-9]00)\b/i.exec(attr(el, 'style') ?? '');
+  return m !== null;
+}
+
+/** True when every non-blank text under el is bold (`strong`, `b` or a bold style): a bold-only paragraph or cell. */
 export function isBoldOnly(el: XElement): boolean {
   let sawText = false;
   let allBold = true;
@@ -423,7 +429,7 @@ export function isBoldOnly(el: XElement): boolean {
         sawText = true;
         let bold = false;
         for (let p = node.parent; p && p !== el.parent; p = p.parent) {
-          if (isElement(p) && (tagName(p) === 'strong' || tagName(p) === 'b')) bold = true;
+          if (isElement(p) && (tagName(p) === 'strong' || tagName(p) === 'b' || boldStyle(p))) bold = true;
         }
         if (!bold) allBold = false;
         return false;
