@@ -390,16 +390,10 @@ function addEpicWork(
     const task = crossCuttingTask(w, {
       team_factor: analyzeStory(records.find((r) => r.issue.key === w.stories[0])!.story).complexity
         .team_factor,
+      ...(opts.include_tests ? { coverage_level: opts.coverage_level } : {}),
     });
     const home = results.find((r) => r.story_key === task.story_key);
     if (!home || results.some((r) => r.tasks.some((t) => t.id === task.id))) continue;
-    if (opts.include_tests)
-      task.test_cases = fitTestCases(
-        [],
-        { title: task.summary, acceptance_criteria: w.lines, team: task.team },
-        opts.coverage_level,
-        opts,
-      );
     home.tasks.push(task);
     linkCrossCutting(
       w,

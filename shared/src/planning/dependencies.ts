@@ -137,18 +137,23 @@ export function splitLongTasks(tasks: readonly TeamTask[], maxDays: number, test
     let prev: string | undefined;
     for (let k = 1; k <= n; k++) {
       const phase = SPLIT_PHASES[Math.min(k - 1, SPLIT_PHASES.length - 1)]!;
-      // Past the last phase, parts are numbered slices of it.
-      const label =
-        k <= SPLIT_PHASES.length ? phase.label : `${phase.label}, slice ${k - SPLIT_PHASES.length + 1}`;
+      const mine = share(criteria, k);
+      // Testing splits by what is tested: each part verifies its share of the story's criteria.
+      const byCriteria = task.team === 'qa' && criteria.length >= n;
+      const first = Math.floor(((k - 1) * criteria.length) / n) + 1;
+      const label = byCriteria
+        ? `criteria ${first}${mine.length > 1 ? `-${first + mine.length - 1}` : ''} of ${criteria.length}`
+        : k <= SPLIT_PHASES.length
+          ? phase.label
+          : // Past the last phase, parts are numbered slices of it.
+            `${phase.label}, slice ${k - SPLIT_PHASES.length + 1}`;
       const id = `${task.id}-part-${k}`;
       const scope = share(bullets, k);
-      const mine = share(criteria, k);
+      const own = byCriteria
+        ? 'Every criterion of this share has a passing end-to-end test'
+        : phase.done_when.replace('{summary}', baseSummary);
       // The whole task is done when its last part is: that part carries the task's own done-when.
-      const done = [
-        phase.done_when.replace('{summary}', baseSummary),
-        ...mine,
-        ...(k === n ? doneBullets(task.description) : []),
-      ];
+      const done = [own, ...mine, ...(k === n ? doneBullets(task.description) : [])];
       const description = [
         `Part ${k} of ${n} of "${task.summary}": ${label}.`,
         '',
@@ -168,7 +173,7 @@ export function splitLongTasks(tasks: readonly TeamTask[], maxDays: number, test
         covers_criteria: mine,
         part: { index: k, of: n },
       };
-      part.test_cases = tests ? tests(part, mine, [done[0]!]) : share(task.test_cases, k);
+      part.test_cases = tests ? tests(part, mine, byCriteria ? [] : [done[0]!]) : share(task.test_cases, k);
       out.push(part);
       prev = id;
     }

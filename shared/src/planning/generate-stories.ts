@@ -55,6 +55,11 @@ function assignRfcLines(rfcLines: readonly string[], stories: readonly SourceSto
 
 const FIBONACCI = [1, 2, 3, 5, 8, 13, 21];
 
+/** Story points for days of work: the smallest Fibonacci number whose 1.5 days cover them. */
+export function pointsForDays(days: number): number {
+  return FIBONACCI.find((f) => days <= f * 1.5) ?? 21;
+}
+
 const USER_STORY_LINE = /^as an?\s+.+?\bI\s+(?:want|need|would like|can)\b/i;
 
 /**
@@ -92,7 +97,7 @@ export function storyFromSource(s: SourceStory, rfcNotes: readonly string[] = []
   const story: Story = { title: s.title, description, acceptance_criteria: criteria };
   if (s.jira_key) story.key = s.jira_key;
   const effort = estimateTicket(story).total_effort_days;
-  story.story_points = FIBONACCI.find((f) => effort <= f * 1.5) ?? 21;
+  story.story_points = pointsForDays(effort);
   return story;
 }
 

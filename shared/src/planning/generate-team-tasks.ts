@@ -511,7 +511,11 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
           remember(
             generateTestCases(
               { title: part.summary, acceptance_criteria: criteria, team: part.team, checks },
-              testOpts({ team: part.team, summary: part.summary, criteria: [...criteria] }),
+              {
+                ...testOpts({ team: part.team, summary: part.summary, criteria: [...criteria] }),
+                // Each part's technical cases are its own: they name the part.
+                subject: `${story.title} (part ${part.part?.index ?? 1} of ${part.part?.of ?? 1})`,
+              },
             ),
           )
       : undefined,

@@ -19,6 +19,7 @@ import {
   LAYERS,
   type Layer,
   LEVEL_KINDS,
+  type TestLayer,
 } from './test-rules.js';
 import { capitalize, contentTokens, lowerFirst, splitSentences, truncate } from './text.js';
 
@@ -49,6 +50,8 @@ export interface TestGenerationOptions {
   subject?: string;
   /** Titles the story's other items already use (lower case): chosen only when nothing else is left. */
   avoid?: ReadonlySet<string>;
+  /** The item is epic-wide work (an audit trail, a load test): its cases check the requirement itself. */
+  epic_wide?: boolean;
 }
 
 interface Candidate {
@@ -83,7 +86,7 @@ function exampleGiven(text: string, resource: string): string {
 const PROHIBITION =
   /\b(?:never|cannot|can't|must not|mustn't|may not|is not|are not|no longer|not allowed|refused|rejected|only)\b/i;
 const REPEAT = /\b(?:twice|duplicate\w*|idempoten\w*|exactly one|only once|once|same \w+ again)\b/i;
-const FORMAT = /\b(?:csv|pdf|xlsx|json|xml|file|export\w*|download\w*|report)\b/i;
+const FORMAT = /\b(?:csv|pdf|xlsx|json|xml|files?|exports?\b[^.]*\b(?:as|to|in)\b|download\w*)\b/i;
 // Limits a user can push: sizes and counts, not durations of retention or schedules.
 const INPUT_LIMIT =
   /\b(?:at least|at most|up to|maximum|minimum|max|min|no more than|fewer than|more than)\s+(\d+(?:[.,]\d+)?)\s*([a-z%]*)/i;
@@ -170,8 +173,14 @@ function criterionVariants(f: CriterionFacts, layer: Layer, given: string): Cand
       `${capitalize(text)}: the attempt changes nothing`,
     );
   }
+  // A limit on what a person enters or sends; a retry count or a period is no input to refuse.
   const input = INPUT_LIMIT.exec(text);
-  if (input) {
+  if (
+    input &&
+    !/\b(?:retr\w*|times|attempts?|seconds?|minutes?|hours?|days?|weeks?|months?|years?)\b/i.test(
+      text.slice(input.index, input.index + input[0].length + 12),
+    )
+  ) {
     const n = Number(input[1]!.replace(',', '.'));
     const unit = input[2] ?? '';
     const lower = /\b(?:at least|minimum|min|more than)\b/i.test(input[0]);
@@ -190,7 +199,8 @@ function criterionVariants(f: CriterionFacts, layer: Layer, given: string): Cand
     );
   } else {
     const dur = DURATION_LIMIT.exec(text);
-    if (dur && f.category !== 'performance') {
+    const measured = dur !== null && /^(?:within|under|below|in less than)\b/i.test(dur[0]);
+    if (dur && f.category !== 'performance' && !measured) {
       add(
         'boundary',
         `just before and at ${dur[1]} ${dur[2]} (${short})`,
@@ -246,7 +256,7 @@ function criterionVariants(f: CriterionFacts, layer: Layer, given: string): Cand
       'Only the described transition happens',
     );
   }
-  if (FORMAT.test(text) && f.category !== 'state') {
+  if (FORMAT.test(text) && f.category !== 'state' && f.category !== 'permission' && !PROHIBITION.test(text)) {
     add(
       'format',
       `the file is valid with no data and with special characters (${short})`,
@@ -280,7 +290,7 @@ function checkCase(check: string, layer: Layer, first: boolean): TestCase {
   };
 }
 
-function extraCases(text: string, layerKey: Team | 'story', layer: Layer, subject: string): Candidate[] {
+function extraCases(text: string, layerKey: TestLayer, layer: Layer, subject: string): Candidate[] {
   const out: Candidate[] = [];
   for (const x of EXTRA_CASES) {
     if (x.layers && !x.layers.includes(layerKey)) continue;
@@ -289,7 +299,11 @@ function extraCases(text: string, layerKey: Team | 'story', layer: Layer, subjec
       kind: x.kind,
       tc: {
         title: titled(layer, x.title.replace('{subject}', subject)),
-        type: x.type,
+        // An end-to-end layer runs its cases end to end, whatever level the check would have in a task.
+        type:
+          (layerKey === 'qa' || layerKey === 'story') && (x.type === 'unit' || x.type === 'integration')
+            ? layer.main
+            : x.type,
         description: x.expected,
         steps: x.steps,
         expected_result: x.expected,
@@ -342,7 +356,7 @@ function subjectOf(item: TestSubject, story?: string): string {
 export function generateTestCases(item: TestSubject, opts: TestGenerationOptions): TestCase[] {
   const criteria = (item.acceptance_criteria ?? []).map((c) => c.trim()).filter(Boolean);
   const text = [item.title, item.description ?? '', ...criteria, ...(item.checks ?? [])].join('\n');
-  const layerKey: Team | 'story' = item.team ?? 'story';
+  const layerKey: TestLayer = opts.epic_wide ? 'epic' : (item.team ?? 'story');
   const layer = LAYERS[layerKey];
   const range = COVERAGE_RANGES[opts.coverage_level];
   const allowed = new Set<CaseKind>(LEVEL_KINDS[opts.coverage_level]);

@@ -3,6 +3,8 @@
  * load test, a localisation pass): planned once per epic, under the first story that needs it, and
  * linked to every story it serves, instead of being repeated in each story.
  */
+import type { CoverageLevel } from '../api/requests.js';
+import { generateTestCases } from './generate-test-cases.js';
 import type { Story, Team, TeamTask } from './schemas.js';
 import { capitalize, contentTokens, roundHalfDay, splitSentences, truncate } from './text.js';
 import { CROSS_CUTTING, type CrossCuttingId, type CrossCuttingKind } from './work-rules.js';
@@ -83,7 +85,7 @@ function clause(kind: CrossCuttingKind, line: string): string {
 /** The task of one item of epic-wide work, under its first story, blocking the QA of every story it serves. */
 export function crossCuttingTask(
   work: CrossCuttingWork,
-  opts: { team_factor?: Partial<Record<Team, number>> } = {},
+  opts: { team_factor?: Partial<Record<Team, number>>; coverage_level?: CoverageLevel } = {},
 ): TeamTask {
   const first = work.stories[0]!;
   const clauses = [...new Set(work.lines.map((l) => clause(work.kind, l)))];
@@ -103,7 +105,7 @@ export function crossCuttingTask(
     '**Done when**',
     ...work.kind.done_when.map((s) => `- ${s}`),
   ].join('\n');
-  return {
+  const task: TeamTask = {
     id: `${first}-${work.kind.team}-${work.kind.id.replace(/_/g, '-')}`,
     summary: capitalize(summary),
     description,
@@ -118,6 +120,18 @@ export function crossCuttingTask(
     story_key: first,
     serves_stories: work.stories,
   };
+  // Its cases check the requirement itself, on the build that ships.
+  if (opts.coverage_level)
+    task.test_cases = generateTestCases(
+      {
+        title: task.summary,
+        description: work.kind.scope.join('\n'),
+        acceptance_criteria: work.lines,
+        team: task.team,
+      },
+      { coverage_level: opts.coverage_level, epic_wide: true, subject: work.kind.label },
+    );
+  return task;
 }
 
 /**

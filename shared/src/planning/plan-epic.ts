@@ -15,7 +15,7 @@ import {
   reduceTransitiveLinks,
 } from './dependencies.js';
 import { longestPath } from './estimate-ticket.js';
-import { storiesFromSource } from './generate-stories.js';
+import { pointsForDays, storiesFromSource } from './generate-stories.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
 import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
 import { crossCuttingTask, findCrossCutting, linkCrossCutting } from './plan-cross-cutting.js';
@@ -122,17 +122,10 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
   const storyTasks = plans.flatMap((p) => p.tasks);
   const epicTasks = crossCutting.map((work) => {
     const first = stories.find((s) => s.key === work.stories[0])!;
-    const task = crossCuttingTask(work, { team_factor: analyzeStory(first).complexity.team_factor });
-    if (includeTests)
-      task.test_cases = generateTestCases(
-        {
-          title: task.summary,
-          description: work.kind.scope.join('\n'),
-          acceptance_criteria: work.lines,
-          team: task.team,
-        },
-        { coverage_level: coverage },
-      );
+    const task = crossCuttingTask(work, {
+      team_factor: analyzeStory(first).complexity.team_factor,
+      ...(includeTests ? { coverage_level: coverage } : {}),
+    });
     return { work, task };
   });
   const withEpicWork = storyTasks.map((t) => ({ ...t, depends_on_tasks: [...t.depends_on_tasks] }));
@@ -191,8 +184,11 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
 
   const plannedStories: PlannedStory[] = stories.map((s, i) => {
     const mine = tasks.filter((t) => t.story_key === s.key);
+    // Points follow the days the plan gives the story's own work (a story from Jira keeps its points).
+    const ownDays = mine.filter((t) => !t.serves_stories).reduce((n, t) => n + t.estimate_days, 0);
+    const story = input.stories ? s : { ...s, story_points: pointsForDays(ownDays) };
     return {
-      story: s,
+      story,
       story_types: plans[i]!.story_types,
       readiness: scoreReadiness(s, { siblings: stories }),
       test_cases: keptStory[i]!,

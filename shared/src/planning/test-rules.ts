@@ -42,7 +42,10 @@ export interface Layer {
   act: string;
 }
 
-export const LAYERS: Record<Team | 'story', Layer> = {
+/** Who writes and runs the cases: a team's task, the story itself, or a piece of epic-wide work. */
+export type TestLayer = Team | 'story' | 'epic';
+
+export const LAYERS: Record<TestLayer, Layer> = {
   story: {
     prefix: '',
     main: 'acceptance',
@@ -61,6 +64,12 @@ export const LAYERS: Record<Team | 'story', Layer> = {
     act: 'run it in a test environment',
   },
   qa: { prefix: 'End to end', main: 'e2e', logic: 'e2e', act: 'walk through the flow as the user' },
+  epic: {
+    prefix: '',
+    main: 'acceptance',
+    logic: 'acceptance',
+    act: 'carry out the check on the release candidate',
+  },
 };
 
 /** Concrete data for a precondition the criterion leaves open, by what the item is about. */
@@ -82,7 +91,7 @@ export const EXAMPLE_DATA: { cue: RegExp; given: string }[] = [
     given: 'a class of 3 students and one assignment due Friday 23:59',
   },
   { cue: /\b(?:employee|leave|balance)\w*/i, given: 'employee E-7 with 40.0 hours of leave' },
-  { cue: /\b(?:device|thermostat|firmware)\w*/i, given: 'a test fleet of 3 devices on firmware 4.11' },
+  { cue: /\b(?:thermostat|firmware|fleet)\w*/i, given: 'a test fleet of 3 devices on firmware 4.11' },
   { cue: /\b(?:event|usage|meter)\w*/i, given: '3 usage events for customer C-9 in the same hour' },
   { cue: /\b(?:job|technician|checklist)\w*/i, given: 'technician T-3 with 2 jobs for today' },
   { cue: /\b(?:webhook|endpoint|api key|request)\w*/i, given: 'an API client with a valid key for tenant A' },
@@ -96,7 +105,7 @@ export interface ExtraCase {
   cue: RegExp;
   unless?: RegExp;
   /** Layers it applies to; absent: every layer. */
-  layers?: readonly (Team | 'story')[];
+  layers?: readonly TestLayer[];
   /** `{subject}` is the item's short subject. */
   title: string;
   type: TestType;
@@ -182,7 +191,7 @@ export const EXTRA_CASES: readonly ExtraCase[] = [
   },
   {
     kind: 'domain',
-    cue: /\b(?:tenant|api key|token|scopes?|partner|merchant|customer's|their own)\b/i,
+    cue: /\b(?:tenants?|multi-?tenant|api keys?|partners?|merchants?|their own|other (?:customers|companies|organi[sz]ations))\b/i,
     layers: ['backend', 'qa'],
     title: "Another tenant's data stays out of reach in {subject}",
     type: 'security',
@@ -418,6 +427,48 @@ export const EXTRA_CASES: readonly ExtraCase[] = [
       'Assert: each sees only their own results',
     ],
     expected: 'The flow holds with more than one user',
+  },
+  {
+    kind: 'fill',
+    cue: /./,
+    layers: ['epic'],
+    title: '{subject} runs on the release candidate of the whole epic',
+    type: 'acceptance',
+    priority: 'high',
+    steps: [
+      'Arrange: the release candidate with every story of the epic',
+      'Act: carry out the work as the requirement states',
+      'Assert: the requirement holds, with the evidence recorded',
+    ],
+    expected: 'The requirement is met on the build that ships',
+  },
+  {
+    kind: 'fill',
+    cue: /./,
+    layers: ['epic'],
+    title: 'Findings of {subject} are triaged before release',
+    type: 'acceptance',
+    priority: 'medium',
+    steps: [
+      'Arrange: the findings list',
+      'Act: give each finding an owner and a decision',
+      'Assert: nothing critical or high is left open',
+    ],
+    expected: 'Every finding is fixed or accepted by its owner',
+  },
+  {
+    kind: 'fill',
+    cue: /./,
+    layers: ['epic'],
+    title: '{subject} is run again after the fixes',
+    type: 'acceptance',
+    priority: 'medium',
+    steps: [
+      'Arrange: the fixes merged',
+      'Act: repeat the check',
+      'Assert: the earlier findings are gone and no new one appears',
+    ],
+    expected: 'The re-run is clean',
   },
   {
     kind: 'fill',

@@ -136,13 +136,16 @@ export function validateEpicPlan(
         message: `Story "${s.title}" has no tasks`,
       });
     }
-    if (readiness.score < 50) {
-      const weakest = readiness.reasons.filter((r) => r.points < r.max_points).map((r) => r.message);
+    // The plan says what readiness says: a story that is not ready is a finding, whatever its score.
+    if (readiness.level !== 'ready') {
+      const weakest = readiness.reasons
+        .filter((r) => r.points < r.max_points || r.max_points === 0)
+        .map((r) => r.message);
       findings.push({
         code: 'story_not_ready',
         severity: 'warning',
         target: id,
-        message: `Readiness ${readiness.score}/100: ${weakest.slice(0, 2).join('; ')}`,
+        message: `Readiness ${readiness.score}/100 (${readiness.level.replace('_', ' ')}): ${weakest.slice(0, 2).join('; ')}`,
       });
     }
     let coveragePercent = 0;
