@@ -14,7 +14,7 @@ import { type ProductProfile, readProductProfile } from './product-profile.js';
 import type { Domain, StoryType, TaskPlan, Team, TeamTask, TestCase } from './schemas.js';
 import { contentTokens, kebab, lowerFirst, roundHalfDay, truncate } from './text.js';
 import { gerund, isBaseVerb } from './verb-forms.js';
-import { workPhrase } from './work-phrase.js';
+import { PEOPLE, workPhrase } from './work-phrase.js';
 import {
   APP_STORY_CUE,
   AREA_CUES,
@@ -200,6 +200,17 @@ function storyWork(team: Team, story: StoryLike, surface: string, endpoints: rea
   }
 }
 
+/** Whether a text says a person can do something ("Support leads can merge ..."). */
+function personCan(text: string): boolean {
+  for (const m of text.matchAll(
+    /\b([a-z]+)\s+(?:can|may|must be able to|are able to|is able to)\s+[a-z]+/gi,
+  )) {
+    const who = m[1]!.toLowerCase();
+    if (PEOPLE.has(who) && !/^(?:developers?|integrators?|clients?|partners?)$/.test(who)) return true;
+  }
+  return false;
+}
+
 /** Nouns of the story (entities, fields, formats) that none of its task summaries names yet. */
 function unnamed(story: StoryLike, a: StoryAnalysis, summaries: readonly string[], max: number): string[] {
   const named = new Set(contentTokens(summaries.join(' ')));
@@ -278,13 +289,19 @@ function draftWork(
     areas.delete('design');
   }
   // A person asking to do something needs a screen, unless the product has none.
-  const human = actors.some(
-    (x) => !/\b(?:system|service|api|client|integration|job|scheduler|partner|developer)\b/i.test(x),
-  );
+  // Someone acts in the story: a person its analysis found, or one its text says "can" do something.
+  const says = personCan([storyText, ...own].join('\n'));
+  const human =
+    says ||
+    actors.some(
+      (x) => !/\b(?:system|service|api|client|integration|job|scheduler|partner|developer)\b/i.test(x),
+    );
   const ask = storyAsk(story);
   // Earning, receiving or knowing is something that happens to the person, not a screen they use.
   const acts =
-    ask.verb !== null && !/^(?:receive|get|be|have|know|keep|earn|gain|accrue|stay|remain)$/.test(ask.verb);
+    ask.verb !== null
+      ? !/^(?:receive|get|be|have|know|keep|earn|gain|accrue|stay|remain)$/.test(ask.verb)
+      : says;
   if (
     uiAllowed &&
     human &&
@@ -304,14 +321,23 @@ function draftWork(
     own.length > 0 && own.every((c) => VISUAL_ONLY_CUE.test(c) && !(areaScores(c).get('server') ?? 0));
   if (areas.has('server') && areas.has('ui') && visual && !(areaScores(storyText).get('server') ?? 0))
     areas.delete('server');
-  // Screens that show or change the story's things read them from the server, unless it says otherwise.
+  // Screens that show or change the story's things read them from the server, unless it says otherwise
+  // or the story happens on the device (offline, local storage, a local notification).
+  const onDevice =
+    product.mobile_app &&
+    /\b(?:offline|on the device|local(?:ly)?|no (?:network|connection|signal))\b/i.test(
+      [storyText, ...own].join('\n'),
+    );
+  const serverCriteria = own.some((c) => areaOf(c, new Set(['server', 'ui', 'data']), 'ui') === 'server');
   if (
     areas.has('ui') &&
     !visual &&
+    !(onDevice && !serverCriteria) &&
     a.entities.resources.length > 0 &&
     !/\b(?:existing|current) (?:api|endpoints?)\b|\bno backend\b/i.test(storyText)
   )
     areas.add('server');
+  else if (onDevice && !serverCriteria) areas.delete('server');
   if (areas.size === 0) areas.add(uiAllowed && human ? 'ui' : 'server');
 
   const teamOf: Record<WorkArea, Team> = {

@@ -77,8 +77,13 @@ function distinctiveWords(lines: readonly string[], stories: readonly Story[]): 
 
 /** The sentence of a requirement line that names the work ("... checked once in the data-contract review"). */
 function clause(kind: CrossCuttingKind, line: string): string {
-  const body = line.replace(/^[^:]{2,40}:\s+/, '');
-  const sentence = splitSentences(body).find((s) => kind.trigger.test(s)) ?? body;
+  const label = /^([^:]{2,40}):\s+/.exec(line);
+  const body = label ? line.slice(label[0].length) : line;
+  // "Audit log: every write action records ...": the label names the work, the first sentence says it.
+  const sentences = splitSentences(body);
+  const sentence =
+    (label && kind.trigger.test(label[1]!) ? sentences[0] : sentences.find((s) => kind.trigger.test(s))) ??
+    body;
   return sentence.replace(/[.;]+$/, '');
 }
 

@@ -173,6 +173,22 @@ describe('readPlanSource', () => {
     expect(src.risks).toEqual(['The SMS provider may throttle us']);
   });
 
+  it('joins a wrapped line that goes on with a conjunction, even when it holds a colon', () => {
+    const src = readPlanSource({
+      summary: 'Firmware rollouts',
+      prd: [
+        '## Stories',
+        '1. **Staged rollout.** A release is published to a channel (`beta`, `stable`)',
+        '   and goes out in stages: 1% then 10% then 100% of the devices.',
+        '   - a device gets one staged release at a time',
+      ].join('\n'),
+    });
+    expect(src.stories[0]!.description).toMatch(
+      /channel \(`?beta`?, `?stable`?\) and goes out in stages: 1%/,
+    );
+    expect(src.stories[0]!.acceptance_criteria).toEqual(['a device gets one staged release at a time']);
+  });
+
   it('never plans an item the page lists as out of scope, even when a goal names it', () => {
     const src = readPlanSource({
       summary: 'Checkout',

@@ -306,6 +306,13 @@ function toLines(text: string): { heading: { level: number; title: string } | nu
 /** Whether `next` continues `prev` (a soft-wrapped line) rather than starting a line of its own. */
 function wrapsInto(prev: Line, next: string): boolean {
   if (prev.bold || prev.cells || /[.!?:;]$/.test(prev.text) || /^\|/.test(next)) return false;
+  // "and goes out in stages: 1% -> 10%": a conjunction or preposition continues the sentence above.
+  if (
+    /^(?:and|or|but|nor|so|with|without|to|of|in|on|at|by|for|from|into|that|which|who|because|than)\s/.test(
+      next,
+    )
+  )
+    return true;
   if (GWT_START.test(next) || REQ_ID.test(next) || USER_STORY.test(next) || /^[^:]{2,40}:\s/.test(next))
     return false;
   return /^[a-z(]/.test(next) || prev.text.length >= 60;

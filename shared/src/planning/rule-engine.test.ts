@@ -203,6 +203,26 @@ describe("the product's teams", () => {
     expect(app.tasks.some((t) => t.team === 'mobile')).toBe(true);
   });
 
+  it('keeps work that happens on the device (offline drafts, local reminders) in the app, with no server task', () => {
+    const app = planEpic({
+      summary: 'Workout log',
+      description:
+        '# Workout log\n\nOur iOS and Android app.\n\n## Stories\n### Log a workout offline\n- A workout logged with no network is kept in local storage on the device\n- Unsynced workouts show a cloud icon\n',
+    });
+    const teams = new Set(app.tasks.map((t) => t.team));
+    expect(teams.has('mobile')).toBe(true);
+    expect(teams.has('backend')).toBe(false);
+  });
+
+  it('gives a screen to the person the text says can act, even without an "As a" line', () => {
+    const tool = planEpic({
+      summary: 'Customer records',
+      description:
+        '# Customer records\n\nAn internal web console.\n\n## Stories\n### Merge duplicates\n- Support leads can merge two customer records into one\n- The merged record keeps both order histories\n',
+    });
+    expect(tool.tasks.some((t) => t.team === 'frontend')).toBe(true);
+  });
+
   it('never writes browser tests for an app', () => {
     expect(all(plan)).not.toMatch(/browser/i);
   });

@@ -24,7 +24,8 @@ export const PEOPLE = new Set(
     'reviewer reviewers approver approvers editor editors author authors subscriber subscribers player players ' +
     'traveller travellers traveler travelers caller callers requester requesters coordinator coordinators clerk clerks ' +
     'cashier cashiers they we you someone anyone everyone people person team teams client clients consumer consumers ' +
-    'integrator integrators tenant tenants provider providers caregiver caregivers proxy proxies planner planners'
+    'integrator integrators tenant tenants provider providers caregiver caregivers proxy proxies planner planners ' +
+    'lead leads supervisor supervisors officer officers specialist specialists engineer engineers'
   ).split(' '),
 );
 
@@ -89,10 +90,13 @@ function isVerbLike(word: string): boolean {
   );
 }
 
-/** A subject ("the invoice list", "expired cards"): short, no verb inside, no clause marker. */
+/** A subject ("the invoice list", "expired cards"): short, no verb inside, no clause marker or second clause. */
 function nounPhrase(s: string): boolean {
   const words = s.split(/\s+/);
-  return words.length <= 9 && !/\b(?:when|if|then|that|which|who)\b/i.test(s);
+  return (
+    words.length <= 9 &&
+    !/\b(?:when|if|then|that|which|who|never|not)\b|;|\b(?:and|or|but) (?:the|a|an|its|their)\b/i.test(s)
+  );
 }
 
 /** "Given X, when Y, then Z" / "When Y, then Z" / "If Y, Z" -> { trigger: Y, outcome: Z }. */
@@ -105,6 +109,16 @@ function splitScenario(text: string): { trigger: string | null; outcome: string 
   const then = /^(.+?)\s*;\s*then\s+(.+)$/i.exec(text);
   if (then) return { trigger: null, outcome: clean(then[2]!) };
   return { trigger: null, outcome: text };
+}
+
+/** A plural noun ending a subject ("leads", "workouts"); not "its", "status" or "this". */
+function pluralNoun(word: string): boolean {
+  return (
+    /[^s]s$/i.test(word) &&
+    !/^(?:its|his|hers|ours|yours|theirs|this|thus|was|is|has|does|us|plus|status|bus|as|across|always|perhaps)$/i.test(
+      word,
+    )
+  );
 }
 
 /** The imperative of one statement, or null when its shape is not recognised. */
@@ -129,7 +143,11 @@ function imperative(s: string, actors: readonly string[]): string | null {
     : null;
   if (negActive && negVerb && negVerb !== 'be' && nounPhrase(negActive[1]!)) {
     const who = isPerson(negActive[1]!, actors) ? 'Stop' : 'Prevent';
-    return `${who} ${lowerFirst(clean(negActive[1]!))} from ${gerund(negVerb)}${negActive[3]}`;
+    // "cannot merge accounts or export data" -> "from merging accounts or exporting data".
+    const more = negActive[3]!.replace(/\b(or|and)\s+([a-z]+)\b/g, (m, conj: string, w: string) =>
+      isBaseVerb(w) && !/^(?:data|order|record|report|file|list)$/.test(w) ? `${conj} ${gerund(w)}` : m,
+    );
+    return `${who} ${lowerFirst(clean(negActive[1]!))} from ${gerund(negVerb)}${more}`;
   }
   const passive = MODAL_PASSIVE.exec(s);
   if (passive && nounPhrase(passive[1]!)) {
@@ -144,19 +162,47 @@ function imperative(s: string, actors: readonly string[]): string | null {
   }
   const words = s.split(/\s+/);
   const first = words[0]!.toLowerCase();
-  // Already an imperative ("Show totals ..."), or a verb without its subject ("Scales to 24 months").
-  if (isBaseVerb(first) && !DETERMINER.test(first) && !/^(?:of|for)$/i.test(words[1] ?? '')) return s;
+  // Already an imperative ("Show totals ..."), or a verb without its subject ("Scales to 24 months");
+  // not "Support leads can merge ...", where a modal shows the first words are its subject.
+  const subjectFirst = words.slice(1, 4).some((w) => /^(?:can|may|must|should|will|shall|cannot)$/i.test(w));
+  if (isBaseVerb(first) && !DETERMINER.test(first) && !subjectFirst && !/^(?:of|for)$/i.test(words[1] ?? ''))
+    return s;
   const third = baseOfThird(first);
   // "Has a legend", "Scales to 24 months"; not "Totals update ..." (a plural subject and its verb).
   if (third && words.length > 1 && !isVerbLike(words[1]!))
     return `${capitalize(third === 'have' ? 'add' : third)} ${words.slice(1).join(' ')}`;
+  // "Sent as a PDF attachment": a participle opening the line, followed by how; "Unsynced workouts show"
+  // is an adjective and its noun.
   const past = /ed$|^(?:shown|sent|kept|paid|hidden|written)$/.test(first) ? baseOfPast(first) : null;
-  if (past && words.length > 1) return `${capitalize(past)} ${words.slice(1).join(' ')}`;
+  if (
+    past &&
+    words.length > 1 &&
+    /^(?:as|in|on|to|by|with|when|at|from|for|via|into|a|an|the|immediately|automatically|only|once|every|each|after|before)$/i.test(
+      words[1]!,
+    )
+  )
+    return `${capitalize(past)} ${words.slice(1).join(' ')}`;
   // Subject + verb: "<person> can <verb> ..." / "<person> <verb>s ..." / "<thing> <verb>s ...".
   for (let i = 1; i < Math.min(words.length - 1, 9); i++) {
     const subject = words.slice(0, i).join(' ');
     if (!nounPhrase(subject)) break;
     const w = words[i]!.toLowerCase();
+    // "A device only ever gets ...": the adverbs go with what follows, not into the subject.
+    const adverbs = /^(?:only|ever|always|also|still|just)$/;
+    if (adverbs.test(w)) {
+      let j = i;
+      while (j < words.length - 1 && adverbs.test(words[j]!.toLowerCase())) j++;
+      const v = words[j]!.toLowerCase();
+      const base = baseOfThird(v) ?? (isBaseVerb(v) && pluralNoun(words[i - 1]!) ? v : null);
+      if (base && base !== 'be') {
+        // "only" limits what follows the verb; "ever", "always" and the like add nothing to the work.
+        const kept = words.slice(i, j).some((x) => /^only$/i.test(x)) ? ['only'] : [];
+        return imperative(
+          [...words.slice(0, i), words[j]!, ...kept, ...words.slice(j + 1)].join(' '),
+          actors,
+        );
+      }
+    }
     const rest = words.slice(i + 1).join(' ');
     if (/^(?:can|may|must|should|will|shall)$/.test(w)) {
       const next = words[i + 1]?.toLowerCase() ?? '';
@@ -168,7 +214,7 @@ function imperative(s: string, actors: readonly string[]): string | null {
       }
       return null;
     }
-    const base = baseOfThird(w) ?? (isBaseVerb(w) && /s$/.test(subject) ? w : null);
+    const base = baseOfThird(w) ?? (isBaseVerb(w) && pluralNoun(words[i - 1]!) ? w : null);
     if (!base || base === 'be') continue;
     // "Axis labels remain readable", "status change writes ...": a verb follows, so this is the subject.
     const next = words[i + 1] ?? '';
@@ -177,7 +223,11 @@ function imperative(s: string, actors: readonly string[]): string | null {
     const it = lowerFirst(subject);
     const person = isPerson(subject, actors);
     if (!person && ['have', 'contain', 'include', 'carry'].includes(base)) return `Include ${rest} in ${it}`;
-    if (!person && ['show', 'display', 'list'].includes(base)) return `Show ${rest} in ${it}`;
+    if (!person && ['show', 'display', 'list'].includes(base))
+      return / in (?:the|a|an) /.test(` ${rest} `) ? `Show ${rest} for ${it}` : `Show ${rest} in ${it}`;
+    // "Tapping the notification opens the workout": the action first, then what starts it.
+    if (/^[a-z]+ing\b/i.test(subject) && !person)
+      return `${capitalize(base)} ${verbsIn(rest)} after ${lowerFirst(subject)}`;
     if (['become', 'turn'].includes(base)) return `Set ${it} to ${rest}`;
     if (base === 'change' && /^to\s/.test(rest)) return `Set ${it} ${rest}`;
     if (['stay', 'remain'].includes(base)) return `Keep ${it} ${rest}`;
@@ -189,11 +239,14 @@ function imperative(s: string, actors: readonly string[]): string | null {
     }
     if (INTRANSITIVE.has(base) || base === 'have') return null;
     const restV = verbsIn(rest);
+    // "The merged record keeps both order histories": what is kept goes in the subject.
+    if (['keep', 'retain', 'preserve', 'store', 'hold', 'save'].includes(base))
+      return `${capitalize(base)} ${restV} in ${it}`;
     // "A nightly batch expires points ...": the subject is what does the work.
     if (AGENT.test(subject) && !/^(?:with|to|from|in|into|on|at|against)\b/i.test(rest))
       return `${capitalize(base)} ${restV} in ${it}`;
     // "Every change writes an audit entry": the subject is when, the object what.
-    if (/^(?:a|an|the|one|exactly|every|each|no|\d+)\b/i.test(rest))
+    if (/^(?:only\s+)?(?:a|an|the|one|exactly|every|each|no|\d+)\b/i.test(rest))
       return `${capitalize(base)} ${restV} for ${it}`;
     return `${capitalize(base)} ${it} ${restV}`;
   }

@@ -24,8 +24,8 @@ export const AREA_CUES: readonly AreaCue[] = [
   {
     // What happens on the user's own device is the app's work, even when it is "saved".
     area: 'ui',
-    weight: 3,
-    cue: /\b(?:on the (?:phone|device|tablet)|phones?|devices?|offline|in the app|the app (?:is|was)|app (?:is )?(?:killed|restarted|closed)|background|foreground|keychain|keystore|locally|local store|tapping|taps?)\b/i,
+    weight: 5,
+    cue: /\b(?:on the (?:phone|device|tablet)|phones?|devices?|offline|in the app|the app (?:is|was)|app (?:is )?(?:killed|restarted|closed)|background|foreground|keychain|keystore|locally|local (?:store|storage|database|push notifications?|notifications?)|tapping|taps?|pull-to-refresh|long[- ]press\w*|swipe\w*|uploads?|uploaded|retried from the app)\b/i,
   },
   {
     area: 'server',

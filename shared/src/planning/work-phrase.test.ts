@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { workPhrase } from './work-phrase.js';
+
+describe('workPhrase: a criterion as the work that makes it true', () => {
+  it('keeps both verbs of "cannot A or B"', () => {
+    expect(workPhrase('Agents cannot merge accounts or export data')).toBe(
+      'Stop agents from merging accounts or exporting data',
+    );
+  });
+
+  it('reads a subject before a modal as a subject, not as an imperative', () => {
+    const phrase = workPhrase('Support leads can merge duplicate customer records');
+    expect(phrase).not.toMatch(/^Support leads can/);
+    expect(phrase.toLowerCase()).toContain('merge duplicate customer records');
+  });
+
+  it('puts the action before what starts it', () => {
+    expect(workPhrase('Tapping the notification opens the workout')).toBe(
+      'Open the workout after tapping the notification',
+    );
+  });
+
+  it('reads an adjective and its noun as a subject, not a participle', () => {
+    expect(workPhrase('Unsynced workouts show a cloud icon')).not.toMatch(/^Unsync/);
+  });
+
+  it('keeps a participle that opens the line with how it is done', () => {
+    expect(workPhrase('Sent as a PDF attachment')).toBe('Send as a PDF attachment');
+  });
+
+  it('keeps what a thing keeps in that thing', () => {
+    expect(workPhrase('The merged record keeps both order histories')).toBe(
+      'Keep both order histories in the merged record',
+    );
+  });
+
+  it('moves "only ever" out of the subject, keeping "only"', () => {
+    expect(workPhrase('a device only ever gets one staged release at a time')).toBe(
+      'Get only one staged release at a time for a device',
+    );
+    expect(workPhrase('Users only see their own invoices')).toBe('Show users only their own invoices');
+  });
+
+  it('does not read "its own" as a verb', () => {
+    expect(workPhrase('rollback is a new rollout with its own status')).not.toMatch(/^Own/);
+  });
+});
