@@ -200,6 +200,18 @@ function storyWork(team: Team, story: StoryLike, surface: string, endpoints: rea
   }
 }
 
+/** A criterion that only limits the work ("no change to copy, layout or behaviour; no API change"). */
+function isLimit(criterion: string): boolean {
+  return criterion
+    .split(/\s*;\s*/)
+    .filter(Boolean)
+    .every((part) => /^(?:no|nothing)\b[^.]*\bchanges?\b|^no changes? (?:to|in)\b/i.test(part.trim()));
+}
+
+/** A story that rules out server work ("no API or backend change", "no backend"). */
+const NO_SERVER_CUE =
+  /\bno (?:new )?(?:api|backend|server|endpoint)s?(?:\s*(?:,|or|and|\/)\s*(?:api|backend|server|endpoint)s?)*(?: (?:change|work))?s?\b|\bwithout (?:any )?(?:api|backend|server) changes?\b/i;
+
 /** Whether a text says a person can do something ("Support leads can merge ..."). */
 function personCan(text: string): boolean {
   for (const m of text.matchAll(
@@ -334,10 +346,12 @@ function draftWork(
     !visual &&
     !(onDevice && !serverCriteria) &&
     a.entities.resources.length > 0 &&
-    !/\b(?:existing|current) (?:api|endpoints?)\b|\bno backend\b/i.test(storyText)
+    !/\b(?:existing|current) (?:api|endpoints?)\b/i.test(storyText)
   )
     areas.add('server');
   else if (onDevice && !serverCriteria) areas.delete('server');
+  // "No API or backend change": the story says there is no server work, so none is planned.
+  if (NO_SERVER_CUE.test([storyText, ...own].join('\n')) && areas.has('ui')) areas.delete('server');
   if (areas.size === 0) areas.add(uiAllowed && human ? 'ui' : 'server');
 
   const teamOf: Record<WorkArea, Team> = {
@@ -370,15 +384,19 @@ function draftWork(
       });
       continue;
     }
-    for (const group of groupCriteria(mine, actors)) {
+    // "No change to copy or layout": a limit on the area's work, not work of its own.
+    const limits = mine.filter(isLimit);
+    const doing = mine.filter((c) => !isLimit(c));
+    groupCriteria(doing.length > 0 ? doing : mine, actors).forEach((group, i) => {
+      const kept = i === 0 && doing.length > 0 ? limits : [];
       work.push({
         team,
         summary: summaryOf(group, actors),
-        criteria: group,
-        scope: group.map((c) => workPhrase(c, actors)),
-        done_when: group,
+        criteria: [...group, ...kept],
+        scope: [...group.map((c) => workPhrase(c, actors)), ...kept.map((c) => `Keep to: ${c}`)],
+        done_when: [...group, ...kept],
       });
-    }
+    });
   }
   const summaries = work.map((w) => w.summary);
   const extra = unnamed(story, a, summaries, 4);

@@ -160,7 +160,7 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         'success (?:metrics|criteria|measures)|metrics|kpis?|measur(?:es|ing) success|hypothes[ie]s|' +
         'outcomes?|business case|value|customer (?:problems?|needs?|pain points?)|pain points?|' +
         'about this (?:document|page|epic)|description|epic description|what (?:and|&) why|' +
-        '(?:what )?success looks like|definition of success',
+        "(?:what )?success looks like|definition of success|what good looks like|how (?:we|we'll|we will) (?:know|measure)(?: (?:it's|it is) working| success)?",
     ),
   },
   {

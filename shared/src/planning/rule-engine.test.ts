@@ -223,6 +223,29 @@ describe("the product's teams", () => {
     expect(tool.tasks.some((t) => t.team === 'frontend')).toBe(true);
   });
 
+  it('plans no server work for a story that rules it out, and no task for a criterion that only limits', () => {
+    const app = planEpic({
+      summary: 'Status art',
+      description:
+        '# Status art\n\nOur iOS and Android app.\n\n## Stories\n### New status illustrations\n- Swap the static images for the new animations\n- No change to copy or layout; no API or backend change\n',
+    });
+    expect(app.tasks.some((t) => t.team === 'backend')).toBe(false);
+    expect(app.tasks.some((t) => /^Ensure no change/.test(t.summary))).toBe(false);
+    // The limit still binds the work it limits.
+    expect(
+      app.tasks.some((t) => t.team !== 'qa' && t.covers_criteria?.some((c) => /No change to copy/.test(c))),
+    ).toBe(true);
+  });
+
+  it('never plans a success-metrics section ("What good looks like") as a story', () => {
+    const p = planEpic({
+      summary: 'Tracking',
+      description:
+        '# Tracking\n\n## What good looks like\n- Support contacts down by a third\n\n## Stories\n### Live map\n- The courier is shown on a map\n',
+    });
+    expect(p.stories.map((s) => s.story.title)).toEqual(['Live map']);
+  });
+
   it('never writes browser tests for an app', () => {
     expect(all(plan)).not.toMatch(/browser/i);
   });

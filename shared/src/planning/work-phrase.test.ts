@@ -44,4 +44,21 @@ describe('workPhrase: a criterion as the work that makes it true', () => {
   it('does not read "its own" as a verb', () => {
     expect(workPhrase('rollback is a new rollout with its own status')).not.toMatch(/^Own/);
   });
+
+  it('replaces what the subject replaces, with the subject', () => {
+    expect(workPhrase('an "Offline" strip replaces the live map')).toBe(
+      'Replace the live map with an "Offline" strip',
+    );
+  });
+
+  it('keeps a rule that says "no ..." as a rule, and never makes a subject of a clause with "once"', () => {
+    expect(workPhrase('no promotions or vouchers in these pushes')).toBe(
+      'Ensure no promotions or vouchers in these pushes',
+    );
+    expect(workPhrase('the map appears once the rider has collected the food')).not.toMatch(/^Include/);
+  });
+
+  it('reads "<who> to <verb> ..." as the work to do', () => {
+    expect(workPhrase('Legal to approve the wording')).toBe('Approve the wording');
+  });
 });

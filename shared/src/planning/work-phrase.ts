@@ -95,7 +95,9 @@ function nounPhrase(s: string): boolean {
   const words = s.split(/\s+/);
   return (
     words.length <= 9 &&
-    !/\b(?:when|if|then|that|which|who|never|not)\b|;|\b(?:and|or|but) (?:the|a|an|its|their)\b/i.test(s)
+    !/\b(?:when|if|then|that|which|who|never|not|once|until|while|unless|because|since)\b|;|,\s*(?:and|or|but)\b|\b(?:and|or|but) (?:the|a|an|its|their)\b/i.test(
+      s,
+    )
   );
 }
 
@@ -129,6 +131,10 @@ function imperative(s: string, actors: readonly string[]): string | null {
     const first = rest.split(/\s+/)[0] ?? '';
     if (isBaseVerb(first)) return rest;
   }
+  // "design to hand over final files": who, then the work they are to do.
+  const toDo = /^([a-z]+(?: [a-z]+)?) to ([a-z]+)\b(.*)$/i.exec(s);
+  if (toDo && isBaseVerb(toDo[2]!.toLowerCase()) && !DETERMINER.test(toDo[1]!))
+    return `${capitalize(toDo[2]!.toLowerCase())}${toDo[3]}`;
   const only = ONLY.exec(s);
   if (only && isBaseVerb(only[2]!)) return `Restrict ${gerund(only[2]!)}${only[3]} to ${clean(only[1]!)}`;
   const neg = NEGATED_PASSIVE.exec(s);
@@ -228,6 +234,8 @@ function imperative(s: string, actors: readonly string[]): string | null {
     // "Tapping the notification opens the workout": the action first, then what starts it.
     if (/^[a-z]+ing\b/i.test(subject) && !person)
       return `${capitalize(base)} ${verbsIn(rest)} after ${lowerFirst(subject)}`;
+    // "An offline strip replaces the live map": replace the map with the strip.
+    if (base === 'replace' && !person) return `Replace ${verbsIn(rest)} with ${it}`;
     if (['become', 'turn'].includes(base)) return `Set ${it} to ${rest}`;
     if (base === 'change' && /^to\s/.test(rest)) return `Set ${it} ${rest}`;
     if (['stay', 'remain'].includes(base)) return `Keep ${it} ${rest}`;
@@ -270,6 +278,8 @@ export function workPhrase(criterion: string, actors: readonly string[] = []): s
   const hasVerb = /\b(?:is|are|was|were|be|been|can|must|should|will|shall|has|have|does|do|[a-z]+s)\b/i.test(
     outcome,
   );
+  // "No promotions in these pushes, ever" is a rule to keep, not a thing to support.
+  if (/^(?:no|none of|nothing)\b/i.test(outcome)) return clean(`Ensure ${lowerFirst(outcome)}${when}`);
   if (!hasVerb || outcome.split(/\s+/).length <= 3) return clean(`Support ${lowerFirst(outcome)}${when}`);
   // "Amount must be positive" reads as the rule it is: "Ensure amount is positive".
   const stated = outcome

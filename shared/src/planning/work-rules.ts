@@ -25,7 +25,7 @@ export const AREA_CUES: readonly AreaCue[] = [
     // What happens on the user's own device is the app's work, even when it is "saved".
     area: 'ui',
     weight: 5,
-    cue: /\b(?:on the (?:phone|device|tablet)|phones?|devices?|offline|in the app|the app (?:is|was)|app (?:is )?(?:killed|restarted|closed)|background|foreground|keychain|keystore|locally|local (?:store|storage|database|push notifications?|notifications?)|tapping|taps?|pull-to-refresh|long[- ]press\w*|swipe\w*|uploads?|uploaded|retried from the app)\b/i,
+    cue: /\b(?:on (?:the|their|your|a) (?:phone|device|tablet)|phones?|offline|android|ios|ipados|iphones?|ipads?|notification channel|interruption level|in the app|the app (?:is|was)|app (?:is )?(?:killed|restarted|closed)|background|foreground|keychain|keystore|locally|local (?:store|storage|database|push notifications?|notifications?)|tapping|taps?|pull-to-refresh|long[- ]press\w*|swipe\w*|uploads?|uploaded|retried from the app)\b/i,
   },
   {
     area: 'server',
