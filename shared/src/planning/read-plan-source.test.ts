@@ -189,6 +189,28 @@ describe('readPlanSource', () => {
     expect(src.stories[0]!.acceptance_criteria).toEqual(['a device gets one staged release at a time']);
   });
 
+  it("reads 'What we’ll build' as the stories, 'Not in phase 1' as exclusions, and an unnamed section's rules as constraints", () => {
+    const src = readPlanSource({
+      summary: 'Meter reads',
+      prd: [
+        '## Personal data',
+        'The export carries customer details. PII must not be loaded at all.',
+        'The export is pipe-delimited.',
+        '## What we’ll build',
+        '### Nightly load',
+        '- Reads land in silver by 06:30',
+        '### Backfill',
+        '- One month at a time',
+        '## Not in phase 1',
+        '- Gas meters',
+      ].join('\n'),
+    });
+    expect(src.stories.map((s) => s.title)).toEqual(['Nightly load', 'Backfill']);
+    expect(src.exclusions).toEqual(['Gas meters']);
+    expect(src.constraints).toEqual(['The export carries customer details. PII must not be loaded at all.']);
+    expect(src.context).toContain('The export is pipe-delimited.');
+  });
+
   it('never plans an item the page lists as out of scope, even when a goal names it', () => {
     const src = readPlanSource({
       summary: 'Checkout',

@@ -116,6 +116,7 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         "won'?t (?:do|have|build)|will not (?:do|build)|excluded|exclusions|explicitly excluded|" +
         'future (?:work|scope|phases?|considerations|iterations|ideas|releases?|versions?)|later|deferred|' +
         'parking lot|not (?:in|for) (?:this|the first) (?:release|version|phase|iteration)|descoped|' +
+        'not (?:in|for) (?:phase|release|version|v|iteration|mvp) ?\\d*|not (?:yet|now)|' +
         'beyond (?:mvp|v1|this release)|next (?:phase|release|iteration)s?|v2(?: ideas)?',
     ),
   },
@@ -189,7 +190,7 @@ const SECTION_KINDS: { kind: Exclude<SectionKind, 'other'>; pattern: RegExp }[] 
         "features?(?: list| set| breakdown)?|key features|scope|in scope|what(?:'s| is) in scope|mvp(?: scope)?|" +
         'capabilities|use cases|user journeys?|jobs to be done|epics?|work ?items|backlog|deliverables|' +
         'tickets|issues in (?:this|the) epic|child issues|children|items|work|breakdown|work breakdown|to ?dos?|asks|changes|' +
-        "what we(?:'re| are| will be) (?:building|doing|shipping)|what we will build|solution|proposed solution|" +
+        "what we(?:['’]re| are| will be) (?:building|doing|shipping)|what we(?: will|['’]ll) (?:build|do|ship|deliver)|solution|proposed solution|" +
         'the solution|proposal|approach|must[- ]haves?|should[- ]haves?|could[- ]haves?|nice[- ]to[- ]haves?|' +
         '(?:release|phase|milestone|iteration|v)\\s?\\d+(?: scope)?|p[0-2]|priority \\d',
     ),
@@ -790,6 +791,10 @@ function listsStories(s: Section): boolean {
   );
 }
 
+/** A line that states a rule for the whole plan rather than describing things. */
+const RULE_LINE =
+  /\b(?:must(?: not)?|mustn['’]t|shall(?: not)?|never|is not allowed|are not allowed|at all|every (?:table|story|screen|page|endpoint|report|service)|in this epic|across (?:the|this) epic)\b/i;
+
 function collectSection(s: Section, c: Collected, storyMode: 'named' | 'any', depth: number): void {
   // Without a section named for stories, any section that names no other kind holds them; so does a
   // document without headings.
@@ -800,8 +805,11 @@ function collectSection(s: Section, c: Collected, storyMode: 'named' | 'any', de
   }
   const kind = s.kind === 'other' && anyStories ? 'stories' : s.kind;
   if (kind !== 'stories') {
-    const target = sink(c, kind === 'other' ? 'context' : kind);
-    if (target) target.push(...s.lines.filter((l) => !l.bold).map((l) => l.text));
+    const lines = s.lines.filter((l) => !l.bold).map((l) => l.text);
+    if (kind === 'other') {
+      // A section the page does not name ("Personal data"): its rules bind the plan, the rest is context.
+      for (const line of lines) (RULE_LINE.test(line) ? c.constraints : c.context).push(line);
+    } else sink(c, kind)?.push(...lines);
     for (const child of s.children) collectSection(child, c, storyMode, depth + 1);
     return;
   }
