@@ -231,11 +231,15 @@ function unnamed(story: StoryLike, a: StoryAnalysis, summaries: readonly string[
   const acronyms = text.match(/\b[A-Z][A-Z0-9]{1,7}\b/g) ?? [];
   const candidates = [...acronyms, ...a.entities.integrations, ...a.entities.resources, ...a.entities.fields];
   const people = new Set(a.entities.actors.flatMap((x) => contentTokens(x)));
+  // The story's criteria say what it is about; its "As a ... I want" line only frames it.
+  const said = (story.acceptance_criteria ?? []).join('\n').toLowerCase() || text.toLowerCase();
   const out: string[] = [];
   for (const c of candidates) {
     const toks = contentTokens(c);
     if (toks.length === 0 || toks.every((t) => named.has(t) || people.has(t))) continue;
     if (/^(?:AND|OR|THE|API|AC|GWT)$/.test(c) || isBaseVerb(c)) continue;
+    // Only what the story itself says: an entity read from elsewhere (or a synonym) names nothing here.
+    if (!said.includes(c.toLowerCase())) continue;
     for (const t of toks) named.add(t);
     out.push(c);
     if (out.length >= max) break;

@@ -246,6 +246,16 @@ describe("the product's teams", () => {
     expect(p.stories.map((s) => s.story.title)).toEqual(['Live map']);
   });
 
+  it("names in a QA summary only what the story's criteria say", () => {
+    const app = planEpic({
+      summary: 'Technician app',
+      description:
+        "# Technician app\n\nOur iOS and Android app.\n\n## Stories\n1. As a technician, I want today's jobs downloaded to my phone before I leave the depot, so that I can see addresses with no signal.\n   - The download starts at 06:00 on Wi-Fi\n2. As a technician, I want to complete a job offline.\n   - Everything is saved on the phone\n",
+    });
+    const qa = app.tasks.find((t) => t.team === 'qa' && /end to end/.test(t.summary))!;
+    expect(qa.summary).not.toMatch(/end to end: .*(?:phone before|depot)/);
+  });
+
   it('never writes browser tests for an app', () => {
     expect(all(plan)).not.toMatch(/browser/i);
   });

@@ -61,4 +61,9 @@ describe('workPhrase: a criterion as the work that makes it true', () => {
   it('reads "<who> to <verb> ..." as the work to do', () => {
     expect(workPhrase('Legal to approve the wording')).toBe('Approve the wording');
   });
+
+  it('knows "completed" is "complete", and never reads a label before a colon as a subject', () => {
+    expect(workPhrase('a job can be completed offline')).toBe('Complete a job offline');
+    expect(workPhrase('conflict rule: office edits win on customer details')).not.toMatch(/^Edit/);
+  });
 });

@@ -95,7 +95,7 @@ function nounPhrase(s: string): boolean {
   const words = s.split(/\s+/);
   return (
     words.length <= 9 &&
-    !/\b(?:when|if|then|that|which|who|never|not|once|until|while|unless|because|since)\b|;|,\s*(?:and|or|but)\b|\b(?:and|or|but) (?:the|a|an|its|their)\b/i.test(
+    !/\b(?:when|if|then|that|which|who|never|not|once|until|while|unless|because|since)\b|[;:]|,\s*(?:and|or|but)\b|\b(?:and|or|but) (?:the|a|an|its|their)\b/i.test(
       s,
     )
   );
