@@ -550,7 +550,10 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
     return task;
   });
   tasks = applyTeamDependencies(tasks);
-  // Each part of a split task is tested on its own share of the criteria and its phase's done-when.
+  // Each part of a split task is tested on its own share of the criteria and its phase's done-when; the
+  // whole task's cases make way for the parts', which never repeat one another.
+  for (const t of tasks)
+    if (t.estimate_days > maxDays + 1e-9) for (const c of t.test_cases) used.delete(c.title.toLowerCase());
   tasks = splitLongTasks(
     tasks,
     maxDays,
@@ -561,7 +564,7 @@ export function generateTeamTasks(story: StoryLike, opts: TeamTaskOptions = {}):
               { title: part.summary, acceptance_criteria: criteria, team: part.team, checks },
               {
                 ...testOpts({ team: part.team, summary: part.summary, criteria: [...criteria] }),
-                // Each part's technical cases are its own: they name the part.
+                // A case every part needs (a story-wide technical case) names the part it runs in.
                 subject: `${story.title} (part ${part.part?.index ?? 1} of ${part.part?.of ?? 1})`,
               },
             ),

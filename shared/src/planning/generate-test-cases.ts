@@ -389,7 +389,9 @@ export function generateTestCases(item: TestSubject, opts: TestGenerationOptions
             tc: {
               title: titled(
                 layer,
-                `${rfcEndpoint ?? 'the endpoint'} of ${truncate(lowerFirst(item.title), 70)} returns 400 naming the field for an invalid body`,
+                rfcEndpoint
+                  ? `${rfcEndpoint} with an invalid body answers 400 naming the field`
+                  : 'an invalid request body answers 400 naming the field',
               ),
               type: 'integration',
               description: 'Bad input gets a clear error and changes nothing.',

@@ -293,6 +293,31 @@ describe('tests keep their contract in a whole plan, after de-duplication and sp
     },
   );
 
+  it("tests each QA part on its own criteria, and an API task's bad-body case names no task summary", () => {
+    const plan = generateTeamTasks(
+      {
+        key: 'R-1',
+        title: 'Partial refunds through the API',
+        acceptance_criteria: [
+          'amount is an integer in minor units',
+          'the sum of all refunds never exceeds the captured amount',
+          'the reason is at most 500 characters',
+          'the same Idempotency-Key within 24 h returns the first result',
+        ],
+      },
+      { max_task_cycle_days: 2, coverage_level: 'standard' },
+    );
+    const parts = plan.tasks.filter((t) => t.team === 'qa' && t.part);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const p of parts)
+      for (const c of p.covers_criteria ?? [])
+        expect(
+          p.test_cases.some((tc) => tc.covers_criterion === c || tc.title.includes(c)),
+          c,
+        ).toBe(true);
+    expect(plan.tasks.flatMap((t) => t.test_cases).some((c) => /the endpoint of/.test(c.title))).toBe(false);
+  });
+
   it('gives split parts their own scope and done-when, even for a task with one criterion', () => {
     const plan = generateTeamTasks(
       { key: 'L-9', title: 'Ledger sync', acceptance_criteria: ['The ledger matches the ERP every morning'] },

@@ -7,7 +7,7 @@
 /** Base forms of the verbs that tickets use; they let regular forms be read back without guessing. */
 export const VERBS: ReadonlySet<string> = new Set(
   (
-    'accept access acknowledge add arrive assess become complete finalise finalize perform prepare recover refuse repair respond reveal settle tap carry contain get adjust advance aggregate alert allow analyse analyze answer append apply approve archive ' +
+    'accept access acknowledge add exceed arrive assess become complete finalise finalize perform prepare recover refuse repair respond reveal settle tap carry contain get adjust advance aggregate alert allow analyse analyze answer append apply approve archive ' +
     'ask assign attach audit authenticate authorize authorise back backfill block book bounce build bump ' +
     'calculate call cancel capture carry change charge chase check choose claim clean clear click close collect ' +
     'combine compare compute confirm connect contain convert copy correct count create credit cut debit decline ' +
