@@ -66,4 +66,13 @@ describe('workPhrase: a criterion as the work that makes it true', () => {
     expect(workPhrase('a job can be completed offline')).toBe('Complete a job offline');
     expect(workPhrase('conflict rule: office edits win on customer details')).not.toMatch(/^Edit/);
   });
+
+  it('reads a plural noun as a noun, and whoever sees something as the one it is shown to', () => {
+    expect(workPhrase('SMS reminder 24 h before the visit')).toBe(
+      'Support SMS reminder 24 h before the visit',
+    );
+    expect(workPhrase('front desk sees confirmations on the day list')).toBe(
+      'Show front desk confirmations on the day list',
+    );
+  });
 });

@@ -239,6 +239,8 @@ function imperative(s: string, actors: readonly string[]): string | null {
     if (['become', 'turn'].includes(base)) return `Set ${it} to ${rest}`;
     if (base === 'change' && /^to\s/.test(rest)) return `Set ${it} ${rest}`;
     if (['stay', 'remain'].includes(base)) return `Keep ${it} ${rest}`;
+    // Only people see or receive: "Front desk sees confirmations" shows them to the front desk.
+    if (!person && ['see', 'view'].includes(base)) return `Show ${lowerFirst(subject)} ${verbsIn(rest)}`;
     if (person) {
       const who = people(subject);
       if (base === 'see' || base === 'view') return `Show ${who} ${verbsIn(rest)}`;
@@ -275,9 +277,13 @@ export function workPhrase(criterion: string, actors: readonly string[] = []): s
   const when =
     trigger && !restated && trigger.split(/\s+/).length <= 12 ? ` when ${lowerFirst(trigger)}` : '';
   if (main) return clean(`${capitalize(clean(main))}${when}`);
-  const hasVerb = /\b(?:is|are|was|were|be|been|can|must|should|will|shall|has|have|does|do|[a-z]+s)\b/i.test(
-    outcome,
-  );
+  // A verb, not a plural noun: "reminders" is a thing, "sends" a verb the lexicon knows.
+  const hasVerb =
+    /\b(?:is|are|was|were|be|been|can|must|should|will|shall|has|have|does|do)\b/i.test(outcome) ||
+    outcome.split(/\s+/).some((w) => {
+      const base = /^[a-z]+s$/i.test(w) ? baseOfThird(w) : null;
+      return base !== null && isBaseVerb(base);
+    });
   // "No promotions in these pushes, ever" is a rule to keep, not a thing to support.
   if (/^(?:no|none of|nothing)\b/i.test(outcome)) return clean(`Ensure ${lowerFirst(outcome)}${when}`);
   if (!hasVerb || outcome.split(/\s+/).length <= 3) return clean(`Support ${lowerFirst(outcome)}${when}`);
