@@ -81,7 +81,11 @@ function areaScores(text: string): Map<WorkArea, number> {
 /** What a criterion that names both a screen and the server is about: what the person sees. */
 const DISPLAY = /\b(?:shows?|shown|displays?|displayed|lists?|listed|sees?|visible|highlight\w*|opens?)\b/i;
 
+/** "(no new clinician screen)": the work happens behind a screen that already exists. */
+const NO_NEW_SCREEN = /\bno new (?:\w+ )?(?:screens?|ui|pages?|views?)\b/i;
+
 function areaOf(criterion: string, allowed: ReadonlySet<WorkArea>, fallback: WorkArea): WorkArea {
+  if (NO_NEW_SCREEN.test(criterion) && allowed.has('server')) return 'server';
   const scores = areaScores(criterion);
   let best: WorkArea | null = null;
   let top = 0;
@@ -300,6 +304,7 @@ function draftWork(
 
   const areas = new Set<WorkArea>();
   for (const [area, score] of whole) if (score > 0) areas.add(area);
+  if (own.some((c) => NO_NEW_SCREEN.test(c))) areas.add('server');
   if (!uiAllowed) {
     areas.delete('ui');
     areas.delete('design');

@@ -256,6 +256,16 @@ describe("the product's teams", () => {
     expect(qa.summary).not.toMatch(/end to end: .*(?:phone before|depot)/);
   });
 
+  it('gives work behind an existing screen ("no new clinician screen") to the server', () => {
+    const p = planEpic({
+      summary: 'Results portal',
+      description:
+        '# Results portal\n\n## Stories\n### Release results\nAs a patient I want my results.\n- Clinicians release from the existing results inbox in the EHR (no new clinician screen)\n- Patients see released results in the portal\n',
+    });
+    const release = p.tasks.find((t) => /release from the existing results inbox/i.test(t.summary))!;
+    expect(release.team).toBe('backend');
+  });
+
   it('never writes browser tests for an app', () => {
     expect(all(plan)).not.toMatch(/browser/i);
   });

@@ -75,4 +75,16 @@ describe('workPhrase: a criterion as the work that makes it true', () => {
       'Show front desk confirmations on the day list',
     );
   });
+
+  it('puts a leading "For ..." phrase after the work, and reads a plural subject with its verb', () => {
+    expect(
+      workPhrase('For patients aged 12 to 17, results on the confidential list are hidden from parents'),
+    ).toBe('Hide results on the confidential list from parents for patients aged 12 to 17');
+    expect(workPhrase('Released results appear in the portal within 10 minutes')).toBe(
+      'Ensure released results appear in the portal within 10 minutes',
+    );
+    expect(workPhrase('total import kWh must be within 0.1% of the billing extract')).toBe(
+      'Ensure total import kWh is within 0.1% of the billing extract',
+    );
+  });
 });

@@ -113,6 +113,9 @@ function splitScenario(text: string): { trigger: string | null; outcome: string 
   return { trigger: null, outcome: text };
 }
 
+/** A phrase leading a statement: "For patients aged 12 to 17, ...", "On the day list, ...". */
+const LEAD_PHRASE = /^((?:for|in|on|at|during|within|across|per)\s[^,]{2,60}),\s+(.+)$/i;
+
 /** A plural noun ending a subject ("leads", "workouts"); not "its", "status" or "this". */
 function pluralNoun(word: string): boolean {
   return (
@@ -170,7 +173,7 @@ function imperative(s: string, actors: readonly string[]): string | null {
   const first = words[0]!.toLowerCase();
   // Already an imperative ("Show totals ..."), or a verb without its subject ("Scales to 24 months");
   // not "Support leads can merge ...", where a modal shows the first words are its subject.
-  const subjectFirst = words.slice(1, 4).some((w) => /^(?:can|may|must|should|will|shall|cannot)$/i.test(w));
+  const subjectFirst = words.slice(1, 7).some((w) => /^(?:can|may|must|should|will|shall|cannot)$/i.test(w));
   if (isBaseVerb(first) && !DETERMINER.test(first) && !subjectFirst && !/^(?:of|for)$/i.test(words[1] ?? ''))
     return s;
   const third = baseOfThird(first);
@@ -269,8 +272,13 @@ function imperative(s: string, actors: readonly string[]): string | null {
  */
 export function workPhrase(criterion: string, actors: readonly string[] = []): string {
   const text = clean(criterion.replace(/^[-*•]\s*/, '').replace(/^(?:ac\d*|criterion \d+)\s*[:.)-]\s*/i, ''));
-  const { trigger, outcome } = splitScenario(text);
-  const main = imperative(outcome, actors);
+  const { trigger, outcome: said } = splitScenario(text);
+  // "For patients aged 12 to 17, results ... are hidden": the work, then whom or where it is for.
+  const lead = trigger === null ? LEAD_PHRASE.exec(said) : null;
+  const led = lead ? imperative(lead[2]!, actors) : null;
+  // A statement whose shape is not recognised is kept whole, its leading phrase included.
+  const outcome = said;
+  const main = led ? `${led} ${lowerFirst(lead![1]!)}` : imperative(outcome, actors);
   // "When they update the address, then the address is updated" says it once.
   const restated =
     trigger !== null && main !== null && contentTokens(trigger).every((t) => contentTokens(main).includes(t));
@@ -280,9 +288,12 @@ export function workPhrase(criterion: string, actors: readonly string[] = []): s
   // A verb, not a plural noun: "reminders" is a thing, "sends" a verb the lexicon knows.
   const hasVerb =
     /\b(?:is|are|was|were|be|been|can|must|should|will|shall|has|have|does|do)\b/i.test(outcome) ||
-    outcome.split(/\s+/).some((w) => {
+    outcome.split(/\s+/).some((w, i, words) => {
       const base = /^[a-z]+s$/i.test(w) ? baseOfThird(w) : null;
-      return base !== null && isBaseVerb(base);
+      if (base !== null && isBaseVerb(base)) return true;
+      // "Released results appear ...": a plural subject and its verb.
+      const v = w.toLowerCase();
+      return i > 0 && pluralNoun(words[i - 1]!) && (isBaseVerb(v) || INTRANSITIVE.has(v));
     });
   // "No promotions in these pushes, ever" is a rule to keep, not a thing to support.
   if (/^(?:no|none of|nothing)\b/i.test(outcome)) return clean(`Ensure ${lowerFirst(outcome)}${when}`);
