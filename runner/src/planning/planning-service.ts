@@ -29,6 +29,7 @@ import {
   type Story,
   type StoryType,
   type Team,
+  unplacedRequirements,
 } from '@augment/shared';
 import pLimit from 'p-limit';
 import type { AtlassianClients } from '../adapters/http/index.js';
@@ -256,6 +257,7 @@ export async function planTasksForStories(
   const storiesPlanned = records.map((r) => r.story);
   // The rules' view of the product and the epic-wide work, read once for every story of the job.
   const product = readProductProfile({
+    title: source?.summary ?? '',
     text: [
       ...(source?.context ?? []),
       ...(source?.constraints ?? []),
@@ -351,7 +353,19 @@ export async function planTasksForStories(
       }),
     ),
   );
-  addEpicWork(results, epicWork, records, opts);
+  // A requirement that neither epic-wide work nor any story's task carries is planned on its own; a model
+  // was given every requirement and words them its own way, so this is the rules' check on the rules' plans.
+  const unplaced =
+    input.cross_cutting || results.some((r) => r.engine !== 'rules')
+      ? []
+      : unplacedRequirements(
+          source?.constraints ?? [],
+          epicWork,
+          results.flatMap((r) => r.tasks),
+          storiesPlanned,
+          product,
+        );
+  addEpicWork(results, [...epicWork, ...unplaced], records, opts);
   // Stored plans already carry the cross-story links accepted the first time, so a re-run or a retry
   // asks nothing and links the same tasks.
   const cross =

@@ -22,6 +22,7 @@ import {
   type CrossCuttingId,
   DESIGN_LOOK_CUE,
   ESTIMATES,
+  PRODUCT_CUES,
   TASK_SHAPE,
   VISUAL_ONLY_CUE,
   type WorkArea,
@@ -67,7 +68,8 @@ const AREA_TYPE: Record<WorkArea, StoryType | null> = {
 /** "without a deploy", "no UI": a negated word asks for no work of its kind. */
 const NEGATED = /\b(?:without|no|not|never|non)\s+(?:a|an|the|any|new)?\s*[\w-]+/gi;
 
-function areaScores(text: string): Map<WorkArea, number> {
+/** How strongly a text asks for each kind of work (server, screens, data, infrastructure, design). */
+export function areaScores(text: string): Map<WorkArea, number> {
   const out = new Map<WorkArea, number>();
   const affirmed = text.replace(NEGATED, ' ');
   for (const c of AREA_CUES) {
@@ -269,13 +271,30 @@ function describe(w: Work, story: StoryLike, constraints: readonly string[]): st
  * amounts, a localisation rule on a task about e-mails), not every rule on every task.
  */
 function constraintsFor(w: Work, story: StoryLike, constraints: readonly string[]): string[] {
-  const mine = new Set(
-    contentTokens(`${w.summary} ${w.criteria.join(' ')} ${w.team === 'qa' ? story.title : ''}`),
-  );
+  const own = (text: string) => contentTokens(text).filter((t) => !GENERIC_WORDS.has(t));
+  const task = new Set(own(`${w.summary} ${w.criteria.join(' ')}`));
+  const title = new Set(own(story.title));
   return constraints
-    .filter((c) => contentTokens(c).some((t) => mine.has(t) && !GENERIC_WORDS.has(t)))
+    .filter((c) => {
+      const words = new Set(own(c));
+      // Named by the story's title ("Digest job ..." on "Daily digest"), or by two words of the task.
+      const named = [...words].some((t) => title.has(t)) || [...words].filter((t) => task.has(t)).length >= 2;
+      if (!named) return false;
+      // A rule about one kind of work (a query budget, a screen's contrast) is that team's, and QA's.
+      const top = [...areaScores(c).entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+      return w.team === 'qa' || top === undefined || AREA_TEAMS[top].includes(w.team);
+    })
     .slice(0, 4);
 }
+
+/** The teams that do each kind of work. */
+const AREA_TEAMS: Record<WorkArea, readonly Team[]> = {
+  server: ['backend', 'data'],
+  ui: ['frontend', 'mobile', 'design'],
+  data: ['data', 'backend'],
+  infra: ['infrastructure', 'backend'],
+  design: ['design', 'frontend', 'mobile'],
+};
 
 /** Words too common in requirements to tie a rule to a task. */
 const GENERIC_WORDS = new Set(
@@ -298,8 +317,14 @@ function draftWork(
   const storyText = `${story.title}\n${story.description ?? ''}`;
   const whole = areaScores([storyText, ...own].join('\n'));
   const uiAllowed = !product.no_ui;
+  // With an app and a browser UI, a story goes to the one it names, else to the one the epic is about.
   const uiTeam: Team =
-    product.mobile_app && (!product.web || APP_STORY_CUE.test(storyText)) ? 'mobile' : 'frontend';
+    product.mobile_app &&
+    (!product.web ||
+      APP_STORY_CUE.test(storyText) ||
+      (product.app_first === true && !PRODUCT_CUES.web.test([storyText, ...criteria].join('\n'))))
+      ? 'mobile'
+      : 'frontend';
   const surface = uiTeam === 'mobile' ? 'app' : 'web app';
 
   const areas = new Set<WorkArea>();
@@ -381,6 +406,8 @@ function draftWork(
     if (!areas.has(area)) continue;
     const team = teamOf[area];
     const mine = byArea.get(area) ?? [];
+    // Infrastructure that only a criterion given to another team mentions is that team's work.
+    if (mine.length === 0 && area === 'infra' && !(areaScores(storyText).get('infra') ?? 0)) continue;
     if (mine.length === 0) {
       // Design and infrastructure work come from their own words in the story, never by default.
       const summary = storyWork(team, story, surface, a.entities.endpoints);

@@ -4,13 +4,23 @@
  * linked to every story it serves, instead of being repeated in each story.
  */
 import type { CoverageLevel } from '../api/requests.js';
+import { areaScores } from './generate-team-tasks.js';
 import { generateTestCases } from './generate-test-cases.js';
+import type { ProductProfile } from './product-profile.js';
 import type { Story, Team, TeamTask } from './schemas.js';
 import { capitalize, contentTokens, roundHalfDay, splitSentences, truncate } from './text.js';
-import { CROSS_CUTTING, type CrossCuttingId, type CrossCuttingKind } from './work-rules.js';
+import {
+  CROSS_CUTTING,
+  type CrossCuttingId,
+  type CrossCuttingKind,
+  EPIC_REQUIREMENT,
+  type WorkArea,
+} from './work-rules.js';
 
 export interface CrossCuttingWork {
   kind: CrossCuttingKind;
+  /** Tells apart two items of one kind (two requirements no other kind names). */
+  part?: number;
   /** The requirement lines (or story criteria) that ask for it. */
   lines: string[];
   /** Keys of the stories it serves, in plan order. */
@@ -64,6 +74,67 @@ export function findCrossCutting(
   return out;
 }
 
+/**
+ * The epic's requirements that neither an item of epic-wide work nor any story's own task carries: each
+ * becomes one task of its own (a team from what it is about), so that no requirement is silently dropped.
+ */
+export function unplacedRequirements(
+  constraints: readonly string[],
+  planned: readonly CrossCuttingWork[],
+  tasks: readonly TeamTask[],
+  stories: readonly Story[],
+  product: ProductProfile,
+): CrossCuttingWork[] {
+  const taken = new Set(planned.flatMap((w) => w.lines));
+  const carried = tasks.filter((t) => t.team !== 'qa').map((t) => t.description);
+  const keys = stories.map((s) => s.key!).filter(Boolean);
+  const out: CrossCuttingWork[] = [];
+  for (const line of new Set(constraints)) {
+    if (taken.has(line) || carried.some((d) => d.includes(line))) continue;
+    // A line that states no rule ("Platform: web and iOS") is context, not work.
+    if (
+      !/\b(?:must|should|shall|never|always|only|all|every|each|keep|within|under|below|at least|at most|no)\b|[<>≤≥]/i.test(
+        line,
+      )
+    )
+      continue;
+    const named = distinctiveWords([line], stories);
+    const about = stories.filter((s) => contentTokens(storyText(s)).some((t) => named.has(t)));
+    const everywhere = /\b(?:all|every|each|any)\b/i.test(line);
+    const kind: CrossCuttingKind = {
+      ...EPIC_REQUIREMENT,
+      scope: [...EPIC_REQUIREMENT.scope],
+      done_when: [...EPIC_REQUIREMENT.done_when],
+      team: requirementTeam(line, product),
+      relation: EPIC_REQUIREMENT.measured.test(line) ? 'verifies' : 'builds',
+      trigger: /$^/,
+      story_cue: /$^/,
+    };
+    out.push({
+      kind,
+      lines: [line],
+      stories: !everywhere && about.length > 0 ? about.map((s) => s.key!) : keys,
+      part: out.length + 1,
+    });
+  }
+  return out;
+}
+
+/** The team a requirement line is for: what it is about, or QA for a budget measured on the whole. */
+function requirementTeam(line: string, product: ProductProfile): Team {
+  const scores = [...areaScores(line).entries()].sort((a, b) => b[1] - a[1]);
+  const area: WorkArea | undefined = scores[0]?.[0];
+  if (!area) return EPIC_REQUIREMENT.measured.test(line) ? 'qa' : 'backend';
+  const teams: Record<WorkArea, Team> = {
+    server: 'backend',
+    ui: product.no_ui ? 'backend' : product.mobile_app && !product.web ? 'mobile' : 'frontend',
+    data: 'data',
+    infra: 'infrastructure',
+    design: product.no_ui ? 'backend' : 'design',
+  };
+  return teams[area];
+}
+
 /** Words of the requirement lines found in at least one story but in at most a third of them. */
 function distinctiveWords(lines: readonly string[], stories: readonly Story[]): Set<string> {
   const bags = stories.map((s) => new Set(contentTokens(storyText(s))));
@@ -111,7 +182,7 @@ export function crossCuttingTask(
     ...work.kind.done_when.map((s) => `- ${s}`),
   ].join('\n');
   const task: TeamTask = {
-    id: `${first}-${work.kind.team}-${work.kind.id.replace(/_/g, '-')}`,
+    id: `${first}-${work.kind.team}-${work.kind.id.replace(/_/g, '-')}${work.part ? `-${work.part}` : ''}`,
     summary: capitalize(summary),
     description,
     team: work.kind.team,

@@ -18,7 +18,12 @@ import { longestPath } from './estimate-ticket.js';
 import { pointsForDays, storiesFromSource } from './generate-stories.js';
 import { generateTeamTasks } from './generate-team-tasks.js';
 import { COVERAGE_RANGES, generateTestCases } from './generate-test-cases.js';
-import { crossCuttingTask, findCrossCutting, linkCrossCutting } from './plan-cross-cutting.js';
+import {
+  crossCuttingTask,
+  findCrossCutting,
+  linkCrossCutting,
+  unplacedRequirements,
+} from './plan-cross-cutting.js';
 import { readProductProfile } from './product-profile.js';
 import { type PlanSource, readPlanSource } from './read-plan-source.js';
 import type {
@@ -93,6 +98,7 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
   const generated = input.stories ?? storiesFromSource(source, input.rfc_text);
   const stories: Story[] = generated.map((s, i) => ({ ...s, key: s.key ?? `S${i + 1}` }));
   const product = readProductProfile({
+    title: source.summary,
     text: [
       ...source.context,
       ...source.constraints,
@@ -120,7 +126,12 @@ export function planEpic(input: EpicPlanInput): EpicPlan {
 
   // Epic-wide work: one task each, under the first story that needs it, blocking the QA of every story it serves.
   const storyTasks = plans.flatMap((p) => p.tasks);
-  const epicTasks = crossCutting.map((work) => {
+  // A requirement that no epic-wide work and no story's task carries is planned on its own.
+  const epicWork = [
+    ...crossCutting,
+    ...unplacedRequirements(source.constraints, crossCutting, storyTasks, stories, product),
+  ];
+  const epicTasks = epicWork.map((work) => {
     const first = stories.find((s) => s.key === work.stories[0])!;
     const task = crossCuttingTask(work, {
       team_factor: analyzeStory(first).complexity.team_factor,

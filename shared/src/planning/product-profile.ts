@@ -12,9 +12,13 @@ export interface ProductProfile {
   web: boolean;
   /** This release has no user interface at all (an API, a pipeline). */
   no_ui: boolean;
+  /** With both an app and a browser UI: the app is what the epic is mostly about. */
+  app_first?: boolean;
 }
 
 export interface ProductText {
+  /** The epic's title ("Live trip sharing (iOS + Android)"): the platform it names weighs most. */
+  title?: string;
   /** What the epic says it is and does: context, stories, constraints. */
   text: string;
   /** What it puts out of scope: naming the app or a UI there takes it out of the plan. */
@@ -34,12 +38,17 @@ export function readProductProfile(input: ProductText): ProductProfile {
   const appOut =
     PRODUCT_CUES.no_app.test(text) ||
     (APP_IN_EXCLUSION.test(exclusions) && !PRODUCT_CUES.mobile_app.test(stripped(text, input.exclusions)));
-  const mobile = !noUi && !appOut && PRODUCT_CUES.mobile_app.test(text);
+  const mobile = !noUi && !appOut && PRODUCT_CUES.mobile_app.test(`${input.title ?? ''}\n${text}`);
   const webOut = (WEB_IN_EXCLUSION.test(exclusions) || PRODUCT_CUES.no_web.test(text)) && mobile;
   const web = !noUi && !webOut && (PRODUCT_CUES.web.test(text) || !mobile);
+  const count = (re: RegExp) => {
+    const n = (t: string) => t.match(new RegExp(re.source, 'gi'))?.length ?? 0;
+    return n(text) + 3 * n(input.title ?? '');
+  };
   return {
     mobile_app: mobile,
     web,
+    ...(mobile && web ? { app_first: count(PRODUCT_CUES.mobile_app) > count(PRODUCT_CUES.web) } : {}),
     no_ui:
       noUi ||
       (!mobile && !web) ||

@@ -266,6 +266,17 @@ describe("the product's teams", () => {
     expect(release.team).toBe('backend');
   });
 
+  it('reads the platform from the title, and another app left unchanged or "no app install needed" takes nothing out', () => {
+    const trips = planEpic({
+      summary: 'Live trip sharing (iOS + Android)',
+      description:
+        '# Live trip sharing (iOS + Android)\n\nThis epic covers the rider app only; driver app is unchanged.\n\nAs a rider, I want an SOS button during the trip so that I can reach help fast.\n  - Long-press for 2 s to avoid accidental triggers\n\nAs a rider, I want to share my trip.\n  - The recipient gets an SMS with a link; no app install needed\n',
+    });
+    const sos = trips.tasks.filter((t) => t.story_key === 'S1');
+    expect(sos.some((t) => t.team === 'mobile')).toBe(true);
+    expect(sos.some((t) => t.team === 'frontend')).toBe(false);
+  });
+
   it('never writes browser tests for an app', () => {
     expect(all(plan)).not.toMatch(/browser/i);
   });
@@ -279,6 +290,45 @@ describe("the product's teams", () => {
     expect(api.tasks.some((t) => t.team === 'frontend' || t.team === 'mobile' || t.team === 'design')).toBe(
       false,
     );
+  });
+});
+
+describe("the epic's requirements", () => {
+  const PREFS = [
+    '# Notification preferences',
+    '',
+    '## Stories',
+    "- Daily digest: low-priority events are collected and sent once a day at 08:00 in the user's time zone.",
+    '- Quiet hours: a user sets a do-not-disturb window; pushes inside the window are held until it ends.',
+    '',
+    '## Non-functional',
+    '- Digest job must handle 2M users within a 30 minute window.',
+    '- All preference changes are GDPR-exportable.',
+    '- Existing users keep their current settings after migration.',
+  ].join('\n');
+  const plan = planEpic({ summary: 'Notification preferences', description: PREFS });
+
+  it('never drops one: each is carried by the task it concerns, or planned once on its own', () => {
+    for (const line of [
+      'Digest job must handle 2M users within a 30 minute window.',
+      'All preference changes are GDPR-exportable.',
+      'Existing users keep their current settings after migration.',
+    ])
+      expect(
+        plan.tasks.some((t) => t.team !== 'qa' && t.description.includes(line)),
+        line,
+      ).toBe(true);
+    const own = plan.tasks.filter((t) => /^Non-functional: /.test(t.summary));
+    expect(own.map((t) => t.summary)).toEqual([
+      'Non-functional: All preference changes are GDPR-exportable',
+      'Non-functional: Existing users keep their current settings after migration',
+    ]);
+  });
+
+  it('attaches a requirement to the story its words name, not to one sharing a common word', () => {
+    const digest = 'Digest job must handle 2M users within a 30 minute window.';
+    const carriers = plan.tasks.filter((t) => t.description.includes(digest)).map((t) => t.story_key);
+    expect(new Set(carriers)).toEqual(new Set(['S1']));
   });
 });
 

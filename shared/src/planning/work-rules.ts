@@ -40,7 +40,7 @@ export const AREA_CUES: readonly AreaCue[] = [
   {
     area: 'infra',
     weight: 2,
-    cue: /\b(?:deploy\w*|terraform|kubernetes|k8s|cdn|buckets?|s3|dns|certificates?|monitor\w*|alert\w*|autoscal\w*|backups?|disaster recovery|failover|feature flags?|rollouts?|canary|environments?|secrets? manager|vpc|firewall|cron|on-?call|pager\w*|grafana|prometheus|datadog)\b/i,
+    cue: /\b(?:deploy\w*|terraform|kubernetes|k8s|cdn|buckets?|s3|dns|certificates?|monitor\w*|alerting (?:rules?|pipeline)|autoscal\w*|backups?|disaster recovery|failover|feature flags?|rollouts?|canary|environments?|secrets? manager|vpc|firewall|cron|on-?call|pager\w*|grafana|prometheus|datadog)\b/i,
   },
   {
     area: 'design',
@@ -63,7 +63,9 @@ export const PRODUCT_CUES = {
   no_web:
     /\b(?:no web(?: version| app| client)?|(?:app|mobile)[- ]only|only (?:in|on) the (?:app|phone)s?|not on the web)\b/i,
   /** The release has no app work. */
-  no_app: /\b(?:no (?:native )?app|no mobile app|without an app|app (?:is |stays )?unchanged)\b/i,
+  // "The app is unchanged", not "the driver app is unchanged" (another app than the one this epic changes).
+  no_app:
+    /\b(?:no (?:native |mobile )?apps?(?! (?:install|download|needed|required|for))|without an app(?! install)|(?:the|our|mobile) apps? (?:is |are |stays? )?unchanged)\b/i,
 };
 
 /** A story's mention of the app rather than the web (in a product that has both). */
@@ -85,7 +87,8 @@ export type CrossCuttingId =
   | 'accessibility'
   | 'localisation'
   | 'api_reference'
-  | 'monitoring';
+  | 'monitoring'
+  | 'requirement';
 
 /** Work an epic's non-functional requirements ask for once, not once per story. */
 export interface CrossCuttingKind {
@@ -271,3 +274,22 @@ export const SPLIT_PHASES: readonly SplitPhase[] = [
   },
   { label: 'integration and review', done_when: '"{summary}" is integrated end to end, reviewed and merged' },
 ];
+
+/**
+ * A requirement of the epic that no kind above names and no story's task carries ("Existing users keep
+ * their settings after the migration"): planned once as its own task, so no requirement is dropped. The team
+ * comes from what the line is about; a measured budget is checked on the finished work.
+ */
+export const EPIC_REQUIREMENT = {
+  id: 'requirement',
+  label: 'Non-functional',
+  days: 1.5,
+  /** A budget to measure ("< 5 ms p95", "2M users within 30 minutes"): it verifies the stories' work. */
+  measured:
+    /\b\d[\d.,]*\s*(?:ms|s|sec\w*|minutes?|min|hours?|h|%|k|m|rps|req\/s|users|requests|records|rows|events)\b|\bp9\d\b/i,
+  scope: [
+    'Meet the requirement in every story it concerns, in one implementation',
+    'Show it is met: a test or measurement on the build that ships',
+  ],
+  done_when: ['The requirement holds on the release candidate, shown by a test or a measurement'],
+} as const;
