@@ -4,7 +4,7 @@
  * engineer writes "Implement POST /invoices with validation of amount and currency" rather than
  * "Implement API".
  */
-import { singularize, uniq } from './text.js';
+import { lowerKeepAcronyms, singularize, uniq } from './text.js';
 
 export interface StoryEntities {
   /** Explicit HTTP endpoints, e.g. "POST /invoices". */
@@ -190,7 +190,8 @@ export function extractEntities(text: string): StoryEntities {
 
   const actors: string[] = [];
   for (const m of text.matchAll(/\bas an?\s+([a-z][a-z -]{1,40}?)(?=\s*,|\s+I\b|\s+we\b)/gi)) {
-    actors.push(m[1]!.trim().toLowerCase());
+    // "IT admin" keeps its acronym: "it admins" reads as a pronoun.
+    actors.push(lowerKeepAcronyms(m[1]!.trim()));
   }
   if (actors.length === 0) {
     const subject = text.match(ACTOR_SUBJECT) ?? text.match(/\bsigned[- ]in ([a-z]+(?: manager| agent)?)\b/i);

@@ -14,7 +14,7 @@
 import { parsePrdPage } from '../prd/parse-prd-page.js';
 import type { PrdStory } from '../prd/prd-schemas.js';
 import { htmlToPlanText, looksLikeHtml } from './html-to-text.js';
-import { capitalize, containment, contentTokens, jaccard, truncate } from './text.js';
+import { capitalize, containment, contentTokens, jaccard, lowerKeepAcronyms, truncate } from './text.js';
 import { PEOPLE } from './work-phrase.js';
 
 /** What a section of the input is for, from its heading. */
@@ -510,7 +510,7 @@ function userStoryDraft(m: RegExpExecArray, section: string, key: string | null)
     origin: 'user_story',
     section,
     jira_key: key,
-    actor: m[1]!.trim().toLowerCase(),
+    actor: lowerKeepAcronyms(m[1]!.trim()),
   };
 }
 
@@ -622,7 +622,7 @@ function storyFromHeading(s: Section, c: Collected): Draft {
       continue;
     }
     const us = USER_STORY.exec(l.text);
-    if (us && d.actor === null) d.actor = us[1]!.trim().toLowerCase();
+    if (us && d.actor === null) d.actor = lowerKeepAcronyms(us[1]!.trim());
     d.description.push(l.text);
   }
   for (const child of s.children) {
@@ -902,7 +902,7 @@ function storiesFromTable(xhtml: string): { stories: SourceStory[]; section: str
         section: parsed.section,
         row_index: s.row_index,
         jira_key: s.jira_key,
-        actor: us ? us[1]!.trim().toLowerCase() : null,
+        actor: us ? lowerKeepAcronyms(us[1]!.trim()) : null,
       };
     });
   return stories.length > 0 ? { stories, section: parsed.section } : null;

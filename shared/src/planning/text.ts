@@ -101,7 +101,7 @@ export function singularize(word: string): string {
 }
 
 export function pluralize(word: string): string {
-  const w = word.toLowerCase();
+  const w = lowerKeepAcronyms(word);
   if (w === 'person') return 'people';
   if (w === 'data' || w === 'information' || w === 'analytics' || w === 'feedback') return w;
   if (/[^aeiou]y$/.test(w)) return `${w.slice(0, -1)}ies`;
@@ -118,6 +118,14 @@ export function lowerFirst(text: string): string {
   // Keep acronyms ("API", "PDF") as they are.
   if (text.length > 1 && text[1] === text[1]!.toUpperCase() && /[A-Z]/.test(text[1]!)) return text;
   return text[0]!.toLowerCase() + text.slice(1);
+}
+
+/** Lower case, except acronyms: "IT admin" stays "IT admin", "Store Manager" becomes "store manager". */
+export function lowerKeepAcronyms(text: string): string {
+  return text
+    .split(/(\s+)/)
+    .map((w) => (/^[A-Z]{2,}$/.test(w) ? w : w.toLowerCase()))
+    .join('');
 }
 
 /** Cut at a word boundary and mark the cut. */

@@ -128,9 +128,17 @@ export function baseOfThird(word: string): string | null {
   return null;
 }
 
+/** Verbs stressed on a last syllable that ends consonant-vowel-consonant: "submit" -> "submitting". */
+const DOUBLES_LAST = new Set(
+  'submit commit permit admit omit emit refer prefer occur transfer control patrol compel expel forget begin regret equip unzip upset'.split(
+    ' ',
+  ),
+);
+
 /** "-ing" form of a base verb ("go" -> "going", "store" -> "storing", "stop" -> "stopping"). */
 export function gerund(base: string): string {
   const w = base.toLowerCase();
+  if (DOUBLES_LAST.has(w)) return `${w}${w.at(-1)}ing`;
   if (w.endsWith('ie')) return `${w.slice(0, -2)}ying`;
   if (w.endsWith('e') && !/(?:ee|ye|oe)$/.test(w) && w !== 'be') return `${w.slice(0, -1)}ing`;
   if (/^[^aeiou]*[aeiou][bdgklmnprt]$/.test(w) && w.length <= 4) return `${w}${w.at(-1)}ing`;

@@ -87,4 +87,13 @@ describe('workPhrase: a criterion as the work that makes it true', () => {
       'Ensure total import kWh is within 0.1% of the billing extract',
     );
   });
+
+  it("keeps a role's acronym and doubles the last consonant where English does", () => {
+    expect(workPhrase('bearer token can be rotated from the console', ['IT admin'])).toBe(
+      'Let IT admins rotate bearer token from the console',
+    );
+    expect(workPhrase('Pharmacists cannot submit a claim twice')).toBe(
+      'Stop pharmacists from submitting a claim twice',
+    );
+  });
 });

@@ -25,7 +25,9 @@ export const PEOPLE = new Set(
     'traveller travellers traveler travelers caller callers requester requesters coordinator coordinators clerk clerks ' +
     'cashier cashiers they we you someone anyone everyone people person team teams client clients consumer consumers ' +
     'integrator integrators tenant tenants provider providers caregiver caregivers proxy proxies planner planners ' +
-    'lead leads supervisor supervisors officer officers specialist specialists engineer engineers'
+    'lead leads supervisor supervisors officer officers specialist specialists engineer engineers ' +
+    'pharmacist pharmacists rider riders courier couriers recipient recipients learner learners instructor instructors ' +
+    'borrower borrowers lender lenders applicant applicants candidate candidates recruiter recruiters tester testers'
   ).split(' '),
 );
 
