@@ -211,6 +211,31 @@ describe('readPlanSource', () => {
     expect(src.context).toContain('The export is pipe-delimited.');
   });
 
+  it('titles "R1: ... shall ..." requirements by their work, short enough for a board', () => {
+    const src = readPlanSource({
+      summary: 'Controlled substances',
+      prd: [
+        '## Requirements',
+        'R1: The system shall submit dispensing data to the state PDMP in ASAP 4.2 format no later than the next business day, retry failed submissions automatically, and show submission status per prescription.',
+        '',
+        'R2: Every inventory change shall be written to an append-only ledger with user, timestamp, reason code and before/after quantities.',
+        '',
+        'R3: The PIC shall be able to perform a physical count for any NDC.',
+        '',
+        'R4: Access to controlled substance screens shall require two-factor re-authentication if the user has been idle for more than 5 minutes.',
+        '',
+        'R5: The pipeline shall compute 30/60/90-day rolling features per account (active users, seats used %, tickets opened, logins per week, failed payments, plan downgrades) for every account.',
+      ].join('\n'),
+    });
+    expect(src.stories.map((s) => s.title)).toEqual([
+      'Submit dispensing data to the state PDMP',
+      'Write every inventory change to an append-only ledger',
+      'Let the PIC perform a physical count for any NDC',
+      'Require two-factor re-authentication for access to controlled substance screens',
+      'Compute 30/60/90-day rolling features per account',
+    ]);
+  });
+
   it('never plans an item the page lists as out of scope, even when a goal names it', () => {
     const src = readPlanSource({
       summary: 'Checkout',

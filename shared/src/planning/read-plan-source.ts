@@ -15,7 +15,8 @@ import { parsePrdPage } from '../prd/parse-prd-page.js';
 import type { PrdStory } from '../prd/prd-schemas.js';
 import { htmlToPlanText, looksLikeHtml } from './html-to-text.js';
 import { capitalize, containment, contentTokens, jaccard, lowerKeepAcronyms, truncate } from './text.js';
-import { PEOPLE } from './work-phrase.js';
+import { isBaseVerb } from './verb-forms.js';
+import { PEOPLE, workPhrase } from './work-phrase.js';
 
 /** What a section of the input is for, from its heading. */
 export type SectionKind =
@@ -436,7 +437,34 @@ export function storyTitleFrom(text: string): string {
   }
   // The first sentence only ("Export invoices. The file has ..."); "4.5:1" or "v2.1" are not sentence ends.
   t = t.split(/(?<=[a-z)])[.!?]\s+(?=[A-Z])/)[0] ?? t;
-  return capitalize(truncate(shortClause(t), 120));
+  // "Every change shall be written to a ledger": a requirement still stated as one is titled by its work.
+  if (/\b(?:shall|must|should|will)\b/i.test(t))
+    t = workPhrase(shortClause(t)).replace(/^(?:Ensure|Support) /, '');
+  return capitalize(truncate(closeAsides(shortTitle(shortClause(t))), 120));
+}
+
+/** A title cut inside an aside ("per account (active users, seats") ends before the aside. */
+function closeAsides(text: string): string {
+  const open = text.lastIndexOf('(');
+  return open > 0 && text.indexOf(')', open) < 0 ? text.slice(0, open).trim() : text;
+}
+
+/**
+ * A title a board can show: past 84 characters, the words before the first qualifier ("in ASAP 4.2 format",
+ * "with user, timestamp ...") once they say enough, or the first verb of a list of them.
+ */
+function shortTitle(text: string): string {
+  let t = text;
+  if (t.length <= 84) return t;
+  for (const m of t.matchAll(/, (?:and )?([a-z]+) /g))
+    if (m.index >= 25 && isBaseVerb(m[1]!)) {
+      t = t.slice(0, m.index);
+      break;
+    }
+  if (t.length <= 84) return t;
+  for (const m of t.matchAll(/ (?:with|in|for|by|from|using|via|no later than|within|on|at) /gi))
+    if (m.index >= 30) return t.slice(0, m.index);
+  return t;
 }
 
 /** A long requirement's first clause, as a title: "Search accounts by email ..., and see results ..." -> its first part. */
@@ -444,7 +472,7 @@ function shortClause(text: string): string {
   const words = text.split(/\s+/);
   if (words.length <= 12) return text.replace(/[.;,]+$/, '');
   const cut =
-    /^(.{20,}?)(?:;|,? and (?:see|get|receive|show|then)\b|, so\b| so that\b|, which\b|, where\b|,? (?:while|when|after|before|within)\b)/i.exec(
+    /^(.{20,}?)(?:;|,? and (?:see|get|receive|show|then)\b|, so\b| so that\b|, which\b|, where\b|,? (?:while|when|if|unless)\b|, (?:after|before|within|including)\b|, (?:and|but) (?:the|a|an|it|they)\b|, [a-z]+ed\b)/i.exec(
       text,
     );
   return (cut ? cut[1]! : text).replace(/[.;,]+$/, '').trim();

@@ -96,4 +96,16 @@ describe('workPhrase: a criterion as the work that makes it true', () => {
       'Stop pharmacists from submitting a claim twice',
     );
   });
+
+  it('reads "<thing> shall <verb> <object>" as the work on the object, and "shall be able to" as an ability', () => {
+    expect(workPhrase('Receiving a Schedule II order shall require the DEA Form 222 number')).toBe(
+      'Require the DEA Form 222 number when receiving a Schedule II order',
+    );
+    expect(workPhrase('Suspected theft shall prompt the PIC to file DEA Form 106')).toBe(
+      'Prompt the PIC to file DEA Form 106 for suspected theft',
+    );
+    expect(workPhrase('The PIC shall be able to perform a physical count')).toBe(
+      'Let the PIC perform a physical count',
+    );
+  });
 });

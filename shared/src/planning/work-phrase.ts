@@ -216,12 +216,23 @@ function imperative(s: string, actors: readonly string[]): string | null {
     }
     const rest = words.slice(i + 1).join(' ');
     if (/^(?:can|may|must|should|will|shall)$/.test(w)) {
-      const next = words[i + 1]?.toLowerCase() ?? '';
-      const after = words.slice(i + 2).join(' ');
-      const verb = next === 'be' ? null : /^(?:able)$/.test(next) ? null : next;
+      // "shall be able to perform": the ability is the verb after it.
+      const able =
+        words
+          .slice(i + 1, i + 4)
+          .join(' ')
+          .toLowerCase() === 'be able to';
+      const at = able ? i + 4 : i + 1;
+      const next = words[at]?.toLowerCase() ?? '';
+      const after = words.slice(at + 1).join(' ');
+      const verb = next === 'be' || next === 'able' ? null : next;
       if (verb && isBaseVerb(verb)) {
-        if (isPerson(subject, actors)) return `Let ${people(subject)} ${verb} ${after}`;
-        return INTRANSITIVE.has(verb) ? null : `${capitalize(verb)} ${lowerFirst(subject)} ${after}`;
+        if (isPerson(subject, actors) || /^[Tt]he [A-Z]{2,}$/.test(subject))
+          return `Let ${people(subject)} ${verb} ${after}`;
+        if (INTRANSITIVE.has(verb)) return null;
+        // "Receiving an order shall require the form number": the work, then when or what it is for.
+        const link = /^[a-z]+ing\b/i.test(subject) ? 'when' : 'for';
+        return after ? `${capitalize(verb)} ${after} ${link} ${lowerFirst(subject)}` : null;
       }
       return null;
     }
