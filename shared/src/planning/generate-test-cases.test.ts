@@ -240,4 +240,25 @@ describe('generateTestCases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(2);
     expect(cases.every((c) => c.covers_criterion === null)).toBe(true);
   });
+
+  it('tests each side of a limit the way its words say, naming what it counts', () => {
+    const titles = (c: string) =>
+      generateTestCases(
+        { title: 'x', acceptance_criteria: [c], team: 'backend' },
+        { coverage_level: 'standard' },
+      )
+        .map((t) => t.title)
+        .join('\n');
+    // "more than 1 km" is not met at 1 km; a measured threshold counts, it is not "accepted".
+    expect(titles('Off-route = more than 1 km from the planned route')).toMatch(
+      /2 km counts and 1 km does not/,
+    );
+    expect(titles('Up to 5 trusted contacts in Settings')).toMatch(
+      /5 trusted contacts is accepted and 6 trusted contacts is not/,
+    );
+    expect(titles('Passwords have at least 12 characters')).toMatch(
+      /12 characters is accepted and 11 characters is not/,
+    );
+    expect(titles('fewer than 3 items per order')).toMatch(/2 items is accepted and 3 items is not/);
+  });
 });

@@ -90,6 +90,25 @@ const FORMAT = /\b(?:csv|pdf|xlsx|json|xml|files?|exports?\b[^.]*\b(?:as|to|in)\
 // Limits a user can push: sizes and counts, not durations of retention or schedules.
 const INPUT_LIMIT =
   /\b(?:at least|at most|up to|maximum|minimum|max|min|no more than|fewer than|more than)\s+(\d+(?:[.,]\d+)?)\s*([a-z%]*)/i;
+/** What a person enters, picks or sends: a limit on it is accepted or refused. */
+const ENTERED_CUE =
+  /\b(?:enter\w*|typ(?:e|es|ed|ing)|upload\w*|submit\w*|characters?|chars|fields?|names?|files?|attach\w*|add(?:s|ed|ing)?|select\w*|choos\w*|pick\w*|items?|contacts?|recipients?|members?|seats?|lines?|rows?|passwords?|comments?|messages?|notes?)\b/i;
+
+/** The thing a limit counts ("5 trusted contacts in Settings" -> "trusted contacts"): up to three words. */
+function limitUnit(after: string): string {
+  const words: string[] = [];
+  for (const w of after.trim().split(/\s+/)) {
+    if (
+      !/^[A-Za-z%-]+$/.test(w) ||
+      /^(?:in|on|per|for|from|to|of|with|and|or|at|by|is|are|the|a|an)$/i.test(w)
+    )
+      break;
+    words.push(w);
+    if (words.length === 3 || /[.,;:]$/.test(w)) break;
+  }
+  return words.join(' ').replace(/[.,;:]+$/, '');
+}
+
 const DURATION_LIMIT =
   /\b(?:after|within|under|below|in less than|older than|for)\s+(\d+(?:[.,]\d+)?)\s*(ms|milliseconds?|seconds?|s|minutes?|hours?|days?|weeks?|months?|years?)\b/i;
 
@@ -182,20 +201,36 @@ function criterionVariants(f: CriterionFacts, layer: Layer, given: string): Cand
     )
   ) {
     const n = Number(input[1]!.replace(',', '.'));
-    const unit = input[2] ?? '';
-    const lower = /\b(?:at least|minimum|min|more than)\b/i.test(input[0]);
-    const past = lower ? n - 1 : n + 1;
+    // "up to 5 trusted contacts in Settings": the counted thing, without what follows it.
+    const unit = limitUnit(text.slice(input.index + input[0].length - (input[2] ?? '').length));
+    const word = input[0].toLowerCase();
+    // Which side of the number is inside the limit: "at least n" and "up to n" hold n; "more than n" and
+    // "fewer than n" do not.
+    const [inside, outside] = /\bmore than\b/.test(word)
+      ? [n + 1, n]
+      : /\bfewer than\b/.test(word)
+        ? [n - 1, n]
+        : /\b(?:at least|minimum|min)\b/.test(word)
+          ? [n, n - 1]
+          : [n, n + 1];
+    const u = (x: number) => `${x}${unit ? ` ${unit}` : ''}`;
+    // A person's input is accepted or refused; a threshold the product measures counts or does not.
+    const entered = ENTERED_CUE.test(text);
     add(
       'boundary',
-      `${n}${unit ? ` ${unit}` : ''} is accepted and ${past}${unit ? ` ${unit}` : ''} is not (${short})`,
+      entered
+        ? `${u(inside)} is accepted and ${u(outside)} is not (${short})`
+        : `${u(inside)} counts and ${u(outside)} does not (${short})`,
       layer.logic,
       'high',
       [
         `Arrange: ${given}`,
-        `Act: ${layer.act} with exactly ${n}${unit ? ` ${unit}` : ''}, then with ${past}`,
-        `Assert: the first is accepted, the second refused with a message naming the limit`,
+        `Act: ${entered ? layer.act : 'let the measured value reach'} with exactly ${u(inside)}, then with ${u(outside)}`,
+        entered
+          ? 'Assert: the first is accepted, the second refused with a message naming the limit'
+          : `Assert: ${u(inside)} meets the criterion, ${u(outside)} does not`,
       ],
-      `The limit of ${n}${unit ? ` ${unit}` : ''} holds on both sides`,
+      `The limit of ${u(n)} holds on both sides`,
     );
   } else {
     const dur = DURATION_LIMIT.exec(text);
