@@ -261,4 +261,16 @@ describe('generateTestCases', () => {
     );
     expect(titles('fewer than 3 items per order')).toMatch(/2 items is accepted and 3 items is not/);
   });
+
+  it('reads "to file a form" as an act, not as a file to check', () => {
+    const cases = generateTestCases(
+      {
+        title: 'x',
+        acceptance_criteria: ['Suspected theft prompts the PIC to file DEA Form 106'],
+        team: 'backend',
+      },
+      { coverage_level: 'standard' },
+    );
+    expect(cases.some((c) => /the file is valid/.test(c.title))).toBe(false);
+  });
 });

@@ -86,7 +86,9 @@ function exampleGiven(text: string, resource: string): string {
 const PROHIBITION =
   /\b(?:never|cannot|can't|must not|mustn't|may not|is not|are not|no longer|not allowed|refused|rejected|only)\b/i;
 const REPEAT = /\b(?:twice|duplicate\w*|idempoten\w*|exactly one|only once|once|same \w+ again)\b/i;
-const FORMAT = /\b(?:csv|pdf|xlsx|json|xml|files?|exports?\b[^.]*\b(?:as|to|in)\b|download\w*)\b/i;
+// A file as a thing made or read, not "to file a form".
+const FORMAT =
+  /\b(?:csv|pdf|xlsx|json|xml|(?<!\bto )files?(?! (?:a|an|the|DEA|form|report|claim|complaint)\b)|exports?\b[^.]*\b(?:as|to|in)\b|download\w*)\b/i;
 // Limits a user can push: sizes and counts, not durations of retention or schedules.
 const INPUT_LIMIT =
   /\b(?:at least|at most|up to|maximum|minimum|max|min|no more than|fewer than|more than)\s+(\d+(?:[.,]\d+)?)\s*([a-z%]*)/i;
