@@ -28,7 +28,7 @@ import {
   type VerificationResult,
   type YoloEvaluation,
 } from '@augment/shared';
-import { AppError, notFound } from '../api/errors.js';
+import { AppError, notFound } from '../errors.js';
 import { type Database, migrate } from './db.js';
 
 /** Facts a job gathers on its way; each stage merges its part. */

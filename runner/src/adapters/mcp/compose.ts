@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../opencode/agents-md.js';
 import { MCP_NETWORK, type McpServerSpec, type McpSettings, planMcpServers } from './servers.js';
 
@@ -26,12 +27,11 @@ export interface McpComposeConfig extends McpSettings {
 
 export type McpErrorCode = 'docker_missing' | 'docker_unavailable' | 'compose_missing' | 'compose_failed';
 
-export class McpError extends Error {
-  constructor(
-    readonly code: McpErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** Docker or compose could not do what `augment mcp` asked (the CLI prints it with a hint). */
+export class McpError extends AppError {
+  declare readonly code: McpErrorCode;
+  constructor(code: McpErrorCode, message: string, cause?: unknown) {
+    super(code === 'compose_failed' ? 502 : 503, code, message, undefined, { cause });
     this.name = 'McpError';
   }
 }
@@ -165,6 +165,7 @@ async function docker(args: readonly string[], o: McpCommandOptions, cwd?: strin
       throw new McpError(
         'docker_missing',
         'Docker is not installed: the `docker` command was not found on PATH.',
+        err,
       );
     }
     throw err;
