@@ -279,7 +279,7 @@ export function jobFailure(err: unknown, unrecoverable: boolean, scrub: (text: s
 }
 
 /** The secret values of a job's credentials (the Forge system token), to scrub from its errors and result. */
-function credentialSecrets(raw: string | null): string[] {
+export function credentialSecrets(raw: string | null): string[] {
   if (!raw) return [];
   try {
     const creds = JSON.parse(raw) as Record<string, unknown>;
