@@ -4,6 +4,7 @@
  */
 import { ProtectedPaths, YoloPolicy } from '@augment/shared';
 import { z } from 'zod';
+import { AppError } from './errors.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
@@ -173,7 +174,13 @@ export const SECRET_ENV_NAMES = [
   'GITHUB_TOKEN',
 ] as const satisfies readonly (keyof Env)[];
 
-export class EnvError extends Error {}
+/** The configuration is invalid: the message lists every bad variable by name (never a value). */
+export class EnvError extends AppError {
+  constructor(message: string) {
+    super(500, 'invalid_configuration', message, undefined, { retryable: false });
+    this.name = 'EnvError';
+  }
+}
 
 /** Parses an environment record; throws EnvError listing every bad variable by name. */
 export function parseEnv(source: Record<string, string | undefined>): Env {

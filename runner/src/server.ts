@@ -38,6 +38,29 @@ export interface StartOptions {
   drainMs?: number;
 }
 
+/**
+ * What start-up must say about authentication: with no API key and no FORGE_APP_ID nothing but a signed
+ * webhook (if WEBHOOK_SECRET is set) can call the API, so every route but /health answers 401. Null when a
+ * caller can authenticate.
+ */
+export function missingAuthWarning(
+  env: Pick<Env, 'API_KEYS' | 'FORGE_APP_ID' | 'WEBHOOK_SECRET'>,
+): { fields: Record<string, unknown>; message: string } | null {
+  if (env.API_KEYS.length > 0 || env.FORGE_APP_ID) return null;
+  const webhook = env.WEBHOOK_SECRET ? ' (requests signed with WEBHOOK_SECRET are still accepted)' : '';
+  return {
+    fields: {
+      missing: ['API_KEYS', 'FORGE_APP_ID'],
+      public_paths: ['/health'],
+      fix: 'set API_KEYS=<key>[,<key>...] and send "Authorization: Bearer <key>", or set FORGE_APP_ID for the Forge app',
+    },
+    message:
+      `no API key and no FORGE_APP_ID: every route but /health will answer 401${webhook}. ` +
+      'Set API_KEYS to one or more comma-separated keys (e.g. API_KEYS=dev-key-change-me) and send ' +
+      '"Authorization: Bearer <key>", or set FORGE_APP_ID to the Forge app id for calls from the app.',
+  };
+}
+
 export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Runner> {
   const role = opts.role ?? env.RUNNER_ROLE;
   const secrets = secretValues(env);
@@ -77,6 +100,8 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   let server: ServerType | undefined;
   let port = 0;
   if (role === 'all' || role === 'api') {
+    const authWarning = missingAuthWarning(env);
+    if (authWarning) log.warn(authWarning.fields, authWarning.message);
     const app = createApp({
       services,
       queue,

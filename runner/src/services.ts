@@ -17,9 +17,9 @@ import {
   type OpenCodeService,
   type OpenCodeServiceHooks,
 } from './adapters/opencode/service.js';
-import { AppError } from './api/errors.js';
 import { createDraftPrEngines, type DraftPrEngine } from './draft-pr/index.js';
 import type { Env } from './env.js';
+import { AppError } from './errors.js';
 import type { Logger } from './logger.js';
 import { type Database, openDatabase } from './store/db.js';
 import { TenantSettingsStore } from './store/settings.js';

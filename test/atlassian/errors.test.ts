@@ -29,14 +29,14 @@ describe('bad input', () => {
   it('an unknown issue key is a 404 naming the key', async () => {
     const { jira } = clientsFor(emu);
     const e = await failure(jira.getIssue('DEMO-999'));
-    expect(e).toMatchObject({ status: 404, code: 'not_found', service: 'jira', httpStatus: 404 });
+    expect(e).toMatchObject({ upstreamStatus: 404, code: 'not_found', service: 'jira', status: 404 });
     expect(e.message).toMatch(/^Issue DEMO-999 does not exist/);
   });
 
   it('a missing permission is a 403 saying what was refused', async () => {
     const { jira, confluence } = clientsFor(emu, 'reader');
     const e = await failure(jira.createIssue({ projectKey: 'DEMO', issueType: 'Story', summary: 'x' }));
-    expect(e).toMatchObject({ status: 403, code: 'forbidden', httpStatus: 403 });
+    expect(e).toMatchObject({ upstreamStatus: 403, code: 'forbidden', status: 403 });
     expect(e.message).toContain('Permission denied');
     expect(e.message).toContain('create an issue in DEMO');
     expect(e.message).toContain('You do not have permission to create issues in this project.');
@@ -52,7 +52,7 @@ describe('bad input', () => {
     const before = emu.state.requests.length;
     for (const ref of ['abc', '12ab', 'https://acme.atlassian.net/wiki/display/DEMO/Checkout+PRD', '']) {
       const e = await failure(confluence.getPage(ref));
-      expect(e).toMatchObject({ code: 'invalid_input', status: 0, httpStatus: 400 });
+      expect(e).toMatchObject({ code: 'invalid_input', upstreamStatus: 0, status: 400 });
       expect(e.message).toContain('Malformed Confluence page reference');
     }
     await expect(confluence.updatePage('not-a-page', (s) => s)).rejects.toMatchObject({
@@ -74,7 +74,7 @@ describe('bad input', () => {
     const { jira } = clientsFor(emu);
     const e = await failure(jira.createIssue({ projectKey: 'NOPE', issueType: 'Story', summary: 'x' }));
     expect(e).toMatchObject({ status: 400, code: 'bad_request' });
-    expect(e.details).toContain('project: valid project is required');
+    expect(e.serverMessages).toContain('project: valid project is required');
     expect(e.message).toContain('valid project is required');
   });
 
@@ -116,13 +116,16 @@ describe('credentials stay secret', () => {
     });
 
     const e1 = await failure(jira.getIssue('DEMO-1'));
-    expect(e1).toMatchObject({ status: 401, code: 'unauthorized' });
+    expect(e1).toMatchObject({ upstreamStatus: 401, status: 502, code: 'unauthorized' });
     expect(e1.message).toContain('refused the credentials');
     const e2 = await failure(confluence.getPage('1001'));
     expect(e2.code).toBe('unauthorized');
     assertClean(e1, [TOKEN, basic]);
     assertClean(e2, [TOKEN, basic]);
-    expect(e1.cause).toBeUndefined();
+    // The client's error is kept as the cause, as a redacted copy: no request, no headers.
+    expect(e1.cause).toBeInstanceOf(Error);
+    expect(e1.cause).not.toHaveProperty('config');
+    expect(e1.cause).not.toHaveProperty('request');
 
     // A failure after retries (logged on the way) is clean too.
     emu.setFaults([

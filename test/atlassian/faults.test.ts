@@ -241,7 +241,7 @@ describe('retry policy against the emulator', () => {
     expect((await jira.getIssue('DEMO-2')).key).toBe('DEMO-2');
     expect(emu.state.requests.filter((r) => r.path === '/rest/api/3/issue/DEMO-2')).toHaveLength(3);
     const err = await jira.getIssue('DEMO-3').catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'unavailable', status: 502, attempts: 4 });
+    expect(err).toMatchObject({ code: 'unavailable', upstreamStatus: 502, status: 503, attempts: 4 });
     expect(emu.state.requests.filter((r) => r.path === '/rest/api/3/issue/DEMO-3')).toHaveLength(4);
   });
 

@@ -1,9 +1,10 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DraftPrCreateRequest, type FileChange, planHash, YoloPolicy } from '@augment/shared';
+import { DraftPrCreateRequest, type FileChange, YoloPolicy } from '@augment/shared';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitWorkspaceManager, planHashesOf } from '../../runner/src/adapters/git/index.js';
 import { type ChangeProducer, PlanChangesProducer } from '../../runner/src/draft-pr/index.js';
+import { planHash } from '../../runner/src/store/plan-hash.js';
 import { type ScmStub, startScmStub } from '../stubs/scm-stub.js';
 import { TEST_PATH } from './git-fixtures.js';
 import {

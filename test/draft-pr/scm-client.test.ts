@@ -88,7 +88,7 @@ describe.each(clients)('%s client', (_name, make) => {
             auth: { type: 'bearer', token: 'bb_wrongWRONGwrong' },
           });
     const err = await bad.findOpenPr('x').catch((e: Error) => e);
-    expect(err).toMatchObject({ code: 'scm_auth', status: 401 });
+    expect(err).toMatchObject({ code: 'scm_auth', upstreamStatus: 401 });
     expect(String((err as Error).message)).not.toMatch(/wrongWRONGwrong/);
   });
 });

@@ -12,7 +12,7 @@ import {
 } from '@augment/shared';
 import type { AtlassianClients } from '../adapters/http/index.js';
 import type { JiraIssue } from '../adapters/jira/index.js';
-import { AppError } from '../api/errors.js';
+import { AppError } from '../errors.js';
 import { mergeDescription } from '../jira-ops/description.js';
 import {
   childrenOf,

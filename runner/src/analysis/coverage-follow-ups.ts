@@ -17,7 +17,7 @@ import {
 } from '@augment/shared';
 import type { AtlassianClients } from '../adapters/http/index.js';
 import type { JiraIssue } from '../adapters/jira/index.js';
-import { AppError } from '../api/errors.js';
+import { AppError } from '../errors.js';
 import { mergeDescription } from '../jira-ops/description.js';
 import { toTestCase } from '../jira-ops/ticket-markdown.js';
 import { adfToMarkdown } from '../planning/adf-markdown.js';

@@ -8,15 +8,16 @@ import { swaggerUI } from '@hono/swagger-ui';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
+import { AppError, errorChainStack } from '../errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { type AuthConfig, type AuthVariables, createAuthenticator } from './auth.js';
 import { bodyLimit } from './body-limit.js';
 import { registerBullBoard } from './bull-board.js';
-import { AppError } from './errors.js';
 import { registerDraftPrRoutes } from './routes/draft-pr.js';
 import { registerGenerationRoutes } from './routes/generation.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -72,18 +73,22 @@ export function createApp(deps: AppDeps): App {
 
   app.onError((err, c) => {
     const error = toAppError(err);
+    const scrub = (text: string) => scrubSecrets(text, deps.services.secrets);
     if (error.status >= 500)
       log.error(
-        {
-          request_id: c.get('requestId'),
-          err: scrubSecrets(String(err.stack ?? err), deps.services.secrets),
-        },
+        { request_id: c.get('requestId'), code: error.code, err: errorChainStack(err, scrub) },
         'request failed',
       );
-    const message = scrubSecrets(error.message, deps.services.secrets);
     return c.json(
-      { error: { code: error.code, message, ...(error.details ? { details: error.details } : {}) } },
-      error.status,
+      {
+        error: {
+          code: error.code,
+          message: scrub(error.message),
+          ...(error.details ? { details: error.details } : {}),
+        },
+      },
+      // 499 (cancelled) is not in Hono's list of statuses; the response carries it all the same.
+      error.status as ContentfulStatusCode,
     );
   });
   app.notFound((c) =>
@@ -138,25 +143,6 @@ function toAppError(err: unknown): AppError {
       ([400, 401, 403, 404, 409, 413, 415, 422, 429] as const).find((s) => s === err.status) ?? 500;
     return new AppError(status, 'http_error', err.message || 'request failed');
   }
-  // Adapter errors (Atlassian, LLM) carry an HTTP-like status and a stable code.
-  const e = err as {
-    status?: unknown;
-    httpStatus?: unknown;
-    code?: unknown;
-    field?: unknown;
-    message?: unknown;
-  };
-  const status = typeof e?.httpStatus === 'number' ? e.httpStatus : e?.status;
-  if (typeof status === 'number' && status >= 400 && status < 600 && typeof e.code === 'string') {
-    const known = ([400, 401, 403, 404, 409, 413, 415, 422, 429, 502, 503, 504] as const).find(
-      (x) => x === status,
-    );
-    return new AppError(
-      known ?? (status >= 500 ? 502 : 400),
-      e.code,
-      String(e.message),
-      typeof e.field === 'string' ? { field: e.field } : undefined,
-    );
-  }
-  return new AppError(500, 'internal_error', 'internal error');
+  // Every failure the runner knows is an AppError (the adapters convert their own); anything else is a bug.
+  return new AppError(500, 'internal_error', 'internal error', undefined, { cause: err });
 }

@@ -8,8 +8,8 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { AppError } from '../errors.js';
 import { LOCAL_TENANT } from '../jobs/keys.js';
-import { AppError } from './errors.js';
 
 export interface AuthConfig {
   apiKeys: readonly string[];

@@ -6,7 +6,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit as honoBodyLimit } from 'hono/body-limit';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 export function bodyLimit(maxBytes: number): MiddlewareHandler {
   const tooLarge = () => {

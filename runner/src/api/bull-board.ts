@@ -4,9 +4,9 @@ import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { AppError } from '../errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Principal } from './auth.js';
-import { AppError } from './errors.js';
 
 const BASE = '/admin/queues';
 

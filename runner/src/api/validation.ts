@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import type { ZodError } from 'zod';
-import { AppError } from './errors.js';
+import { AppError } from '../errors.js';
 
 /** Turns a zod error into a 400 whose message and details name each offending field. */
 export function validationError(error: ZodError, where = 'body'): AppError {

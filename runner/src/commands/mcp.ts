@@ -11,10 +11,8 @@ import {
 } from '../adapters/mcp/compose.js';
 import { type McpServerSpec, mcpServerUrl, planMcpServers } from '../adapters/mcp/servers.js';
 import type { Env } from '../env.js';
+import { CliError, cliAction } from './cli-error.js';
 import { envOrExit } from './serve.js';
-
-/** A problem the user can fix; printed as `error: <message>` with exit code 1. */
-class CliError extends Error {}
 
 interface DirOption {
   dir?: string;
@@ -29,7 +27,7 @@ function plan(config: McpComposeConfig): McpServerSpec[] {
   try {
     return planMcpServers({ ...config, atlassian: true });
   } catch (err) {
-    throw new CliError((err as Error).message);
+    throw new CliError((err as Error).message, { cause: err });
   }
 }
 
@@ -68,22 +66,14 @@ function statusTable(rows: readonly McpServerStatus[]): string {
 
 const dirOf = (opts: DirOption) => resolve(opts.dir ?? process.cwd());
 
-/** Runs an action; known problems become one readable line on stderr and exit code 1. */
+/** Runs an action; known problems are reported in the CLI format, Docker ones with what to do about it. */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<void>) {
-  return async (...args: A) => {
-    try {
-      await fn(...args);
-    } catch (err) {
-      if (!(err instanceof CliError || err instanceof McpError)) throw err;
-      const hint =
-        err instanceof McpError && (err.code === 'docker_missing' || err.code === 'docker_unavailable')
-          ? '\nThe MCP servers run in Docker: install Docker Engine with the compose plugin and start it, ' +
-            'or use `augment mcp start --write-only` to only write the compose file.'
-          : '';
-      process.stderr.write(`error: ${err.message}${hint}\n`);
-      process.exitCode = 1;
-    }
-  };
+  return cliAction(fn, (err) =>
+    err instanceof McpError && (err.code === 'docker_missing' || err.code === 'docker_unavailable')
+      ? 'The MCP servers run in Docker: install Docker Engine with the compose plugin and start it, ' +
+        'or use `augment mcp start --write-only` to only write the compose file.'
+      : undefined,
+  );
 }
 
 /**

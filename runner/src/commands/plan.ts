@@ -1,9 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { CoverageLevel, type EpicPlan, planDocument, TEAM_ORDER } from '@augment/shared';
 import type { Command } from 'commander';
-
-/** Why a file could not be planned; printed as `error: <message>` and exit code 1. */
-class CliError extends Error {}
+import { CliError, cliAction, readInputFile } from './cli-error.js';
 
 const days = (n: number) => `${n} ${n === 1 ? 'day' : 'days'}`;
 
@@ -89,14 +86,9 @@ export function registerPlanCommands(program: Command) {
     .option('--max-task-days <days>', 'split tasks longer than this many days', '3')
     .option('--epic-key <key>', 'key of the epic, shown in the plan')
     .action(
-      (file: string, opts: { json?: boolean; coverage: string; maxTaskDays: string; epicKey?: string }) => {
-        try {
-          let text: string;
-          try {
-            text = readFileSync(file, 'utf8');
-          } catch (err) {
-            throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-          }
+      cliAction(
+        (file: string, opts: { json?: boolean; coverage: string; maxTaskDays: string; epicKey?: string }) => {
+          const text = readInputFile(file);
           if (!text.trim()) throw new CliError(`${file} is empty`);
           const coverage = CoverageLevel.safeParse(opts.coverage);
           if (!coverage.success) {
@@ -115,11 +107,7 @@ export function registerPlanCommands(program: Command) {
           process.stdout.write(
             opts.json ? `${JSON.stringify(plan, null, 2)}\n` : `${renderPlanText(plan)}\n`,
           );
-        } catch (err) {
-          if (!(err instanceof CliError)) throw err;
-          process.stderr.write(`error: ${err.message}\n`);
-          process.exitCode = 1;
-        }
-      },
+        },
+      ),
     );
 }

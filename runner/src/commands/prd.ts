@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { CliError, cliAction, readInputFile } from './cli-error.js';
 
 /**
  * `augment prd parse FILE [--json]`: what the PRD parser finds in a page saved in Confluence storage
@@ -13,27 +13,20 @@ export function registerPrdCommands(program: Command) {
     .description('parse the story table of a PRD page saved as storage-format XHTML')
     .argument('<file>', 'page body in Confluence storage format (XHTML)')
     .option('--json', 'print the parse result as JSON (snake_case)', false)
-    .action(async (file: string, opts: { json: boolean }) => {
-      const { PrdError, formatPrdParseText, parsePrdPage } = await import('@augment/shared');
-      let xhtml: string;
-      try {
-        xhtml = await readFile(file, 'utf8');
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code;
-        process.stderr.write(`augment prd parse: cannot read ${file}: ${why ?? String(err)}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      try {
-        const result = parsePrdPage(xhtml);
+    .action(
+      cliAction(async (file: string, opts: { json: boolean }) => {
+        const { PrdError, formatPrdParseText, parsePrdPage } = await import('@augment/shared');
+        const xhtml = readInputFile(file);
+        let result: ReturnType<typeof parsePrdPage>;
+        try {
+          result = parsePrdPage(xhtml);
+        } catch (err) {
+          if (!(err instanceof PrdError)) throw err;
+          throw new CliError(`${file}: ${err.message} [${err.code}]`, { cause: err });
+        }
         process.stdout.write(
           opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatPrdParseText(result).trimEnd()}\n`,
         );
-      } catch (err) {
-        if (!(err instanceof PrdError)) throw err;
-        process.stderr.write(`augment prd parse: ${file}: ${err.message} [${err.code}]\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { EnvError, loadEnv } from '../env.js';
+import { formatCliError } from './cli-error.js';
 
-/** Loads the configuration or exits with the readable list of bad variables. */
+/** Loads the configuration or exits (code 2) with the readable list of bad variables. */
 export function envOrExit() {
   try {
     return loadEnv();
   } catch (err) {
     if (err instanceof EnvError) {
-      console.error(err.message);
+      process.stderr.write(formatCliError(err));
       process.exit(2);
     }
     throw err;

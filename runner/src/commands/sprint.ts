@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   DependencyCycleError,
@@ -9,9 +9,7 @@ import {
   SprintPlanInput,
 } from '@augment/shared';
 import type { Command } from 'commander';
-
-/** Why a planning file could not be planned; printed as `error: <message>` and exit code 1. */
-class CliError extends Error {}
+import { CliError, cliAction, readInputFile } from './cli-error.js';
 
 const fieldPath = (path: readonly PropertyKey[]) =>
   path.reduce<string>(
@@ -20,17 +18,12 @@ const fieldPath = (path: readonly PropertyKey[]) =>
   ) || '(file)';
 
 function readInput(file: string): SprintPlanInput {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
+  const text = readInputFile(file);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`);
+    throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const parsed = SprintPlanInput.safeParse(raw);
   if (!parsed.success) {
@@ -52,15 +45,15 @@ export function registerSprintCommands(program: Command) {
     .argument('<file>', 'planning file: {epic_key, start_date, sprint_duration_days, teams, tasks}')
     .option('--json', 'print the plan as JSON instead of the text timeline')
     .option('--html <out>', 'write the timeline as a self-contained HTML page to OUT')
-    .action((file: string, opts: { json?: boolean; html?: string }) => {
-      try {
+    .action(
+      cliAction((file: string, opts: { json?: boolean; html?: string }) => {
         const input = readInput(file);
         let plan: ReturnType<typeof planSprints>;
         try {
           plan = planSprints(input);
         } catch (err) {
           if (err instanceof DependencyCycleError || err instanceof SprintInputError) {
-            throw new CliError(err.message);
+            throw new CliError(err.message, { cause: err });
           }
           throw err;
         }
@@ -72,10 +65,6 @@ export function registerSprintCommands(program: Command) {
         }
         if (opts.json) process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
         else if (!opts.html) process.stdout.write(`${renderTextGantt(plan, input)}\n`);
-      } catch (err) {
-        if (!(err instanceof CliError)) throw err;
-        process.stderr.write(`error: ${err.message}\n`);
-        process.exitCode = 1;
-      }
-    });
+      }),
+    );
 }

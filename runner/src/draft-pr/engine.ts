@@ -48,8 +48,8 @@ import {
   planHashesOf,
   type RepoCheckout,
 } from '../adapters/git/index.js';
-import { ensureDraftPr, type ScmClient, ScmError } from '../adapters/scm/index.js';
-import { AppError } from '../api/errors.js';
+import { ensureDraftPr, type ScmClient } from '../adapters/scm/index.js';
+import { AppError } from '../errors.js';
 import { type Logger, scrubSecrets } from '../logger.js';
 import {
   type DraftPrJob,
@@ -58,7 +58,7 @@ import {
   type StageRun,
   YOLO_APPROVER,
 } from '../store/draft-pr-store.js';
-import { type ChangeProducer, MissingChangesError, type Planner } from './planner.js';
+import type { ChangeProducer, Planner } from './planner.js';
 import { runVerification, type VerificationCommand } from './verify-commands.js';
 
 /** Reads the story from Jira (summary, description, acceptance criteria, browse URL). */
@@ -114,13 +114,9 @@ export interface DraftPrEngineDeps {
 }
 
 /** A stage stopped for a reason the user can act on (scope violation, failing tests...). */
-export class DraftPrStageError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
+export class DraftPrStageError extends AppError {
+  constructor(code: string, message: string, details?: Record<string, unknown>, cause?: unknown) {
+    super(422, code, message, details, { cause });
     this.name = 'DraftPrStageError';
   }
 }
@@ -174,9 +170,8 @@ export class DraftPrEngine {
     try {
       this.deps.resolveRepo(target);
     } catch (err) {
-      throw new AppError(400, 'invalid_repo', this.scrub(err instanceof Error ? err.message : String(err)), {
-        field: 'repos',
-      });
+      const message = this.scrub(err instanceof Error ? err.message : String(err));
+      throw new AppError(400, 'invalid_repo', message, { field: 'repos' }, { cause: err });
     }
     if (input.template_id && !this.store.getTemplate(input.template_id)) {
       throw new AppError(404, 'not_found', `template ${input.template_id} not found`);
@@ -772,6 +767,8 @@ export class DraftPrEngine {
       throw new DraftPrStageError(
         'workspace_mismatch',
         `the workspace could not be rebuilt exactly (${this.scrub(err instanceof Error ? err.message : String(err))}); retry from APPLY`,
+        undefined,
+        err,
       );
     }
     return ws;
@@ -846,10 +843,9 @@ export class DraftPrEngine {
         ...(err.details ? { details: scrubDetails(err.details, scrub) } : {}),
       };
     }
-    if (err instanceof ScmError) return { code: err.code, message: scrub(err.message) };
+    // Every other known failure (ours, a code host's, Jira's, the planner's) is an AppError.
     if (err instanceof AppError) return { code: err.code, message: scrub(err.message) };
     if (err instanceof UnsafeNameError) return { code: 'unsafe_name', message: scrub(err.message) };
-    if (err instanceof MissingChangesError) return { code: err.code, message: err.message };
     if (err instanceof ZodError) {
       return {
         code: 'invalid_plan',

@@ -18,6 +18,7 @@ import {
   reviseRuleBasedPlan,
 } from '@augment/shared';
 import type { GitWorkspace } from '../adapters/git/index.js';
+import { AppError } from '../errors.js';
 
 export interface PlanRequest {
   story: DraftPrStory;
@@ -76,10 +77,14 @@ export class RuleBasedPlanner implements Planner {
   }
 }
 
-export class MissingChangesError extends Error {
-  readonly code = 'no_changes';
+export class MissingChangesError extends AppError {
+  declare readonly code: 'no_changes';
   constructor() {
-    super('the plan carries no file changes and no code-aware change producer is configured');
+    super(
+      422,
+      'no_changes',
+      'the plan carries no file changes and no code-aware change producer is configured',
+    );
     this.name = 'MissingChangesError';
   }
 }

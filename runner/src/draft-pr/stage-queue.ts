@@ -3,7 +3,7 @@
  * the ticket `draft-pr:<id>` so one stage of a job runs at a time.
  */
 import { type RunnableStage, runnableStage } from '@augment/shared';
-import { AppError } from '../api/errors.js';
+import { AppError } from '../errors.js';
 import type { DraftPrJob } from '../store/draft-pr-store.js';
 
 export const DRAFT_PR_STAGE_JOB = 'draft_pr_stage';

@@ -1,6 +1,5 @@
 /** The error of one item of a bulk call, as reported in its result. */
-import { AtlassianError } from '../adapters/http/index.js';
-import { AppError } from '../api/errors.js';
+import { AppError } from '../errors.js';
 
 export interface ItemError {
   code: string;
@@ -11,19 +10,11 @@ export interface ItemError {
   field?: string;
 }
 
-/** An error of one item of a bulk call; anything that is not an API or Jira error is rethrown. */
+/** An error of one item of a bulk call (an AppError: ours, Jira's or Confluence's); anything else is rethrown. */
 export function itemError(err: unknown, fieldPrefix?: string): ItemError {
   if (err instanceof AppError) {
     const field = typeof err.details?.field === 'string' ? err.details.field : fieldPrefix;
     return { code: err.code, status: err.status, message: err.message, ...(field ? { field } : {}) };
-  }
-  if (err instanceof AtlassianError) {
-    return {
-      code: err.code,
-      status: err.httpStatus,
-      message: err.message,
-      ...(fieldPrefix ? { field: fieldPrefix } : {}),
-    };
   }
   throw err;
 }

@@ -25,7 +25,7 @@ import {
   markdownToAdf,
   type NewIssue,
 } from '../adapters/jira/index.js';
-import { AppError } from '../api/errors.js';
+import { AppError } from '../errors.js';
 import { type PrdStoryLink, writeStoryLinksToEpicPrd } from '../jobs/prd-write-back.js';
 import { adfToMarkdown } from '../planning/adf-markdown.js';
 import { normaliseTitle, readIssue } from '../planning/epic-context.js';

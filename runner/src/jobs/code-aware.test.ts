@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { OpenCodeError } from '../adapters/opencode/errors.js';
 import { createOpenCodeService } from '../adapters/opencode/service.js';
-import { AppError } from '../api/errors.js';
 import { parseEnv } from '../env.js';
+import { AppError, isRetryable } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { codeAwareError, validateRepos } from './code-aware.js';
 
@@ -73,7 +73,7 @@ describe('codeAwareError', () => {
       'TaskBreakdown',
     );
     expect(bad).toMatchObject({ status: 502, code: 'result_invalid', details: { schema: 'TaskBreakdown' } });
-    expect((bad as { retryable?: boolean }).retryable).toBeUndefined();
+    expect(isRetryable(bad)).toBe(true);
   });
 });
 

@@ -8,7 +8,7 @@
 import type { RepoSpec } from '@augment/shared';
 import type { z } from 'zod';
 import { OpenCodeError } from '../adapters/opencode/errors.js';
-import { AppError } from '../api/errors.js';
+import { AppError, finalError } from '../errors.js';
 import type { Services } from '../services.js';
 import type { JobContext } from './types.js';
 
@@ -25,21 +25,20 @@ export function codeAwareEnabled(ctx: JobContext, repos?: RepoSpec[]): boolean {
   return ctx.services.openCode.enabled && (repos?.length ?? 0) > 0;
 }
 
-const notRetryable = <E extends Error>(err: E): E => Object.assign(err, { retryable: false });
-
 function disabledError(): AppError {
-  return notRetryable(
-    new AppError(
-      400,
-      'opencode_disabled',
-      '`repos` asks for code-aware generation, which is off on this runner: set OPENCODE_ENABLED=true ' +
-        'and the OPENCODE_* variables, or leave `repos` out',
-      { field: 'repos', missing: ['OPENCODE_ENABLED'] },
-    ),
+  return finalError(
+    400,
+    'opencode_disabled',
+    '`repos` asks for code-aware generation, which is off on this runner: set OPENCODE_ENABLED=true ' +
+      'and the OPENCODE_* variables, or leave `repos` out',
+    { field: 'repos', missing: ['OPENCODE_ENABLED'] },
   );
 }
 
-/** Turns an OpenCode adapter error into the error a request or job reports. */
+/**
+ * Turns an OpenCode adapter error into the error a request or job reports (in the words of the request),
+ * keeping the adapter's error as the cause.
+ */
 export function codeAwareError(err: unknown, signal?: AbortSignal, schemaName?: string): Error {
   if (!(err instanceof OpenCodeError)) return err instanceof Error ? err : new Error(String(err));
   switch (err.code) {
@@ -48,33 +47,38 @@ export function codeAwareError(err: unknown, signal?: AbortSignal, schemaName?: 
         ...((err.details?.missing as string[] | undefined) ?? []),
         ...((err.details?.invalid as string[] | undefined) ?? []),
       ];
-      return notRetryable(
-        new AppError(400, 'opencode_not_configured', err.message, {
-          ...(names[0] ? { field: names[0] } : {}),
-          ...err.details,
-        }),
+      return finalError(
+        400,
+        'opencode_not_configured',
+        err.message,
+        { ...(names[0] ? { field: names[0] } : {}), ...err.details },
+        err,
       );
     }
     case 'invalid_repos':
-      return notRetryable(
-        new AppError(400, 'invalid_repos', err.message, { field: 'repos', ...err.details }),
-      );
+      return finalError(400, 'invalid_repos', err.message, { field: 'repos', ...err.details }, err);
     case 'cancelled': {
       // The job's own signal says why: a DELETE /jobs/{id} (the worker reports it as cancelled) or the
       // job type's time limit (reported and retried like any timed-out job).
       const reason: unknown = signal?.aborted ? signal.reason : undefined;
       if (reason instanceof Error) return reason;
-      return notRetryable(new Error(typeof reason === 'string' ? reason : err.message));
+      return finalError(499, 'cancelled', typeof reason === 'string' ? reason : err.message, undefined, err);
     }
     case 'opencode_timeout':
       // A rerun would most likely hit the same limit while holding a slot for just as long.
-      return notRetryable(new AppError(504, err.code, err.message));
+      return finalError(504, err.code, err.message, undefined, err);
     default: {
       const status = err.status === 499 || err.status === 500 ? 502 : err.status;
-      return new AppError(status, err.code, err.message, {
-        ...err.details,
-        ...(schemaName && err.code.startsWith('result_') ? { schema: schemaName } : {}),
-      });
+      return new AppError(
+        status,
+        err.code,
+        err.message,
+        {
+          ...err.details,
+          ...(schemaName && err.code.startsWith('result_') ? { schema: schemaName } : {}),
+        },
+        { cause: err },
+      );
     }
   }
 }

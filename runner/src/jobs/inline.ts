@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { UsageRecord } from '../adapters/llm/index.js';
-import { AppError } from '../api/errors.js';
+import { AppError } from '../errors.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';

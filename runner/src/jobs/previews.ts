@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { AppError, notFound } from '../api/errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { LlmExchange } from './job-llm.js';
 
 export interface PreviewRecord {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Job, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { AppError, notFound } from '../api/errors.js';
+import { AppError, notFound } from '../errors.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { type JobKeys, jobKeys, LOCAL_TENANT } from './keys.js';
 

@@ -6,6 +6,7 @@
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { UsageRecord } from '../adapters/llm/index.js';
+import { errorChainStack, isRetryable } from '../errors.js';
 import { scrubSecrets } from '../logger.js';
 import type { Services } from '../services.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
@@ -69,6 +70,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     );
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     const credsRaw = job.data.has_credentials ? await opts.redis.get(keys.credentials(String(job.id))) : null;
+    // The runner's configured secrets and this job's own (the Forge system token it calls Jira with).
+    const secrets = [...opts.services.secrets, ...credentialSecrets(credsRaw)];
     const processor = opts.processorOverrides?.[job.name] ?? def.processor;
     const usage: UsageRecord[] = [];
     const transcript: LlmTranscript = {};
@@ -109,8 +112,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           });
         },
       };
-      if (applying) await checkPreviewStillHolds(applying, job, ctx, processor);
-      const result = scrubResult(withUsage(await processor(parsed.data, ctx), usage), opts.services.secrets);
+      if (applying) await checkPreviewStillHolds(applying, job, ctx, processor, secrets);
+      const result = scrubResult(withUsage(await processor(parsed.data, ctx), usage), secrets);
       const out = applying
         ? withFields(result, {
             applied_preview: { preview_id: applying.preview_id, preview_hash: applying.preview_hash },
@@ -127,11 +130,22 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         jobLog.info('job cancelled');
         throw new UnrecoverableError(CANCELLED_REASON);
       }
-      const message = scrubSecrets(err instanceof Error ? err.message : String(err), opts.services.secrets);
       const unrecoverable = err instanceof UnrecoverableError || !isRetryable(err);
-      if (unrecoverable || attempt >= def.attempts) await finalise();
-      jobLog.warn({ err: message, final: unrecoverable || attempt >= def.attempts }, 'job failed');
-      throw unrecoverable ? new UnrecoverableError(message) : new Error(message);
+      const final = unrecoverable || attempt >= def.attempts;
+      if (final) await finalise();
+      const failure = jobFailure(err, unrecoverable, (text) => scrubSecrets(text, secrets));
+      jobLog.warn(
+        {
+          err: failure.message,
+          ...(typeof (err as { code?: unknown })?.code === 'string'
+            ? { code: (err as { code: string }).code }
+            : {}),
+          final,
+          stack: failure.stack,
+        },
+        'job failed',
+      );
+      throw failure;
     } finally {
       clearTimeout(timer);
     }
@@ -157,11 +171,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     job: Job<JobData>,
     ctx: JobContext,
     processor: AnyProcessor,
+    secrets: readonly string[],
   ): Promise<void> {
     await ctx.progress('checking the preview', 1);
     const def = jobDefinition(job.name)!;
     const again = def.schema.parse({ ...job.data.input, dry_run: true });
-    const rebuilt = scrubResult(await processor(again, ctx), opts.services.secrets);
+    const rebuilt = scrubResult(await processor(again, ctx), secrets);
     if (previewHash(job.name, rebuilt) !== preview.preview_hash) {
       throw new UnrecoverableError(
         'preview_stale: what the preview showed has changed since it was reviewed (the issues, pages or team it was built from were edited); nothing was written, preview again',
@@ -250,12 +265,31 @@ function scrubResult(result: unknown, secrets: readonly string[]): unknown {
 }
 
 /**
- * A retry cannot fix bad input, a missing issue or a refused permission (4xx other than 429); it can fix
- * rate limits, outages and lost connections.
+ * What BullMQ records for a failed attempt: the original error's message, and its stack followed by its
+ * causes' stacks, secrets removed (BullMQ keeps them in Redis, where Bull Board shows them); the original
+ * error stays as `cause` for in-process listeners. An UnrecoverableError when a retry cannot help (the
+ * error says `retryable: false`), so BullMQ fails the job at once instead of spending its attempts.
  */
-export function isRetryable(err: unknown): boolean {
-  const e = err as { retryable?: unknown; httpStatus?: unknown; status?: unknown };
-  if (typeof e?.retryable === 'boolean') return e.retryable;
-  const status = typeof e?.httpStatus === 'number' ? e.httpStatus : e?.status;
-  return !(typeof status === 'number' && status >= 400 && status < 500 && status !== 429);
+export function jobFailure(err: unknown, unrecoverable: boolean, scrub: (text: string) => string): Error {
+  const message = scrub(err instanceof Error ? err.message : String(err));
+  const failure = unrecoverable ? new UnrecoverableError(message) : new Error(message);
+  failure.cause = err;
+  failure.stack = errorChainStack(err, scrub);
+  return failure;
+}
+
+/** The secret values of a job's credentials (the Forge system token), to scrub from its errors and result. */
+export function credentialSecrets(raw: string | null): string[] {
+  if (!raw) return [];
+  try {
+    const creds = JSON.parse(raw) as Record<string, unknown>;
+    return Object.entries(creds)
+      .filter(
+        ([key, value]) =>
+          /token|secret|password/i.test(key) && typeof value === 'string' && value.length >= 8,
+      )
+      .map(([, value]) => value as string);
+  } catch {
+    return [];
+  }
 }

@@ -8,7 +8,7 @@ import type { ConfluenceClient } from '../adapters/confluence/index.js';
 import type { AtlassianClients } from '../adapters/http/index.js';
 import { AtlassianError } from '../adapters/http/index.js';
 import type { JiraClient, JiraIssue, SearchOptions } from '../adapters/jira/index.js';
-import { AppError } from '../api/errors.js';
+import { finalError } from '../errors.js';
 import { descriptionMarkdown, issueSections } from './adf-markdown.js';
 
 /** The text of a PRD or RFC page, as planning text (headings, lists, table rows). */
@@ -99,10 +99,8 @@ export async function readIssue(jira: JiraClient, key: string, field: string): P
     return await jira.getIssue(key);
   } catch (err) {
     if (err instanceof AtlassianError && err.code === 'not_found') {
-      throw Object.assign(
-        new AppError(404, 'issue_not_found', `${key} does not exist or is not visible`, { field, key }),
-        { retryable: false },
-      );
+      const message = `${key} does not exist or is not visible`;
+      throw finalError(404, 'issue_not_found', message, { field, key }, err);
     }
     throw err;
   }

@@ -50,7 +50,7 @@ function withoutOptional(input: NewIssue): NewIssue {
 
 const hasOptional = (input: NewIssue) => OPTIONAL_FIELDS.some((f) => input[f] !== undefined);
 const issueTypeRefused = (err: AtlassianError) =>
-  /issue ?type/i.test(`${err.message} ${err.details.join(' ')}`);
+  /issue ?type/i.test(`${err.message} ${err.serverMessages.join(' ')}`);
 
 /** One item, retried without the optional fields (story points, estimate) or with the other sub-task name. */
 async function createOne(jira: JiraClient, item: CreateItem): Promise<CreateOutcome> {

@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DraftPrPlan, planHash } from '@augment/shared';
+import { DraftPrPlan } from '@augment/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './db.js';
 import { DraftPrStore, YOLO_APPROVER } from './draft-pr-store.js';
+import { planHash } from './plan-hash.js';
 
 const plan = (summary = 'Add docs') =>
   DraftPrPlan.parse({

@@ -24,12 +24,12 @@ import {
   type PipelineStatus,
   type PlanFeedback,
   pipelineProgress,
-  planHash,
   type VerificationResult,
   type YoloEvaluation,
 } from '@augment/shared';
-import { AppError, notFound } from '../api/errors.js';
+import { AppError, notFound } from '../errors.js';
 import { type Database, migrate } from './db.js';
+import { planHash } from './plan-hash.js';
 
 /** Facts a job gathers on its way; each stage merges its part. */
 export interface DraftPrJobResult {

@@ -6,7 +6,7 @@ import {
   type TeamMemberUpdate,
   type TeamRole,
 } from '@augment/shared';
-import { AppError, notFound } from '../api/errors.js';
+import { AppError, notFound } from '../errors.js';
 import { type Database, migrate } from './db.js';
 
 interface Row {

@@ -33,6 +33,31 @@ describe('matchGlob', () => {
     expect(matchGlob(path, glob)).toBe(expected);
   });
 
+  // gitignore semantics: a pattern that names a directory covers everything below it. The hand-written
+  // matcher let these through, so a `deny_paths` entry could be bypassed.
+  it.each([
+    ['db/migrations', 'db/migrations/001.sql', true],
+    ['db/migrations', 'db/migrations/2024/002.sql', true],
+    ['db/migrations', 'db/migrations-old/001.sql', false],
+    ['infra/*', 'infra/a/b.tf', true],
+    ['infra/*', 'infra/main.tf', true],
+    ['infra/*', 'infrastructure/a.tf', false],
+    ['secrets', 'config/secrets/prod.env', true],
+    ['/db', 'db/schema.sql', true],
+    ['/db', 'src/db/schema.sql', false],
+    ['auth/**', 'auth/a/b/c.ts', true],
+    ['#notes.md', '#notes.md', true],
+    ['!important.txt', '!important.txt', true],
+  ])('%s covers %s -> %s', (glob, path, expected) => {
+    expect(matchGlob(path, glob)).toBe(expected);
+  });
+
+  it('reads paths as repository-relative', () => {
+    expect(matchGlob('./docs/a.md', 'docs/**')).toBe(true);
+    expect(matchGlob('/docs/a.md', 'docs/**')).toBe(true);
+    expect(matchGlob('', 'docs/**')).toBe(false);
+  });
+
   it('matches any of several patterns', () => {
     expect(matchAnyGlob('scripts/x.sh', ['docs/**', 'scripts/**'])).toBe(true);
     expect(matchAnyGlob('src/x.sh', ['docs/**', 'scripts/**'])).toBe(false);

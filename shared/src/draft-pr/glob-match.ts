@@ -1,106 +1,66 @@
 /**
- * A small path glob matcher for policy rules (allow/deny/protected paths).
- * Syntax: `**` any number of path segments, `*` any characters within a segment, `?` one character
- * within a segment, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives (not nested).
- * Like .gitignore: a pattern without `/` matches the file name at any depth (`*.pem`), a leading `/`
- * anchors at the repository root, a trailing `/` matches everything below that directory.
- * Dot files are matched by `*` (a policy that denies `secrets/*` must catch `secrets/.env`).
+ * Path rules of the Draft PR policy (allow/deny/protected paths), with .gitignore semantics through the
+ * `ignore` package (the matcher of eslint and many others), so a rule means what it means in a
+ * .gitignore: a pattern without `/` matches at any depth (`*.pem`, `secrets`), a leading `/` anchors at the
+ * repository root, a trailing `/` matches directories only, `*` and `?` stay within a path segment, `**`
+ * crosses segments, `[abc]`/`[!abc]` are character classes, and a pattern that matches a directory covers
+ * everything below it (`db/migrations` covers `db/migrations/001.sql`, `infra/*` covers `infra/a/b.tf`).
+ * Dot files are matched like any other (`secrets/*` catches `secrets/.env`). Matching is case-sensitive,
+ * like git's paths.
+ *
+ * Each rule is one pattern, not a line of a .gitignore file: a leading `#` or `!` is literal (not a comment,
+ * not a negation), and `{a,b}` alternatives are expanded, as the policy syntax has always allowed.
  */
+import ignore, { type Ignore } from 'ignore';
 
-const cache = new Map<string, RegExp>();
+const cache = new Map<string, Ignore>();
+const MAX_ALTERNATIVES = 64;
 
-function escapeChar(ch: string): string {
-  return /[.+^$(){}|\\[\]*?]/.test(ch) ? `\\${ch}` : ch;
-}
-
-function translate(body: string): string {
-  let out = '';
-  let i = 0;
-  while (i < body.length) {
-    const ch = body[i]!;
-    if (ch === '*') {
-      if (body[i + 1] === '*') {
-        const atStart = i === 0 || body[i - 1] === '/';
-        const after = body[i + 2];
-        if (atStart && after === '/') {
-          out += '(?:.*/)?';
-          i += 3;
-          continue;
-        }
-        if (atStart && after === undefined) {
-          out += '.*';
-          i += 2;
-          continue;
-        }
-        // `a**b` is not a directory wildcard; treat it as a single-segment star.
-        out += '[^/]*';
-        i += 2;
+/** `{a,b}` alternatives expanded (several groups multiply; at most MAX_ALTERNATIVES patterns). */
+function expandBraces(pattern: string): string[] {
+  let out = [pattern];
+  for (;;) {
+    const next: string[] = [];
+    let expanded = false;
+    for (const p of out) {
+      const m = /\{([^{}]*)\}/.exec(p);
+      if (!m) {
+        next.push(p);
         continue;
       }
-      out += '[^/]*';
-      i += 1;
-      continue;
+      expanded = true;
+      for (const alt of m[1]!.split(','))
+        next.push(p.slice(0, m.index) + alt + p.slice(m.index + m[0].length));
     }
-    if (ch === '?') {
-      out += '[^/]';
-      i += 1;
-      continue;
-    }
-    if (ch === '[') {
-      const close = body.indexOf(']', i + 2);
-      if (close > i) {
-        let cls = body.slice(i + 1, close);
-        const negate = cls.startsWith('!') || cls.startsWith('^');
-        if (negate) cls = cls.slice(1);
-        const inner = cls.replace(/[\\\]^]/g, (c) => `\\${c}`);
-        out += negate ? `[^/${inner}]` : `[${inner}]`;
-        i = close + 1;
-        continue;
-      }
-      out += '\\[';
-      i += 1;
-      continue;
-    }
-    if (ch === '{') {
-      const close = body.indexOf('}', i + 1);
-      if (close > i) {
-        const alts = body.slice(i + 1, close).split(',');
-        out += `(?:${alts.map(translate).join('|')})`;
-        i = close + 1;
-        continue;
-      }
-    }
-    out += escapeChar(ch);
-    i += 1;
+    if (!expanded || next.length > MAX_ALTERNATIVES) return out;
+    out = next;
   }
-  return out;
 }
 
-/** Compiles a glob to an anchored RegExp over repository-relative paths (cached). */
-export function globToRegExp(pattern: string): RegExp {
+/** A one-pattern matcher (cached): `#` and `!` at the start are literal characters here. */
+function matcherOf(pattern: string): Ignore {
   const hit = cache.get(pattern);
   if (hit) return hit;
-  let body = pattern.trim();
-  let anchored = false;
-  if (body.startsWith('/')) {
-    anchored = true;
-    body = body.replace(/^\/+/, '');
-  }
-  if (body.endsWith('/')) body = `${body}**`;
-  const anyDepth = !anchored && !body.includes('/');
-  const source = anyDepth ? `^(?:.*/)?${translate(body)}$` : `^${translate(body)}$`;
-  const re = new RegExp(source);
+  const rules = expandBraces(pattern.trim()).map((p) => (/^[#!]/.test(p) ? `\\${p}` : p));
+  const matcher = ignore({ ignorecase: false }).add(rules);
   if (cache.size > 1000) cache.clear();
-  cache.set(pattern, re);
-  return re;
+  cache.set(pattern, matcher);
+  return matcher;
 }
 
-/** True when the repository-relative `path` matches the glob `pattern`. */
+/** A repository-relative path as `ignore` expects it (no leading `./` or `/`), or null for none. */
+function repoRelative(path: string): string | null {
+  const p = path.replace(/^(?:\.\/|\/)+/, '');
+  return p === '' || p === '.' || p.startsWith('../') || p === '..' ? null : p;
+}
+
+/** True when the repository-relative `path` is covered by the pattern. */
 export function matchGlob(path: string, pattern: string): boolean {
-  return globToRegExp(pattern).test(path);
+  const p = repoRelative(path);
+  return p !== null && matcherOf(pattern).ignores(p);
 }
 
-/** True when `path` matches at least one of `patterns`. */
+/** True when `path` is covered by at least one of `patterns`. */
 export function matchAnyGlob(path: string, patterns: readonly string[]): boolean {
   return patterns.some((p) => matchGlob(path, p));
 }

@@ -10,5 +10,4 @@ export * from './repo-url.js';
 export * from './requests.js';
 export * from './rule-based-planner.js';
 export * from './safe-names.js';
-export * from './sha256.js';
 export * from './yolo-policy.js';

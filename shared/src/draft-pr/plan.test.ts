@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DraftPrPlan, scopePaths } from './plan.js';
-import { planHash } from './plan-hash.js';
 import { makePlan } from './test-fixtures.js';
 
 describe('DraftPrPlan', () => {
@@ -57,24 +56,5 @@ describe('DraftPrPlan', () => {
   it('lists every scoped path once', () => {
     const plan = makePlan({ scope: { added: ['b'], modified: ['a'], renamed: [{ from: 'c', to: 'd' }] } });
     expect(scopePaths(plan.scope)).toEqual(['a', 'b', 'c', 'd']);
-  });
-});
-
-describe('planHash', () => {
-  it('is a stable SHA-256 of the canonical plan, independent of key order', () => {
-    const a = makePlan();
-    const reordered = DraftPrPlan.parse(
-      JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(a).reverse()))),
-    );
-    expect(planHash(a)).toMatch(/^[0-9a-f]{64}$/);
-    expect(planHash(reordered)).toBe(planHash(a));
-  });
-
-  it('changes when any field changes', () => {
-    const a = makePlan();
-    expect(planHash(makePlan({ rollback: ['Revert the merge commit', 'Flush the cache'] }))).not.toBe(
-      planHash(a),
-    );
-    expect(planHash(makePlan({ summary: `${a.summary}.` }))).not.toBe(planHash(a));
   });
 });

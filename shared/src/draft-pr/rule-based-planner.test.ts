@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from './canonical-json.js';
 import { DraftPrStory, PlanFeedback, RepoSnapshot } from './plan.js';
-import { planHash } from './plan-hash.js';
 import { buildRuleBasedPlan, changeNotePath, reviseRuleBasedPlan } from './rule-based-planner.js';
 import { DEFAULT_YOLO_POLICY, evaluateYoloPolicy } from './yolo-policy.js';
 
@@ -33,7 +33,7 @@ describe('buildRuleBasedPlan', () => {
     const existing = { ...snapshot, files: [...snapshot.files, 'docs/changes/proj-42.md'] };
     const plan = buildRuleBasedPlan(story, existing);
     expect(plan.scope).toMatchObject({ added: [], modified: ['docs/changes/proj-42.md'] });
-    expect(planHash(buildRuleBasedPlan(story, existing))).toBe(planHash(plan));
+    expect(canonicalJson(buildRuleBasedPlan(story, existing))).toBe(canonicalJson(plan));
   });
 });
 
@@ -62,7 +62,7 @@ describe('reviseRuleBasedPlan', () => {
       '## Review notes\n\n- Please mention the delimiter.',
     );
     expect(revised.estimated_loc_delta).toBeGreaterThan(plan.estimated_loc_delta!);
-    expect(planHash(revised)).not.toBe(planHash(plan));
+    expect(canonicalJson(revised)).not.toBe(canonicalJson(plan));
   });
 
   it('drops an excluded path from both the scope and the changes', () => {

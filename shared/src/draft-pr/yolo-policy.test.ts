@@ -72,6 +72,26 @@ describe('evaluateYoloPolicy', () => {
     expect(r.reasons).toEqual(['billing/docs/new.md under billing/** requires approval by finance_team']);
   });
 
+  it('a denied or protected directory covers every file below it (gitignore semantics)', () => {
+    const plan = makePlan({
+      scope: { added: ['db/migrations/001.sql', 'infra/a/b.tf', 'docs/ok.md'] },
+      estimated_loc_delta: 10,
+    });
+    const policy = YoloPolicy.parse({
+      deny_paths: ['db/migrations', 'infra/*'],
+      protected_paths: { 'infra/*': { require: 'platform_team' } },
+    });
+    const r = evaluateYoloPolicy(plan, policy);
+    expect(r.compliant).toBe(false);
+    expect(r.reasons).toEqual([
+      'db/migrations/001.sql matches the denied path db/migrations',
+      'infra/a/b.tf matches the denied path infra/*',
+      'infra/a/b.tf under infra/* requires approval by platform_team',
+    ]);
+    const allowed = YoloPolicy.parse({ allow_paths: ['docs'] });
+    expect(evaluateYoloPolicy(makePlan({ scope: { added: ['docs/a/b.md'] } }), allowed).compliant).toBe(true);
+  });
+
   it('allows anything with an empty policy', () => {
     expect(evaluateYoloPolicy(makePlan(), YoloPolicy.parse({})).compliant).toBe(true);
   });

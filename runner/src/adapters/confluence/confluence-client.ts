@@ -77,27 +77,30 @@ function toConfluenceError(err: unknown, ctx: CallContext): AtlassianError {
     const messages = confluenceServerMessages(err.body);
     return new AtlassianError({
       service: 'confluence',
-      status: err.status,
+      upstreamStatus: err.status,
       code: codeForStatus(err.status),
       message: describeHttpFailure('confluence', err.status, ctx, messages.slice(0, 3)),
-      details: messages,
+      serverMessages: messages,
       retryAfterMs: parseRetryAfter(err.retryAfter),
+      cause: err,
     });
   }
   const reason = networkFailureReason(err);
   if (reason) {
     return new AtlassianError({
       service: 'confluence',
-      status: 0,
+      upstreamStatus: 0,
       code: 'network',
       message: `Confluence did not answer while trying to ${ctx.action} (${reason}); the outcome is unknown`,
+      cause: err,
     });
   }
   return new AtlassianError({
     service: 'confluence',
-    status: 0,
+    upstreamStatus: 0,
     code: 'unknown',
     message: `Unexpected failure while trying to ${ctx.action} in Confluence: ${err instanceof Error ? err.message : String(err)}`,
+    cause: err,
   });
 }
 
@@ -234,10 +237,11 @@ export class FetchConfluenceClient implements ConfluenceClient {
         if (round >= maxRounds) {
           throw new AtlassianError({
             service: 'confluence',
-            status: 409,
+            upstreamStatus: 409,
             code: 'conflict',
             message: `Confluence page ${id} kept changing while it was being updated (${round} attempts); try again`,
             attempts: round,
+            cause: err,
           });
         }
         this.#log?.warn(

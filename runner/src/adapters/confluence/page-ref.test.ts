@@ -31,7 +31,7 @@ describe('parsePageRef', () => {
       parsePageRef(ref);
     } catch (e) {
       expect((e as AtlassianError).code).toBe('invalid_input');
-      expect((e as AtlassianError).httpStatus).toBe(400);
+      expect((e as AtlassianError).status).toBe(400);
     }
   });
 });

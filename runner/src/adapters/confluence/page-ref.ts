@@ -12,7 +12,7 @@ function invalid(ref: string, why: string): AtlassianError {
   const shown = ref.length > 200 ? `${ref.slice(0, 200)}...` : ref;
   return new AtlassianError({
     service: 'confluence',
-    status: 0,
+    upstreamStatus: 0,
     code: 'invalid_input',
     message: `Malformed Confluence page reference ${JSON.stringify(shown)}: ${why}`,
   });

@@ -14,6 +14,7 @@ import {
   type RepoSnapshot,
 } from '@augment/shared';
 import type { SimpleGit } from 'simple-git';
+import { AppError, redactedCause } from '../../errors.js';
 import { scrubSecrets } from '../../logger.js';
 import { combineDiff } from './parse-diff.js';
 
@@ -26,13 +27,22 @@ export type GitErrorCode =
   | 'timeout'
   | 'cancelled';
 
-export class GitWorkspaceError extends Error {
-  constructor(
-    readonly code: GitErrorCode,
-    message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
+const GIT_STATUS: Record<GitErrorCode, 409 | 422 | 499 | 500 | 502 | 504> = {
+  clone_failed: 502,
+  git_failed: 500,
+  unsafe_change: 422,
+  change_conflict: 409,
+  push_rejected: 409,
+  timeout: 504,
+  cancelled: 499,
+};
+
+/** A git failure of a workspace; `cause` is a redacted copy of what simple-git threw. */
+export class GitWorkspaceError extends AppError {
+  declare readonly code: GitErrorCode;
+  declare readonly details: Record<string, unknown>;
+  constructor(code: GitErrorCode, message: string, details: Record<string, unknown> = {}, cause?: unknown) {
+    super(GIT_STATUS[code], code, message, details, { cause });
     this.name = 'GitWorkspaceError';
   }
 }
@@ -405,14 +415,16 @@ export function toWorkspaceError(
 ): GitWorkspaceError {
   if (err instanceof GitWorkspaceError) return err;
   const raw = err instanceof Error ? err.message : String(err);
+  const cause = redactedCause(err, (text) => scrubSecrets(text, secrets));
   if (/abort/i.test(raw) && /signal/i.test(raw))
-    return new GitWorkspaceError('cancelled', `${what} was cancelled`);
-  if (/block timeout|timed out/i.test(raw)) return new GitWorkspaceError('timeout', `${what} timed out`);
+    return new GitWorkspaceError('cancelled', `${what} was cancelled`, {}, cause);
+  if (/block timeout|timed out/i.test(raw))
+    return new GitWorkspaceError('timeout', `${what} timed out`, {}, cause);
   const detail = scrubSecrets(raw, secrets)
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
     .slice(-4)
     .join(' ');
-  return new GitWorkspaceError(code, `${what} failed: ${detail}`.slice(0, 2000));
+  return new GitWorkspaceError(code, `${what} failed: ${detail}`.slice(0, 2000), {}, cause);
 }

@@ -92,7 +92,7 @@ export function checkAuth(auth: unknown, service: 'jira' | 'confluence'): Atlass
   const paths = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
   throw new AtlassianError({
     service,
-    status: 0,
+    upstreamStatus: 0,
     code: 'invalid_input',
     message: `Invalid Atlassian credentials object: check ${paths.join(', ')}`,
   });

@@ -2,6 +2,8 @@
  * The one error type of the Jira and Confluence adapters. It carries what a caller needs to decide
  * (status, code, whether a retry may help) and a readable message; never a request, header or token.
  */
+import { AppError } from '../../errors.js';
+
 export type AtlassianService = 'jira' | 'confluence';
 
 export type AtlassianErrorCode =
@@ -19,32 +21,67 @@ export type AtlassianErrorCode =
 export interface AtlassianErrorInit {
   service: AtlassianService;
   /** Upstream HTTP status; 0 when no response arrived (network) or nothing was sent (invalid_input). */
-  status: number;
+  upstreamStatus: number;
   code: AtlassianErrorCode;
   message: string;
   /** Field-level or element-level messages from the server (Jira `errors`, bulk `elementErrors`). */
-  details?: string[];
+  serverMessages?: string[];
   /** Delay the server asked for (Retry-After), in milliseconds. */
   retryAfterMs?: number;
   /** How many attempts were made before giving up. */
   attempts?: number;
+  /** What the client library threw (through `redactedCause`). */
+  cause?: unknown;
 }
 
-export class AtlassianError extends Error {
+/** The status the runner answers with when an Atlassian failure ends a request or a job. */
+function statusFor(code: AtlassianErrorCode): 400 | 403 | 404 | 409 | 429 | 502 | 503 | 504 {
+  switch (code) {
+    case 'invalid_input':
+    case 'bad_request':
+      return 400;
+    case 'forbidden':
+      return 403;
+    case 'not_found':
+      return 404;
+    case 'conflict':
+      return 409;
+    case 'rate_limited':
+      return 429;
+    case 'network':
+      return 504;
+    case 'unavailable':
+      return 503;
+    default:
+      // A refused credential is the runner's configuration problem, not the caller's.
+      return 502;
+  }
+}
+
+/**
+ * `status` is the runner's (a Jira 401 is a 502), `upstreamStatus` the product's. A retry can only help a
+ * rate limit (the request was not processed), an outage or a lost connection (its outcome is unknown, so
+ * only an idempotent request is sent again as it is); refused credentials fail the same way again.
+ */
+export class AtlassianError extends AppError {
   readonly service: AtlassianService;
-  readonly status: number;
-  readonly code: AtlassianErrorCode;
-  readonly details: string[];
+  declare readonly code: AtlassianErrorCode;
+  declare readonly status: 400 | 403 | 404 | 409 | 429 | 502 | 503 | 504;
+  declare readonly upstreamStatus: number;
+  readonly serverMessages: string[];
   readonly retryAfterMs: number | undefined;
   attempts: number;
 
   constructor(init: AtlassianErrorInit) {
-    super(init.message);
+    super(statusFor(init.code), init.code, init.message, undefined, {
+      upstreamStatus: init.upstreamStatus,
+      retryable: init.code === 'rate_limited' || init.code === 'unavailable' || init.code === 'network',
+      ambiguous: init.code === 'unavailable' || init.code === 'network',
+      cause: init.cause,
+    });
     this.name = 'AtlassianError';
     this.service = init.service;
-    this.status = init.status;
-    this.code = init.code;
-    this.details = init.details ?? [];
+    this.serverMessages = init.serverMessages ?? [];
     this.retryAfterMs = init.retryAfterMs;
     this.attempts = init.attempts ?? 1;
   }
@@ -54,43 +91,15 @@ export class AtlassianError extends Error {
     return this.code === 'rate_limited';
   }
 
-  /** True when the request may have been applied but the answer was lost (5xx, dropped connection). */
-  get ambiguous(): boolean {
-    return this.code === 'unavailable' || this.code === 'network';
-  }
-
-  /** Status the runner should answer with when this error ends a request or a job. */
-  get httpStatus(): 400 | 403 | 404 | 409 | 429 | 502 | 503 | 504 {
-    switch (this.code) {
-      case 'invalid_input':
-      case 'bad_request':
-        return 400;
-      case 'forbidden':
-        return 403;
-      case 'not_found':
-        return 404;
-      case 'conflict':
-        return 409;
-      case 'rate_limited':
-        return 429;
-      case 'network':
-        return 504;
-      case 'unavailable':
-        return 503;
-      default:
-        // A refused credential is the runner's configuration problem, not the caller's.
-        return 502;
-    }
-  }
-
   toJSON() {
     return {
       name: this.name,
       service: this.service,
       status: this.status,
+      upstream_status: this.upstreamStatus,
       code: this.code,
       message: this.message,
-      details: this.details,
+      server_messages: this.serverMessages,
     };
   }
 }

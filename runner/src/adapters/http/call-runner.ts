@@ -3,6 +3,7 @@
  * failures mapped to AtlassianError with secrets removed, retried by the policy of retry.ts.
  */
 import type { LimitFunction } from 'p-limit';
+import { redactedCause } from '../../errors.js';
 import { redact } from './atlassian-auth.js';
 import { AtlassianError, type AtlassianService, type CallContext } from './atlassian-error.js';
 import { type RetryOptions, withRetry } from './retry.js';
@@ -30,15 +31,19 @@ export interface CallRunnerOptions {
 }
 
 export function createCallRunner(o: CallRunnerOptions): CallRunner {
+  const scrub = (text: string) => redact(text, o.secrets);
+  // The one conversion of this adapter's failures: secrets out of the message, and a redacted copy of what
+  // the client threw as the cause (an AxiosError carries the request, Authorization header included).
   const clean = (e: AtlassianError): AtlassianError =>
     new AtlassianError({
       service: e.service,
-      status: e.status,
+      upstreamStatus: e.upstreamStatus,
       code: e.code,
-      message: redact(e.message, o.secrets),
-      details: e.details.map((d) => redact(d, o.secrets)),
+      message: scrub(e.message),
+      serverMessages: e.serverMessages.map(scrub),
       retryAfterMs: e.retryAfterMs,
       attempts: e.attempts,
+      cause: e.cause === undefined ? undefined : redactedCause(e.cause, scrub),
     });
 
   return <T>(spec: CallSpec, send: () => Promise<T>) =>
@@ -59,7 +64,7 @@ export function createCallRunner(o: CallRunnerOptions): CallRunner {
             action: spec.action,
             attempt,
             delayMs,
-            status: error.status,
+            upstream_status: error.upstreamStatus,
             code: error.code,
           },
           `${o.service} call failed, retrying`,

@@ -10,7 +10,7 @@ import {
 } from './retry.js';
 
 const err = (code: AtlassianErrorCode, status: number, retryAfterMs?: number) =>
-  new AtlassianError({ service: 'jira', status, code, message: code, retryAfterMs });
+  new AtlassianError({ service: 'jira', upstreamStatus: status, code, message: code, retryAfterMs });
 
 function recorder(partial: Partial<RetryOptions> = {}) {
   const delays: number[] = [];

@@ -4,6 +4,7 @@
  * or a dropped connection leaves the outcome unknown, so only idempotent requests are retried here and
  * creates go through the find-then-create loops of the adapters instead.
  */
+import { isRetryable } from '../../errors.js';
 import { AtlassianError } from './atlassian-error.js';
 
 export interface RetryOptions {
@@ -71,13 +72,6 @@ export function backoffDelay(failedAttempt: number, opts: RetryOptions, retryAft
   return Math.round(step / 2 + (jitter * step) / 2);
 }
 
-/** Whether a failed request may be sent again as it is. */
-export function isRetryable(err: unknown, idempotent: boolean): err is AtlassianError {
-  if (!(err instanceof AtlassianError)) return false;
-  if (err.notProcessed) return true;
-  return idempotent && err.ambiguous;
-}
-
 export interface RetryEvent {
   attempt: number;
   delayMs: number;
@@ -98,7 +92,10 @@ export async function withRetry<T>(
     try {
       return await op(attempt);
     } catch (err) {
-      if (!isRetryable(err, idempotent) || attempt >= opts.maxAttempts) {
+      if (
+        !(err instanceof AtlassianError && isRetryable(err, { idempotent })) ||
+        attempt >= opts.maxAttempts
+      ) {
         if (err instanceof AtlassianError) err.attempts = attempt;
         throw err;
       }

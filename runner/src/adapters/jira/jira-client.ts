@@ -76,7 +76,7 @@ function assertIssueKey(key: string): void {
   if (typeof key !== 'string' || !(ISSUE_KEY.test(key) || ISSUE_ID.test(key))) {
     throw new AtlassianError({
       service: 'jira',
-      status: 0,
+      upstreamStatus: 0,
       code: 'invalid_input',
       message: `Malformed Jira issue key ${JSON.stringify(key)}: expected PROJECT-123`,
     });
@@ -84,7 +84,7 @@ function assertIssueKey(key: string): void {
 }
 
 function invalid(message: string): AtlassianError {
-  return new AtlassianError({ service: 'jira', status: 0, code: 'invalid_input', message });
+  return new AtlassianError({ service: 'jira', upstreamStatus: 0, code: 'invalid_input', message });
 }
 
 type Raw = Record<string, unknown>;
@@ -390,10 +390,10 @@ export class JsJiraClient implements JiraClient {
       });
       throw new AtlassianError({
         service: 'jira',
-        status: 400,
+        upstreamStatus: 400,
         code: 'bad_request',
         message: `Jira created ${inputs.length - failed.size} of ${inputs.length} issues; it rejected: ${details.join(' | ')}`,
-        details,
+        serverMessages: details,
       });
     }
     return out;
@@ -658,9 +658,10 @@ export class JsJiraClient implements JiraClient {
         if (!/issue does not exist/i.test(err.message)) return null;
         throw new AtlassianError({
           service: 'jira',
-          status: 404,
+          upstreamStatus: 404,
           code: 'not_found',
           message: `Issue ${key} does not exist or is not visible to this account`,
+          cause: err,
         });
       }
       throw err;

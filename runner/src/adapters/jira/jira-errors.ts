@@ -1,4 +1,7 @@
-/** Maps what jira.js throws (HttpException wrapping an AxiosError, or a bare AxiosError) to AtlassianError. */
+/**
+ * Maps what jira.js throws (HttpException wrapping an AxiosError, or a bare AxiosError) to AtlassianError,
+ * keeping it as the cause (the call runner replaces it with a redacted copy: an AxiosError holds the request).
+ */
 import {
   AtlassianError,
   type CallContext,
@@ -70,27 +73,30 @@ export function toJiraError(err: unknown, ctx: CallContext): AtlassianError {
     const { messages, details } = jiraServerMessages(res.data);
     return new AtlassianError({
       service: 'jira',
-      status,
+      upstreamStatus: status,
       code: codeForStatus(status),
       message: describeHttpFailure('jira', status, ctx, [...messages, ...details].slice(0, 5)),
-      details,
+      serverMessages: details,
       retryAfterMs: parseRetryAfter(header(res, 'retry-after')),
+      cause: err,
     });
   }
   const reason = networkFailureReason(err);
   if (reason) {
     return new AtlassianError({
       service: 'jira',
-      status: 0,
+      upstreamStatus: 0,
       code: 'network',
       message: `Jira did not answer while trying to ${ctx.action} (${reason}); the outcome is unknown`,
+      cause: err,
     });
   }
   const text = err instanceof Error ? err.message : String(err);
   return new AtlassianError({
     service: 'jira',
-    status: 0,
+    upstreamStatus: 0,
     code: 'unknown',
     message: `Unexpected failure while trying to ${ctx.action} in Jira: ${text}`,
+    cause: err,
   });
 }

@@ -1,16 +1,20 @@
 /**
- * Errors of the LLM layer. Each carries an HTTP-like `status` and a stable `code` so the API can map
- * it to its AppError; messages never contain secrets (callers pass scrubbed text).
+ * Errors of the LLM layer: AppErrors with the status the runner answers with and a stable `code`;
+ * messages never contain secrets (callers pass scrubbed text, causes go through `redactedCause`).
  */
-export class LlmError extends Error {
+import { AppError, type AppErrorOptions } from '../../errors.js';
+
+export class LlmError extends AppError {
+  declare readonly status: 400 | 422 | 502 | 503;
   constructor(
-    readonly status: 400 | 422 | 502 | 503,
-    readonly code: string,
+    status: 400 | 422 | 502 | 503,
+    code: string,
     message: string,
     /** The request field at fault, e.g. `llm_provider`. */
     readonly field?: string,
+    options?: AppErrorOptions,
   ) {
-    super(message);
+    super(status, code, message, field ? { field } : undefined, options);
     this.name = 'LlmError';
   }
 }
@@ -37,13 +41,17 @@ export class LlmProviderError extends LlmError {
   constructor(
     readonly provider: string,
     /** The upstream HTTP status, if any (none = network failure or timeout). */
-    readonly upstreamStatus: number | undefined,
+    upstreamStatus: number | undefined,
     message: string,
+    /** What the SDK threw, through `redactedCause`. */
+    cause?: unknown,
   ) {
     super(
       upstreamStatus === undefined || upstreamStatus >= 500 || upstreamStatus === 429 ? 503 : 502,
       'llm_provider_error',
       message,
+      undefined,
+      { upstreamStatus, cause },
     );
     this.name = 'LlmProviderError';
   }

@@ -1,6 +1,7 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ZodType } from 'zod';
 import { z } from 'zod';
+import { redactedCause } from '../../errors.js';
 import { scrubSecrets } from '../../logger.js';
 import { renderPrompt } from '../../prompts/render-prompt.js';
 import { createClaudeProvider } from './claude-provider.js';
@@ -490,7 +491,12 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
         return useRules(request, reason, started, { provider: name, model, usage, attempts });
       finish('error', model);
       if (err instanceof LlmError) throw err;
-      throw new LlmProviderError(name, c.status, `LLM call for "${request.schemaName}" failed: ${reason}`);
+      throw new LlmProviderError(
+        name,
+        c.status,
+        `LLM call for "${request.schemaName}" failed: ${reason}`,
+        redactedCause(err, scrub),
+      );
     }
   }
 

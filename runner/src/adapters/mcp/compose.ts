@@ -7,6 +7,8 @@
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Document } from 'yaml';
+import { AppError } from '../../errors.js';
 import { writeFileAtomic } from '../opencode/agents-md.js';
 import { MCP_NETWORK, type McpServerSpec, type McpSettings, planMcpServers } from './servers.js';
 
@@ -26,79 +28,81 @@ export interface McpComposeConfig extends McpSettings {
 
 export type McpErrorCode = 'docker_missing' | 'docker_unavailable' | 'compose_missing' | 'compose_failed';
 
-export class McpError extends Error {
-  constructor(
-    readonly code: McpErrorCode,
-    message: string,
-  ) {
-    super(message);
+/** Docker or compose could not do what `augment mcp` asked (the CLI prints it with a hint). */
+export class McpError extends AppError {
+  declare readonly code: McpErrorCode;
+  constructor(code: McpErrorCode, message: string, cause?: unknown) {
+    super(code === 'compose_failed' ? 502 : 503, code, message, undefined, { cause });
     this.name = 'McpError';
   }
 }
 
-const q = (s: string) => JSON.stringify(s);
 /** A compose interpolation of an environment variable: the file names it, compose fills it in. */
-const envRef = (name: string) => q('$' + '{' + name + '}');
+const envRef = (name: string) => '$' + '{' + name + '}';
 
-function serviceYaml(spec: McpServerSpec, config: McpComposeConfig): string[] {
-  const common = [
-    `    hostname: ${spec.service}`,
-    '    restart: unless-stopped',
-    '    security_opt: ["no-new-privileges:true"]',
-    '    cap_drop: ["ALL"]',
-    `    ports: [${q(`127.0.0.1:${spec.port}:${spec.port}`)}]`,
-    '    networks: [mcp, egress]',
-    `    labels: { augment.managed: "true", augment.component: "mcp" }`,
-  ];
+function service(spec: McpServerSpec, config: McpComposeConfig): Record<string, unknown> {
+  const common = {
+    hostname: spec.service,
+    restart: 'unless-stopped',
+    security_opt: ['no-new-privileges:true'],
+    cap_drop: ['ALL'],
+    ports: [`127.0.0.1:${spec.port}:${spec.port}`],
+    networks: ['mcp', 'egress'],
+    labels: { 'augment.managed': 'true', 'augment.component': 'mcp' },
+  };
   if (spec.kind === 'bitbucket') {
-    return [
-      `  ${spec.service}:`,
-      `    image: ${q(config.bitbucketImage ?? DEFAULT_BITBUCKET_MCP_IMAGE)}`,
-      `    command: ["npx", "-y", ${q(config.bitbucketPackage ?? DEFAULT_BITBUCKET_MCP_PACKAGE)}]`,
-      '    user: node',
-      '    environment:',
-      '      TRANSPORT_MODE: "http"',
-      `      PORT: ${q(String(spec.port))}`,
-      `      BITBUCKET_DEFAULT_WORKSPACE: ${q(spec.workspace ?? '')}`,
-      `      ATLASSIAN_USER_EMAIL: ${envRef('BITBUCKET_EMAIL')}`,
-      `      ATLASSIAN_API_TOKEN: ${envRef('BITBUCKET_API_TOKEN')}`,
+    return {
+      image: config.bitbucketImage ?? DEFAULT_BITBUCKET_MCP_IMAGE,
+      command: ['npx', '-y', config.bitbucketPackage ?? DEFAULT_BITBUCKET_MCP_PACKAGE],
+      user: 'node',
+      environment: {
+        TRANSPORT_MODE: 'http',
+        PORT: String(spec.port),
+        BITBUCKET_DEFAULT_WORKSPACE: spec.workspace ?? '',
+        ATLASSIAN_USER_EMAIL: envRef('BITBUCKET_EMAIL'),
+        ATLASSIAN_API_TOKEN: envRef('BITBUCKET_API_TOKEN'),
+      },
       ...common,
-    ];
+    };
   }
-  return [
-    `  ${spec.service}:`,
-    `    image: ${q(config.atlassianImage ?? DEFAULT_ATLASSIAN_MCP_IMAGE)}`,
-    '    environment:',
-    '      TRANSPORT: "streamable-http"',
-    '      HOST: "0.0.0.0"',
-    `      PORT: ${q(String(spec.port))}`,
-    '      READ_ONLY_MODE: "true"',
-    `      JIRA_URL: ${envRef('JIRA_SERVER_URL')}`,
-    `      JIRA_USERNAME: ${envRef('JIRA_USERNAME')}`,
-    `      JIRA_API_TOKEN: ${envRef('JIRA_API_TOKEN')}`,
-    `      CONFLUENCE_URL: ${envRef('CONFLUENCE_SERVER_URL')}`,
-    `      CONFLUENCE_USERNAME: ${envRef('CONFLUENCE_USERNAME')}`,
-    `      CONFLUENCE_API_TOKEN: ${envRef('CONFLUENCE_API_TOKEN')}`,
+  return {
+    image: config.atlassianImage ?? DEFAULT_ATLASSIAN_MCP_IMAGE,
+    environment: {
+      TRANSPORT: 'streamable-http',
+      HOST: '0.0.0.0',
+      PORT: String(spec.port),
+      READ_ONLY_MODE: 'true',
+      JIRA_URL: envRef('JIRA_SERVER_URL'),
+      JIRA_USERNAME: envRef('JIRA_USERNAME'),
+      JIRA_API_TOKEN: envRef('JIRA_API_TOKEN'),
+      CONFLUENCE_URL: envRef('CONFLUENCE_SERVER_URL'),
+      CONFLUENCE_USERNAME: envRef('CONFLUENCE_USERNAME'),
+      CONFLUENCE_API_TOKEN: envRef('CONFLUENCE_API_TOKEN'),
+    },
     ...common,
-  ];
+  };
 }
 
-/** The compose file text. The Atlassian server is always included: it is the one shared instance. */
-export function renderMcpCompose(config: McpComposeConfig): string {
+/** The compose file, as data. The Atlassian server is always included: it is the one shared instance. */
+export function mcpComposeSpec(config: McpComposeConfig): Record<string, unknown> {
   const servers = planMcpServers({ ...config, atlassian: true });
-  return [
-    '# Generated by `augment mcp start`. Do not edit: it is rewritten on every start.',
-    '# Credentials are read from the environment by name; this file holds no secret.',
-    `name: ${MCP_PROJECT}`,
-    'services:',
-    ...servers.flatMap((s) => serviceYaml(s, config)),
-    'networks:',
-    '  mcp:',
-    `    name: ${config.network ?? MCP_NETWORK}`,
-    '    external: true',
-    '  egress: {}',
-    '',
-  ].join('\n');
+  return {
+    name: MCP_PROJECT,
+    services: Object.fromEntries(servers.map((s) => [s.service, service(s, config)])),
+    networks: {
+      mcp: { name: config.network ?? MCP_NETWORK, external: true },
+      egress: {},
+    },
+  };
+}
+
+/** The compose file text, written by the `yaml` package (every value quoted as YAML needs it). */
+export function renderMcpCompose(config: McpComposeConfig): string {
+  const doc = new Document(mcpComposeSpec(config));
+  doc.commentBefore =
+    ' Generated by `augment mcp start`. Do not edit: it is rewritten on every start.\n' +
+    ' Credentials are read from the environment by name; this file holds no secret.';
+  return doc.toString({ lineWidth: 0 });
 }
 
 /** Writes docker-compose.mcp.yml into `dir` and returns its path. */
@@ -165,6 +169,7 @@ async function docker(args: readonly string[], o: McpCommandOptions, cwd?: strin
       throw new McpError(
         'docker_missing',
         'Docker is not installed: the `docker` command was not found on PATH.',
+        err,
       );
     }
     throw err;

@@ -6,6 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
+import { redactedCause } from '../../errors.js';
 import { scrubSecrets } from '../../logger.js';
 import { OpenCodeError } from './errors.js';
 import type { RepoRef } from './repos.js';
@@ -127,6 +128,7 @@ async function cloneOne(repo: RepoRef, opts: CloneOptions): Promise<ClonedRepo> 
       {
         repo: where,
       },
+      redactedCause(err, (text) => scrubSecrets(text, secrets)),
     );
   } finally {
     clearTimeout(timer);

@@ -10,6 +10,7 @@ import { chown, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
+import { redactedCause } from '../../errors.js';
 import { type Logger, scrubSecrets } from '../../logger.js';
 import { MCP_NETWORK } from '../mcp/servers.js';
 import { OpenCodeError } from './errors.js';
@@ -206,7 +207,7 @@ export async function cleanupLeftovers(
 
 function dockerUnavailable(err: unknown): OpenCodeError {
   const msg = err instanceof Error ? err.message : String(err);
-  return new OpenCodeError('sandbox_unavailable', `Docker is not available: ${msg}`);
+  return new OpenCodeError('sandbox_unavailable', `Docker is not available: ${msg}`, undefined, err);
 }
 
 async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
@@ -244,7 +245,9 @@ export function createDockerDriver(opts: DockerDriverOptions): SandboxDriver {
       throw statusOf(err)
         ? new OpenCodeError(
             'sandbox_failed',
-            `Creating the OpenCode container failed: ${(err as Error).message}`,
+            `Creating the OpenCode container failed: ${scrubSecrets(String((err as Error).message ?? err), secrets)}`,
+            undefined,
+            redactedCause(err, (text) => scrubSecrets(text, secrets)),
           )
         : dockerUnavailable(err);
     }
@@ -343,6 +346,8 @@ export function createDockerDriver(opts: DockerDriverOptions): SandboxDriver {
       throw new OpenCodeError(
         'sandbox_failed',
         `Starting the OpenCode container failed: ${scrubSecrets(String((err as Error).message ?? err), secrets)}`,
+        undefined,
+        redactedCause(err, (text) => scrubSecrets(text, secrets)),
       );
     }
   }

@@ -1,8 +1,10 @@
 /**
- * Errors of the OpenCode adapter. Each carries an HTTP-like `status` and a stable `code` so the API and
- * the job layer can report it; messages never contain secrets (credentials are never put into them, and
- * anything that came from a child process is scrubbed first).
+ * Errors of the OpenCode adapter: AppErrors with a status and a stable `code`, which the job layer
+ * (jobs/code-aware.ts) reports in the words of the request; messages never contain secrets (credentials are
+ * never put into them, and anything that came from a child process is scrubbed first).
  */
+import { AppError } from '../../errors.js';
+
 export type OpenCodeErrorCode =
   | 'opencode_config'
   | 'invalid_repos'
@@ -38,16 +40,18 @@ const STATUS: Record<OpenCodeErrorCode, 400 | 422 | 499 | 500 | 502 | 503 | 504>
   result_invalid: 502,
 };
 
-export class OpenCodeError extends Error {
-  readonly status: 400 | 422 | 499 | 500 | 502 | 503 | 504;
+export class OpenCodeError extends AppError {
+  declare readonly status: 400 | 422 | 499 | 500 | 502 | 503 | 504;
+  declare readonly code: OpenCodeErrorCode;
   constructor(
-    readonly code: OpenCodeErrorCode,
+    code: OpenCodeErrorCode,
     message: string,
-    readonly details?: Record<string, unknown>,
+    details?: Record<string, unknown>,
+    /** What failed underneath (a child process, Docker, the SDK), through `redactedCause`. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(STATUS[code], code, message, details, { cause });
     this.name = 'OpenCodeError';
-    this.status = STATUS[code];
   }
 }
 

@@ -112,6 +112,8 @@ export function createProcessDriver(opts: ProcessDriverOptions = {}): SandboxDri
       throw new OpenCodeError(
         'sandbox_unavailable',
         `opencode could not be started: ${(err as Error).message}`,
+        undefined,
+        err,
       );
     }
     const pid = child.pid;

@@ -87,6 +87,8 @@ export async function readResultFile<T>(
     throw new OpenCodeError(
       'result_invalid_json',
       `result.json is not valid JSON: ${(err as Error).message}`,
+      undefined,
+      err,
     );
   }
   const parsed = schema.safeParse(data);

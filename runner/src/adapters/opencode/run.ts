@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { RepoSpec } from '@augment/shared';
 import type { z } from 'zod';
+import { redactedCause } from '../../errors.js';
 import { type Logger, scrubSecrets } from '../../logger.js';
 import { type McpServerSpec, planMcpServers } from '../mcp/servers.js';
 import { distributeAgentsMd, renderAgentsSection } from './agents-md.js';
@@ -274,8 +275,18 @@ export async function runOpenCode<T>(
       abortedWith(stop.signal) && !(err instanceof OpenCodeError && err.code.startsWith('result_'))
         ? (abortedWith(stop.signal) as OpenCodeError)
         : err instanceof OpenCodeError
-          ? new OpenCodeError(err.code, scrub(err.message), err.details)
-          : new OpenCodeError('sandbox_failed', scrub(err instanceof Error ? err.message : String(err)));
+          ? new OpenCodeError(
+              err.code,
+              scrub(err.message),
+              err.details,
+              err.cause === undefined ? undefined : redactedCause(err.cause, scrub),
+            )
+          : new OpenCodeError(
+              'sandbox_failed',
+              scrub(err instanceof Error ? err.message : String(err)),
+              undefined,
+              redactedCause(err, scrub),
+            );
     outcome = { status: e.code === 'cancelled' ? 'cancelled' : 'failed', error: e.message };
     log.warn({ code: e.code, err: e.message }, 'OpenCode run failed');
     if (debug) await writeDebug();

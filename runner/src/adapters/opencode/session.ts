@@ -83,7 +83,12 @@ export async function runSession(input: SessionInput): Promise<SessionOutcome> {
 
   const failed = (what: string, err: unknown) => {
     if (signal.aborted) return abortError(signal);
-    return new OpenCodeError('session_failed', `OpenCode ${what} failed: ${describeError(err)}`);
+    return new OpenCodeError(
+      'session_failed',
+      `OpenCode ${what} failed: ${describeError(err)}`,
+      undefined,
+      err,
+    );
   };
 
   // A pooled keep-alive socket to an earlier server on the same port fails once ("fetch failed"), and a

@@ -3,6 +3,7 @@
  * `GET /repositories/{workspace}/{repo_slug}/pullrequests?state=OPEN&q=source.branch.name="..."` and
  * `POST` the same path with `draft: true`.
  */
+import { redactedCause } from '../../errors.js';
 import { scrubSecrets } from '../../logger.js';
 import {
   type CreateDraftPrInput,
@@ -87,7 +88,9 @@ export class BitbucketScmClient implements ScmClient {
       });
     } catch (err) {
       const detail = scrubSecrets(err instanceof Error ? err.message : String(err), this.secrets);
-      throw new ScmError('scm_unavailable', `Bitbucket ${what} failed: ${detail}`);
+      throw new ScmError('scm_unavailable', `Bitbucket ${what} failed: ${detail}`, {
+        cause: redactedCause(err, (text) => scrubSecrets(text, this.secrets)),
+      });
     }
     const text = await res.text();
     if (!res.ok) {
@@ -98,7 +101,7 @@ export class BitbucketScmClient implements ScmClient {
       throw new ScmError(
         scmErrorCode(res.status),
         `Bitbucket ${what} failed (${res.status}): ${scrubSecrets(message, this.secrets)}`,
-        res.status,
+        { upstreamStatus: res.status },
       );
     }
     return JSON.parse(text) as T;

@@ -3,6 +3,7 @@
  * with `draft: true`. `baseUrl` points at GitHub Enterprise (`https://host/api/v3`) or a test stand-in.
  */
 import { Octokit } from '@octokit/rest';
+import { redactedCause } from '../../errors.js';
 import { scrubSecrets } from '../../logger.js';
 import {
   type CreateDraftPrInput,
@@ -97,7 +98,10 @@ export class GitHubScmClient implements ScmClient {
     return new ScmError(
       scmErrorCode(status),
       `GitHub ${what} failed${status ? ` (${status})` : ''}: ${detail}`,
-      status,
+      {
+        upstreamStatus: status,
+        cause: redactedCause(err, (text) => scrubSecrets(text, [this.options.token])),
+      },
     );
   }
 }

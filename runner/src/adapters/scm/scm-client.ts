@@ -3,6 +3,8 @@
  * Creating is not idempotent on the hosts, so callers go through `ensureDraftPr` (find, then create).
  */
 
+import { AppError } from '../../errors.js';
+
 export type ScmProviderName = 'github' | 'bitbucket';
 
 export interface PullRequestRef {
@@ -40,13 +42,29 @@ export type ScmErrorCode =
   | 'scm_unavailable'
   | 'scm_failed';
 
-export class ScmError extends Error {
+/** The status the runner answers with for each SCM failure (a refused token is the runner's problem). */
+const SCM_STATUS: Record<ScmErrorCode, 400 | 404 | 409 | 502 | 503> = {
+  scm_auth: 502,
+  scm_not_found: 404,
+  scm_conflict: 409,
+  scm_invalid: 400,
+  scm_unavailable: 503,
+  scm_failed: 502,
+};
+
+/** A code host's failure: `upstreamStatus` is the host's answer, `status` the runner's. */
+export class ScmError extends AppError {
+  declare readonly code: ScmErrorCode;
   constructor(
-    readonly code: ScmErrorCode,
+    code: ScmErrorCode,
     message: string,
-    readonly status?: number,
+    options: { upstreamStatus?: number; cause?: unknown } = {},
   ) {
-    super(message);
+    super(SCM_STATUS[code], code, message, undefined, {
+      ...options,
+      // Only an outage or a rate limit (both `scm_unavailable`) can go away by itself.
+      retryable: code === 'scm_unavailable',
+    });
     this.name = 'ScmError';
   }
 }

@@ -26,10 +26,10 @@ import { readinessOf, siblingsOf } from '../../analysis/ticket-insights.js';
 import type { BulkItemResult, DraftPrEngine } from '../../draft-pr/engine.js';
 import { storyFromIssue } from '../../draft-pr/jira-story.js';
 import { draftPrTicket, enqueueRunnableStage, type StageQueued } from '../../draft-pr/stage-queue.js';
+import { AppError, notFound } from '../../errors.js';
 import type { DraftPrJob, DraftPrStore, PlanVersion } from '../../store/draft-pr-store.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf, type Principal } from '../auth.js';
-import { AppError, notFound } from '../errors.js';
 import { credentialsOf } from './generation.js';
 import { ErrorBody, errorResponses, jsonContent as json } from './schemas.js';
 

@@ -4,10 +4,10 @@
  * what it was built from changed. Every dry-run job that completes leaves a preview (`result.preview`).
  */
 import { createRoute, z } from '@hono/zod-openapi';
+import { AppError } from '../../errors.js';
 import { PreviewStore } from '../../jobs/previews.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
-import { AppError } from '../errors.js';
 import { credentialsOf } from './generation.js';
 import { ErrorBody, errorResponses, JobAccepted, jsonBody, jsonContent } from './schemas.js';
 

@@ -11,10 +11,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AtlassianError } from '../../adapters/http/index.js';
 import type { JiraClient, JiraIssue, JiraSprint } from '../../adapters/jira/index.js';
+import { AppError } from '../../errors.js';
 import { detectTeam, estimateOf } from '../../jobs/processors/sprint-epic-tasks.js';
 import { sprintEnd, sprintStart } from '../../jobs/processors/sprint-planning.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
-import { AppError } from '../errors.js';
 import { credentialsOf } from './generation.js';
 import {
   jsonBody as body,

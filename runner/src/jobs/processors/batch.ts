@@ -6,10 +6,8 @@
  */
 import type { GenerateBatchRequest } from '@augment/shared';
 import pLimit from 'p-limit';
-import { AtlassianError } from '../../adapters/http/index.js';
 import type { JiraIssue } from '../../adapters/jira/index.js';
-import { LlmError } from '../../adapters/llm/index.js';
-import { AppError } from '../../api/errors.js';
+import { AppError, isRetryable } from '../../errors.js';
 import { assertProviderUsable } from '../../planning/structured.js';
 import type { Processor } from '../types.js';
 import { describeIssue, type TicketDescriptionResult } from './single.js';
@@ -28,12 +26,9 @@ export interface BatchResult {
 }
 
 function errorOf(err: unknown): { code: string; message: string; retryable: boolean } {
-  if (err instanceof AtlassianError) {
-    return { code: err.code, message: err.message, retryable: err.ambiguous || err.code === 'rate_limited' };
-  }
-  if (err instanceof AppError) return { code: err.code, message: err.message, retryable: err.status >= 500 };
-  if (err instanceof LlmError) return { code: err.code, message: err.message, retryable: err.status >= 500 };
-  return { code: 'internal_error', message: String((err as Error)?.message ?? err), retryable: true };
+  const retryable = isRetryable(err);
+  if (err instanceof AppError) return { code: err.code, message: err.message, retryable };
+  return { code: 'internal_error', message: String((err as Error)?.message ?? err), retryable };
 }
 
 export const batchProcessor: Processor<GenerateBatchRequest, BatchResult> = async (input, ctx) => {

@@ -4,8 +4,8 @@
  * one overtaken by a cancel or a revision) is discarded.
  */
 import { type DraftPrStageInput, runnableStage } from '@augment/shared';
-import { AppError } from '../../api/errors.js';
 import { enqueueRunnableStage } from '../../draft-pr/stage-queue.js';
+import { AppError } from '../../errors.js';
 import type { Processor } from '../types.js';
 
 export const draftPrStageProcessor: Processor<DraftPrStageInput> = async (input, ctx) => {

@@ -272,7 +272,7 @@ async function fillStories(
             await jira.updateIssue(s.issue.key, { descriptionAdf: merged });
             fill.outcome = 'updated';
           } catch (err) {
-            if (!(err instanceof AtlassianError) || err.ambiguous || err.code === 'rate_limited') throw err;
+            if (!(err instanceof AtlassianError) || err.retryable) throw err;
             fill.outcome = 'error';
             fill.error = err.message;
           }
@@ -410,7 +410,7 @@ async function fillTests(
               });
               fill.outcome = 'updated';
             } catch (err) {
-              if (!(err instanceof AtlassianError) || err.ambiguous || err.code === 'rate_limited') throw err;
+              if (!(err instanceof AtlassianError) || err.retryable) throw err;
               fill.outcome = 'error';
               fill.error = err.message;
             }

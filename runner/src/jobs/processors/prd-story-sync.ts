@@ -31,16 +31,11 @@ import {
   type JiraIssue,
   type NewIssue,
 } from '../../adapters/jira/index.js';
-import { AppError } from '../../api/errors.js';
+import { finalError, type HttpStatus } from '../../errors.js';
 import { mergeDescription } from '../../jira-ops/description.js';
 import { prdStoryMarkdown, prdStoryParts } from '../prd-story-markdown.js';
 import { applyPrdEdits, jiraSiteUrl } from '../prd-write-back.js';
 import type { JobContext, Processor } from '../types.js';
-
-/** A failure a retry cannot fix (bad input, page without a table, existing tickets with "error"). */
-export class PrdSyncError extends AppError {
-  readonly retryable = false;
-}
 
 /** How a row came to be tied to a Jira issue before anything is created. */
 export type PrdRowMatch = 'table' | 'epic_title' | 'earlier_run';
@@ -95,27 +90,30 @@ interface RowInfo {
   recoveredKey: string | null;
 }
 
-const nonRetryable = (status: AppError['status'], code: string, message: string, field: string, extra = {}) =>
-  new PrdSyncError(status, code, message, { field, ...extra });
+/** A failure a retry cannot fix (bad input, page without a table, existing tickets with "error"). */
+const nonRetryable = (
+  status: HttpStatus,
+  code: string,
+  message: string,
+  field: string,
+  extra = {},
+  cause?: unknown,
+) => finalError(status, code, message, { field, ...extra }, cause);
 
-/** A 4xx (other than 409 and 429) from Jira, Confluence or the set-up will fail the same way on a retry. */
-function markFinal(err: unknown): unknown {
-  const status = err instanceof AtlassianError ? err.httpStatus : err instanceof AppError ? err.status : 0;
-  if (status >= 400 && status < 500 && status !== 409 && status !== 429) {
-    Object.assign(err as object, { retryable: false });
-  }
-  return err;
-}
-
+/**
+ * Jira and Confluence failures keep their own `retryable` (a 4xx other than 429 fails the same way on a
+ * retry; an outage may not); a PRD that cannot be edited safely is final.
+ */
 export const prdStorySyncProcessor: Processor<PrdSyncRequest, PrdSyncResult> = async (input, ctx) => {
   try {
     return await syncFromPrd(input, ctx);
   } catch (err) {
     if (err instanceof PrdError) {
       // Raised while editing the page (it changed under us, or a cell cannot be edited safely).
-      throw nonRetryable(422, err.code, err.message, input.prd_url ? 'prd_url' : 'epic_key', err.details);
+      const field = input.prd_url ? 'prd_url' : 'epic_key';
+      throw nonRetryable(422, err.code, err.message, field, err.details, err);
     }
-    throw markFinal(err);
+    throw err;
   }
 };
 
@@ -140,7 +138,7 @@ async function syncFromPrd(input: PrdSyncRequest, ctx: JobContext): Promise<PrdS
   const pageId = await confluence.resolvePageId(pageRef).catch((err: unknown) => {
     if (err instanceof AtlassianError && err.code === 'invalid_input') {
       const from = field === 'epic_key' ? ` (the PRD field of epic ${input.epic_key})` : '';
-      throw nonRetryable(400, 'invalid_prd_url', `${err.message}${from}`, field);
+      throw nonRetryable(400, 'invalid_prd_url', `${err.message}${from}`, field, {}, err);
     }
     throw err;
   });
@@ -367,7 +365,8 @@ async function readEpic(jira: JiraClient, key: string): Promise<JiraIssue> {
     return await jira.getIssue(key);
   } catch (err) {
     if (err instanceof AtlassianError && err.code === 'not_found') {
-      throw nonRetryable(404, 'epic_not_found', `Epic ${key} does not exist or is not visible.`, 'epic_key');
+      const message = `Epic ${key} does not exist or is not visible.`;
+      throw nonRetryable(404, 'epic_not_found', message, 'epic_key', {}, err);
     }
     throw err;
   }
@@ -378,10 +377,14 @@ function parseOrExplain(page: ConfluencePage, field: string): PrdParseResult {
     return parsePrdPage(page.storage);
   } catch (err) {
     if (!(err instanceof PrdError)) throw err;
-    throw nonRetryable(422, err.code, `PRD page "${page.title}" (${page.id}): ${err.message}`, field, {
-      page_id: page.id,
-      ...err.details,
-    });
+    throw nonRetryable(
+      422,
+      err.code,
+      `PRD page "${page.title}" (${page.id}): ${err.message}`,
+      field,
+      { page_id: page.id, ...err.details },
+      err,
+    );
   }
 }
 

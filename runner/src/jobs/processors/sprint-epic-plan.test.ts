@@ -1,7 +1,7 @@
 import type { TeamMember } from '@augment/shared';
 import { describe, expect, it } from 'vitest';
 import type { JiraSprint } from '../../adapters/jira/index.js';
-import { AppError } from '../../api/errors.js';
+import { AppError } from '../../errors.js';
 import { resolveCapacity, resolveStartDate, runPlanner } from './sprint-epic-plan.js';
 
 const sprint = (over: Partial<JiraSprint>): JiraSprint => ({

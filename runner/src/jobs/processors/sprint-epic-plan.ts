@@ -11,7 +11,7 @@ import {
   type TeamMember,
 } from '@augment/shared';
 import type { JiraClient, JiraIssue, JiraSprint } from '../../adapters/jira/index.js';
-import { AppError } from '../../api/errors.js';
+import { finalError } from '../../errors.js';
 import { childrenOf } from '../../planning/epic-context.js';
 import type { JobContext } from '../types.js';
 import {
@@ -21,19 +21,6 @@ import {
   outsideBlockerKeys,
   type SkippedIssue,
 } from './sprint-epic-tasks.js';
-
-/**
- * An error a retry cannot fix (bad input, a cycle): the worker fails the job at once instead of retrying,
- * and the inline route answers with its status.
- */
-export function finalError(
-  status: ConstructorParameters<typeof AppError>[0],
-  code: string,
-  message: string,
-  details?: Record<string, unknown>,
-): AppError {
-  return Object.assign(new AppError(status, code, message, details), { retryable: false });
-}
 
 export type StartDateSource = 'request' | 'future_sprint' | 'active_sprint_end' | 'today';
 
@@ -301,6 +288,7 @@ export function runPlanner(input: SprintPlanInput): SprintPlan {
         'dependency_cycle',
         `the Blocks links of ${input.epic_key} form a cycle, so no order can satisfy them: ${loop}. Remove one of these links.`,
         { field: 'issuelinks', cycle: [...err.cycle] },
+        err,
       );
     }
     throw err;

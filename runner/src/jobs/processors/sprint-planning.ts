@@ -13,8 +13,9 @@
  */
 import type { SprintPlanRequest } from '@augment/shared';
 import type { JiraClient, JiraIssue, JiraSprint } from '../../adapters/jira/index.js';
+import { finalError } from '../../errors.js';
 import type { Processor } from '../types.js';
-import { describeEpicPlan, type EpicPlan, finalError, planEpic } from './sprint-epic-plan.js';
+import { describeEpicPlan, type EpicPlan, planEpic } from './sprint-epic-plan.js';
 
 /** Jira refuses sprint names over 30 characters. */
 export const SPRINT_NAME_MAX = 30;

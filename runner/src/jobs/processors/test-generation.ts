@@ -86,7 +86,7 @@ async function writeTests(
     await jira.updateIssue(issue.key, { descriptionAdf: merged });
     item.written = 'updated';
   } catch (err) {
-    if (!(err instanceof AtlassianError) || err.ambiguous || err.code === 'rate_limited') throw err;
+    if (!(err instanceof AtlassianError) || err.retryable) throw err;
     item.written = 'error';
     item.error = err.message;
   }
