@@ -236,6 +236,22 @@ describe('readPlanSource', () => {
     ]);
   });
 
+  it('reads a story table whose description column is "What it means", with a Notes column', () => {
+    const src = readPlanSource({
+      summary: 'Forecasts',
+      prd: [
+        '## Stories',
+        '| # | Story | What it means | Notes |',
+        '|---|-------|---------------|-------|',
+        '| 1 | Load daily sales | One CSV per store per day is loaded by 04:00. | Late files load on the next run. |',
+      ].join('\n'),
+    });
+    expect(src.stories.map((s) => s.title)).toEqual(['Load daily sales']);
+    expect(src.stories[0]!.description).toBe(
+      'One CSV per store per day is loaded by 04:00.\nLate files load on the next run.',
+    );
+  });
+
   it('never plans an item the page lists as out of scope, even when a goal names it', () => {
     const src = readPlanSource({
       summary: 'Checkout',

@@ -757,7 +757,9 @@ function storiesFromItems(s: Section, c: Collected): Draft[] {
 }
 
 const TITLE_COLUMN = /^(?:title|story|user story|story title|summary|name|feature|requirement|item)$/i;
-const DESCRIPTION_COLUMN = /^(?:description|details?|user story|story|as a.*|narrative|what)$/i;
+const DESCRIPTION_COLUMN =
+  /^(?:description|details?|user story|story|as a.*|narrative|what(?: it (?:means|is|does)| we (?:build|do)| happens)?|scope|explanation|how it works|behaviou?r|in detail)$/i;
+const NOTES_COLUMN = /^(?:notes?|comments?|remarks?|details?)$/i;
 const CRITERIA_COLUMN = /^(?:acceptance criteria|acceptance|criteria|ac|acs|definition of done|done when)$/i;
 const KEY_COLUMN = /^(?:jira(?: ticket| key| issue)?|ticket|key|issue)$/i;
 
@@ -766,6 +768,7 @@ interface TableHeader {
   description: number;
   criteria: number;
   key: number;
+  notes: number;
 }
 
 function tableHeader(lines: readonly Line[]): TableHeader | null {
@@ -779,6 +782,7 @@ function tableHeader(lines: readonly Line[]): TableHeader | null {
     description: find(DESCRIPTION_COLUMN, title),
     criteria: find(CRITERIA_COLUMN),
     key: find(KEY_COLUMN),
+    notes: find(NOTES_COLUMN, title),
   };
 }
 
@@ -788,6 +792,8 @@ function storyFromRow(cells: readonly string[], h: TableHeader, section: string)
   const cell = (i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
   const d = draftFromTitle(title, 'list_item', section);
   if (cell(h.description)) d.description = [cell(h.description)];
+  // A notes column says more about the story: its description, after what the row says it is.
+  if (h.notes >= 0 && h.notes !== h.description && cell(h.notes)) d.description.push(cell(h.notes));
   let gwt = false;
   for (const part of cell(h.criteria)
     .split(/\s*;\s+|\s+•\s+/)
