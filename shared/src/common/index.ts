@@ -1,1 +1,2 @@
+export * from './issue-key.js';
 export * from './job-types.js';
