@@ -1,5 +1,5 @@
 /** Jira REST v3: fields, issues (get/create/bulk/edit), search/jql, links, properties, comments. */
-import { ISSUE_KEY_SOURCE } from '@augment/shared';
+import { adfToText, ISSUE_KEY_SOURCE, isAdfDocument } from '@augment/shared';
 import {
   asObject,
   type Ctx,
@@ -37,11 +37,9 @@ export function isAdf(v: unknown): boolean {
   return o.type === 'doc' && o.version === 1 && Array.isArray(o.content);
 }
 
+/** Plain text of an ADF document: the runner's one ADF -> text walker (shared). */
 export function adfText(node: unknown): string {
-  const n = asObject(node);
-  const own = typeof n.text === 'string' ? n.text : '';
-  const kids = Array.isArray(n.content) ? n.content.map(adfText).join(n.type === 'doc' ? '\n' : '') : '';
-  return own + kids;
+  return isAdfDocument(node) ? adfToText(node) : '';
 }
 
 export function textToAdf(text: string): unknown {
