@@ -2,6 +2,7 @@
  * Types shared by the resolvers (Forge functions) and the UI Kit frontends. Type-only: nothing here
  * is bundled into the frontends at run time.
  */
+import type { TeamLevelName, TeamRoleName } from '@augment/shared/core';
 
 /** Every failure that reaches the UI: a code to branch on, a sentence to show, the HTTP status. */
 export interface AppFailure {
@@ -98,16 +99,8 @@ export interface LlmSettings {
   model: string | null;
 }
 
-export type TeamRole =
-  | 'backend'
-  | 'frontend'
-  | 'mobile'
-  | 'qa'
-  | 'infrastructure'
-  | 'data'
-  | 'fullstack'
-  | 'design';
-export type TeamLevel = 'junior' | 'mid' | 'senior' | 'staff' | 'principal';
+export type TeamRole = TeamRoleName;
+export type TeamLevel = TeamLevelName;
 
 /** A team member as the runner stores it (GET /team-members); `id` is absent for a new one. */
 export interface TeamMember {

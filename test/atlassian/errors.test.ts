@@ -63,6 +63,18 @@ describe('bad input', () => {
     expect(emu.state.requests.length).toBe(before);
   });
 
+  it('reads issue keys by the one rule: an upper-case project key (a lower-case key is refused)', async () => {
+    const { jira } = clientsFor(emu);
+    const before = emu.state.requests.length;
+    for (const key of ['demo-1', 'Demo-1', 'DEMO-01', 'DEMO-0', '1DEMO-1']) {
+      const e = await failure(jira.getIssue(key));
+      expect(e, key).toMatchObject({ code: 'invalid_input', upstreamStatus: 0, status: 400 });
+      expect(e.message).toContain('upper-case project key');
+    }
+    expect(emu.state.requests.length).toBe(before);
+    expect((await jira.getIssue('DEMO-1')).key).toBe('DEMO-1');
+  });
+
   it('an unknown page is a 404 naming the page', async () => {
     const { confluence } = clientsFor(emu);
     const e = await failure(confluence.getPage('424242'));

@@ -1,4 +1,5 @@
 /** Jira REST v3: fields, issues (get/create/bulk/edit), search/jql, links, properties, comments. */
+import { adfToText, ISSUE_KEY_SOURCE, isAdfDocument } from '@augment/shared';
 import {
   asObject,
   type Ctx,
@@ -28,16 +29,17 @@ const CANNOT_SET = (id: string) =>
 const NOT_ADF = 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
 const NO_ISSUE = 'Issue does not exist or you do not have permission to see it.';
 
+/** Jira's JQL reads an issue key in any case (`key = demo-1`); the key rule itself is shared. */
+const JQL_ISSUE_KEY = new RegExp(`^${ISSUE_KEY_SOURCE}$`, 'i');
+
 export function isAdf(v: unknown): boolean {
   const o = asObject(v);
   return o.type === 'doc' && o.version === 1 && Array.isArray(o.content);
 }
 
+/** Plain text of an ADF document: the runner's one ADF -> text walker (shared). */
 export function adfText(node: unknown): string {
-  const n = asObject(node);
-  const own = typeof n.text === 'string' ? n.text : '';
-  const kids = Array.isArray(n.content) ? n.content.map(adfText).join(n.type === 'doc' ? '\n' : '') : '';
-  return own + kids;
+  return isAdfDocument(node) ? adfToText(node) : '';
 }
 
 export function textToAdf(text: string): unknown {
@@ -559,11 +561,7 @@ function jqlBinding(ctx: Ctx): JqlBinding<EmuIssue> {
       ) {
         throw new JqlError(`The value '${value}' does not exist for the field 'project'.`);
       }
-      if (
-        ['key', 'issuekey', 'parent'].includes(f) &&
-        /^[A-Za-z][A-Za-z0-9_]*-\d+$/.test(value) &&
-        !findIssue(st, value)
-      ) {
+      if (['key', 'issuekey', 'parent'].includes(f) && JQL_ISSUE_KEY.test(value) && !findIssue(st, value)) {
         throw new JqlError(`An issue with key '${value.toUpperCase()}' does not exist for field '${field}'.`);
       }
     },

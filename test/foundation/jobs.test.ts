@@ -1,5 +1,7 @@
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { GENERATION_ENDPOINTS } from '../../runner/src/api/routes/generation.js';
+import { JobQueue } from '../../runner/src/jobs/queue.js';
 import type { AnyProcessor } from '../../runner/src/jobs/types.js';
 import type { Runner } from '../../runner/src/server.js';
 import { JOB_SAMPLES } from '../helpers/bodies.js';
@@ -194,6 +196,45 @@ describe('background jobs', () => {
     const page2 = await client.get('/jobs?status=waiting&job_type=single&limit=2&offset=2');
     expect(page2.body.jobs).toHaveLength(1);
     expect((await client.get('/jobs?job_type=nope')).status).toBe(400);
+  });
+
+  it('counts every job of the filter in total, beyond the first 2,000 (real Redis)', async () => {
+    const env = testEnv({ WORKER_CONCURRENCY: '64' });
+    const echo: AnyProcessor = async () => ({ ok: true });
+    const { client } = await start({ single: echo, story_generation: echo }, 'all', env);
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new JobQueue(redis, env.QUEUE_PREFIX, redis);
+    try {
+      const add = (type: string, input: Record<string, unknown>, tenant: string) =>
+        queue.enqueue(type, input, { requestedBy: 'test', tenant });
+      const N = 2_021;
+      await Promise.all(
+        Array.from({ length: N }, (_, i) => add('single', { ticket_key: `TOT-${i + 1}` }, 'local')),
+      );
+      await add('story_generation', { epic_key: 'TOT-9000' }, 'local');
+      await add('story_generation', { epic_key: 'TOT-9001' }, 'local');
+      for (const k of ['OTH-1', 'OTH-2', 'OTH-3']) await add('single', { ticket_key: k }, 'other-site');
+      await waitFor(
+        async () => ((await queue.counts()).completed === N + 5 ? true : undefined),
+        120_000,
+        200,
+      );
+
+      const one = await client.get('/jobs?status=completed&limit=1');
+      expect(one.status).toBe(200);
+      expect(one.body.total).toBe(N + 2);
+      expect(one.body.jobs).toHaveLength(1);
+      expect((await client.get('/jobs?status=completed&job_type=single&limit=1')).body.total).toBe(N);
+      expect((await client.get('/jobs?job_type=story_generation')).body.total).toBe(2);
+      expect((await client.get('/jobs?status=failed')).body.total).toBe(0);
+      const last = await client.get('/jobs?status=completed&job_type=single&limit=200&offset=2000');
+      expect(last.body.total).toBe(N);
+      expect(last.body.jobs).toHaveLength(N - 2000);
+      expect(last.body.jobs.every((j: { status: string }) => j.status === 'completed')).toBe(true);
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 
   it('streams progress as Server-Sent Events until the job ends', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   createLlm,
@@ -7,6 +7,7 @@ import {
   LlmProviderError,
   type UsageRecord,
 } from '../../runner/src/adapters/llm/index.js';
+import { jobLlm } from '../../runner/src/jobs/job-llm.js';
 import { type StubServer, startAnthropicStub, startOpenAiStub } from '../stubs/index.js';
 import { captureLogger, KEYS, ruleStory, Story, testConfig, validStory } from './helpers.js';
 
@@ -347,6 +348,30 @@ describe('rate limits, concurrency and cancellation', () => {
     expect(results.every((r) => r.engine === 'llm')).toBe(true);
     expect(openai.requests).toHaveLength(6);
     expect(peak).toBeLessThanOrEqual(2);
+  });
+
+  it('reports the time of the model call as duration_ms, not the wait for the limiter', async () => {
+    // The stand-in answers each call after 800 ms of (fake) clock; the real wait is short. With the limiter
+    // at 1 the second call waits for the first: 800 ms queued, then its own 800 ms call.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      openai.setResponder(async () => {
+        vi.setSystemTime(Date.now() + 800);
+        await new Promise((r) => setTimeout(r, 20));
+        return { json: validStory };
+      });
+      const { llm, usage } = llmFor({ maxConcurrency: 1 });
+      const calls: UsageRecord[] = [];
+      const job = jobLlm(llm, calls);
+      const results = await Promise.all([job.generate(base), job.generate(base)]);
+      expect(results.map((r) => r.engine)).toEqual(['llm', 'llm']);
+      expect(results.map((r) => r.duration_ms)).toEqual([800, 800]);
+      expect(usage.map((u) => u.duration_ms)).toEqual([800, 800]);
+      // What a job's result shows as llm_usage.calls[].duration_ms.
+      expect(calls.map((u) => u.duration_ms)).toEqual([800, 800]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('stops on cancellation instead of falling back', async () => {

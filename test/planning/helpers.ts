@@ -52,15 +52,5 @@ export const blocksLinks = (h: Harness) => {
   const blocks = h.emu.state.linkTypes.find((t) => t.name === 'Blocks')!;
   return h.emu.state.links.filter((l) => l.typeId === blocks.id);
 };
-/** Text of an ADF document in the emulator's state. */
-export function adfText(doc: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown) => {
-    if (!n || typeof n !== 'object') return;
-    const node = n as { text?: string; content?: unknown[] };
-    if (typeof node.text === 'string') out.push(node.text);
-    for (const c of node.content ?? []) walk(c);
-  };
-  walk(doc);
-  return out.join(' ');
-}
+/** Text of an ADF document in the emulator's state: the one ADF -> text walker (the emulator's). */
+export { adfText } from '../emulator/jira.js';

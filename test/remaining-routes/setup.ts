@@ -168,9 +168,8 @@ export async function start(
   };
 }
 
-/** Plain text of an ADF node. */
-export const adfText = (node: any): string =>
-  node?.text ?? (Array.isArray(node?.content) ? node.content.map(adfText).join(' ') : '');
+/** Plain text of an ADF document: the one ADF -> text walker (the emulator's). */
+export { adfText } from '../emulator/jira.js';
 
 export const issuePosts = (e: Emulator) =>
   e.state.requests.filter((r) => r.method === 'POST' && /^\/rest\/api\/3\/issue(\/bulk)?$/.test(r.path));

@@ -1,4 +1,5 @@
 /** Jira admin page: is the runner reachable, who is on the team with what capacity, which LLM to use. */
+import { isTeamLevel, isTeamRole, TEAM_LEVELS, TEAM_ROLES } from '@augment/shared/core';
 import {
   Button,
   DynamicTable,
@@ -14,15 +15,7 @@ import {
   Textfield,
 } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
-import type {
-  AdminApi,
-  AppFailure,
-  LlmSettings,
-  RunnerIdentity,
-  TeamLevel,
-  TeamMember,
-  TeamRole,
-} from '../types';
+import type { AdminApi, AppFailure, LlmSettings, RunnerIdentity, TeamMember } from '../types';
 import { FailureMessage } from './components/failure-message';
 import { createCaller } from './lib/call';
 import { isRecord, text } from './lib/format';
@@ -62,17 +55,6 @@ function modelsByProvider(data: unknown): Map<string, { models: string[]; config
   return out;
 }
 
-const ROLES: TeamRole[] = [
-  'backend',
-  'frontend',
-  'mobile',
-  'qa',
-  'infrastructure',
-  'data',
-  'fullstack',
-  'design',
-];
-const LEVELS: TeamLevel[] = ['junior', 'mid', 'senior', 'staff', 'principal'];
 const emptyMember = { id: '', name: '', email: '', role: '', level: '', teamId: '', capacity: '' };
 type MemberForm = typeof emptyMember;
 
@@ -80,7 +62,7 @@ type MemberForm = typeof emptyMember;
 function readMember(form: MemberForm): TeamMember | string {
   if (form.name.trim() === '') return 'Name is required.';
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email.trim())) return 'Email is required.';
-  if (!ROLES.includes(form.role as TeamRole)) return 'Choose a role.';
+  if (!isTeamRole(form.role)) return 'Choose a role.';
   const teamId = form.teamId.trim() === '' ? null : Number(form.teamId);
   if (teamId !== null && !(Number.isInteger(teamId) && teamId > 0)) return 'Team id is a whole number.';
   const capacity = form.capacity.trim() === '' ? undefined : Number(form.capacity);
@@ -89,8 +71,8 @@ function readMember(form: MemberForm): TeamMember | string {
     ...(form.id ? { id: Number(form.id) } : {}),
     name: form.name.trim(),
     email: form.email.trim(),
-    role: form.role as TeamRole,
-    ...(LEVELS.includes(form.level as TeamLevel) ? { level: form.level as TeamLevel } : {}),
+    role: form.role,
+    ...(isTeamLevel(form.level) ? { level: form.level } : {}),
     ...(teamId === null ? {} : { team_id: teamId }),
     ...(capacity === undefined ? {} : { capacity_days_per_sprint: capacity }),
   };
@@ -377,8 +359,8 @@ function TeamMembers() {
       <Heading size="xsmall">{form.id ? `Edit ${form.name}` : 'Add a team member'}</Heading>
       {field('name', 'Name')}
       {field('email', 'Email')}
-      {choice('role', 'Role', ROLES)}
-      {choice('level', 'Level (sets the default capacity)', LEVELS)}
+      {choice('role', 'Role', TEAM_ROLES)}
+      {choice('level', 'Level (sets the default capacity)', TEAM_LEVELS)}
       {field('teamId', 'Team id (optional)', 'number')}
       {field('capacity', 'Days per sprint (optional: default by level)', 'number')}
       {typeof member === 'string' && form.name !== '' ? <Text>{member}</Text> : null}

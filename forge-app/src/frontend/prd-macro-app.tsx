@@ -1,4 +1,5 @@
 /** Confluence macro on a PRD page: preview the stories of the page's table, then sync them to Jira. */
+import { isIssueKey } from '@augment/shared/core';
 import { Label, Select, Spinner, Stack, Text, Textfield } from '@forge/react';
 import { useCallback, useEffect, useState } from 'react';
 import type { AppFailure, ExistingTicketAction, PanelState, PrdMacroApi } from '../types';
@@ -37,8 +38,7 @@ export function PrdMacroApp({ pollMs = 3000 }: { pollMs?: number }) {
   if (!state) return <Spinner label="Loading Augment" />;
 
   const epic = epicKey.trim().toUpperCase();
-  const epicProblem =
-    epic !== '' && !/^[A-Z][A-Z0-9_]*-[1-9][0-9]*$/.test(epic) ? 'Epic key looks like PROJ-123.' : null;
+  const epicProblem = epic !== '' && !isIssueKey(epic) ? 'Epic key looks like PROJ-123.' : null;
 
   return (
     <JobRunner

@@ -2,7 +2,8 @@
  * Resolvers of the Jira admin page: runner check, team members and capacities, LLM choice. Each one first
  * checks that the caller is a Jira administrator (the page's display condition is not a security check).
  */
-import type { LlmProviderName, TeamLevel, TeamMemberInput, TeamRole } from '@augment/shared';
+import type { LlmProviderName, TeamMemberInput } from '@augment/shared';
+import { isTeamLevel, isTeamRole, TEAM_LEVELS, TEAM_ROLES } from '@augment/shared/core';
 import type { z } from 'zod';
 import type { AdminApi, LlmSettings, RunnerIdentity, TeamMember } from '../types';
 import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
@@ -10,17 +11,6 @@ import type { ResolverDeps } from './deps';
 import { accountOf } from './jobs';
 
 const PROVIDERS: readonly z.infer<typeof LlmProviderName>[] = ['openai', 'claude', 'gemini', 'kimi', 'rules'];
-const ROLES: readonly z.infer<typeof TeamRole>[] = [
-  'backend',
-  'frontend',
-  'mobile',
-  'qa',
-  'infrastructure',
-  'data',
-  'fullstack',
-  'design',
-];
-const LEVELS: readonly z.infer<typeof TeamLevel>[] = ['junior', 'mid', 'senior', 'staff', 'principal'];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -54,14 +44,13 @@ function memberBody(input: unknown): z.input<typeof TeamMemberInput> {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
     throw badPayload('A team member needs an email address', 'email');
   const role = input.role;
-  if (!ROLES.includes(role as z.infer<typeof TeamRole>))
-    throw badPayload(`role must be one of ${ROLES.join(', ')}`, 'role');
-  const body: z.input<typeof TeamMemberInput> = { name, email, role: role as z.infer<typeof TeamRole> };
+  if (!isTeamRole(role)) throw badPayload(`role must be one of ${TEAM_ROLES.join(', ')}`, 'role');
+  const body: z.input<typeof TeamMemberInput> = { name, email, role };
   if (input.level !== undefined && input.level !== null && input.level !== '') {
-    if (!LEVELS.includes(input.level as z.infer<typeof TeamLevel>)) {
-      throw badPayload(`level must be one of ${LEVELS.join(', ')}`, 'level');
+    if (!isTeamLevel(input.level)) {
+      throw badPayload(`level must be one of ${TEAM_LEVELS.join(', ')}`, 'level');
     }
-    body.level = input.level as z.infer<typeof TeamLevel>;
+    body.level = input.level;
   }
   if (input.team_id !== undefined && input.team_id !== null) {
     const teamId = input.team_id;

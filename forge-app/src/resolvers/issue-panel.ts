@@ -2,11 +2,13 @@
  * Resolvers of the issue panel (stories and tasks): description, team-based tasks, test cases, coverage,
  * the story's readiness for generation, and the draft PR review.
  */
+
 import type {
   CoverageLevel as CoverageLevelSchema,
   GenerateSingleRequest,
   TaskGenerationRequest,
 } from '@augment/shared';
+import { splitRepoUrl } from '@augment/shared/core';
 import type { z } from 'zod';
 import type { JiraPermission } from '../services/permissions';
 import type {
@@ -68,7 +70,10 @@ function parseRepos(value: unknown): { url: string }[] {
   if (urls.length === 0) throw badPayload('Give at least one repository URL', 'repos');
   if (urls.length > 20) throw badPayload('At most 20 repositories per draft PR', 'repos');
   for (const url of urls) {
-    if (!/^(https:\/\/|git@)[^\s]+$/.test(url)) throw badPayload(`Not a repository URL: ${url}`, 'repos');
+    // A first check with the runner's own parser (the runner decides which hosts are allowed).
+    const parts = /\s/.test(url) ? null : splitRepoUrl(url);
+    if (!parts || !(parts.scheme === 'https' || parts.scpLike) || !parts.path)
+      throw badPayload(`Not a repository URL: ${url}`, 'repos');
   }
   return urls.map((url) => ({ url }));
 }

@@ -4,6 +4,7 @@
  * cancel or apply the jobs of its own issue or page. Applying names the preview job and the hash on screen:
  * the runner then creates exactly what the preview showed, or refuses.
  */
+import { isIssueKey } from '@augment/shared/core';
 import { type JobRef, sameScope } from '../services/job-store';
 import type {
   AppFailure,
@@ -17,7 +18,6 @@ import type {
 import { badPayload, type ForgeContext, type Handlers, ResolverFailure } from './define';
 import type { ResolverDeps } from './deps';
 
-const ISSUE_KEY = /^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/;
 const JOB_ID = /^[A-Za-z0-9:_.-]{1,200}$/;
 const HASH = /^[a-f0-9]{64}$/;
 
@@ -31,9 +31,7 @@ export function requireJobId(value: unknown, field = 'jobId'): string {
   return value;
 }
 
-export function isIssueKey(value: unknown): value is string {
-  return typeof value === 'string' && ISSUE_KEY.test(value);
-}
+export { isIssueKey };
 
 /** The signed-in user the platform says is calling; an anonymous call changes nothing. */
 export function accountOf(context: ForgeContext): string {

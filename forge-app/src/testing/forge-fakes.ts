@@ -6,8 +6,10 @@
  * Tests replace `@forge/api` and `@forge/kvs` with these through `vi.mock`; nothing of the app is mocked.
  * The contract suite (runner-contract.ts) runs the same resolver paths against this fake and a real runner.
  */
+
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { isTeamRole } from '@augment/shared/core';
 
 // The real error class, loaded past the `@forge/api` mock, so the fake throws exactly what Forge throws.
 const { NeedsAuthenticationError } = createRequire(import.meta.url)('@forge/api/out/api/errors') as {
@@ -97,7 +99,6 @@ const ASYNC_ROUTES: Record<string, { jobType: string; ticket: (b: Record<string,
 };
 
 const ACTIVE = new Set(['waiting', 'active', 'delayed', 'queued']);
-const ROLES = ['backend', 'frontend', 'mobile', 'qa', 'infrastructure', 'data', 'fullstack', 'design'];
 
 /** The runner's strict team member schema, reduced to what the tests exercise. */
 function memberProblem(body: Record<string, unknown>): Reply | undefined {
@@ -107,7 +108,7 @@ function memberProblem(body: Record<string, unknown>): Reply | undefined {
     unknown ??
     (typeof body.name !== 'string' || body.name === '' ? 'name' : undefined) ??
     (typeof body.email !== 'string' || !body.email.includes('@') ? 'email' : undefined) ??
-    (!ROLES.includes(String(body.role)) ? 'role' : undefined);
+    (!isTeamRole(body.role) ? 'role' : undefined);
   if (!field) return undefined;
   return {
     status: 400,

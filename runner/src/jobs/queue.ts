@@ -12,6 +12,8 @@ import { type JobKeys, jobKeys, LOCAL_TENANT } from './keys.js';
 
 export const CANCELLED_REASON = 'cancelled by request';
 const HISTORY_LIMIT = 50;
+/** Job hashes read per pipeline when listing. */
+const LIST_READ_BATCH = 500;
 const RETENTION_SECONDS = 7 * 24 * 3600;
 
 /** Data stored with each BullMQ job. Credentials are never in here: they sit under a separate expiring key. */
@@ -29,6 +31,26 @@ export interface JobData {
 
 /** The tenant of a job; jobs queued before tenants existed belong to the environment's own site. */
 export const tenantOf = (data: Pick<JobData, 'tenant'>): string => data.tenant ?? LOCAL_TENANT;
+
+/** The tenant of a job from its stored (JSON) data; unreadable data belongs to no tenant. */
+function tenantOfData(json: string): string | null {
+  try {
+    const data = JSON.parse(json) as Partial<JobData> | null;
+    return data && typeof data === 'object' ? tenantOf(data) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The BullMQ states a listing reads. */
+type ListedState =
+  | 'active'
+  | 'waiting'
+  | 'prioritized'
+  | 'waiting-children'
+  | 'delayed'
+  | 'completed'
+  | 'failed';
 
 export type JobStatus = 'waiting' | 'active' | 'completed' | 'failed' | 'cancelled' | 'delayed';
 
@@ -212,28 +234,56 @@ export class JobQueue {
     return toView(job, state, cancelled);
   }
 
+  /**
+   * A page of the tenant's jobs matching the filter, newest first, and `total`: how many match in all.
+   * Every job in the states the filter names is counted from a pipelined read of the few fields the
+   * filter needs (type, tenant, time, failure reason: never results), so the total is exact however many
+   * jobs Redis holds; full views are read for the page only.
+   */
   async list(filter: { tenant: string; status?: JobStatus; type?: string; offset: number; limit: number }) {
-    const states =
+    const states: readonly ListedState[] =
       filter.status === 'cancelled' || filter.status === 'failed'
-        ? (['failed'] as const)
+        ? ['failed']
         : filter.status === 'waiting'
-          ? (['waiting', 'prioritized', 'waiting-children'] as const)
+          ? ['waiting', 'prioritized', 'waiting-children']
           : filter.status
-            ? ([filter.status] as const)
-            : (['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'] as const);
-    // Tenant, type and cancelled filters apply after the fetch; scanning is bounded so a listing stays cheap.
-    const scan = 2_000;
-    const jobs = (await this.queue.getJobs([...states], 0, scan - 1, false)).filter(Boolean);
-    const views: JobView[] = [];
-    for (const job of jobs) {
-      if (tenantOf(job.data) !== filter.tenant) continue;
-      if (filter.type && job.name !== filter.type) continue;
-      const v = await this.view(job);
-      if (filter.status && v.status !== filter.status) continue;
-      views.push(v);
+            ? [filter.status]
+            : ['active', 'waiting', 'prioritized', 'delayed', 'completed', 'failed'];
+    const seen = new Set<string>();
+    const ids: string[] = [];
+    for (const state of states) {
+      for (const id of await this.queue.getRanges([state], 0, -1)) {
+        if (seen.has(id)) continue;
+        seen.add(id);
+        ids.push(id);
+      }
     }
-    views.sort((a, b) => b.created_at.localeCompare(a.created_at));
-    return { jobs: views.slice(filter.offset, filter.offset + filter.limit), total: views.length };
+    const matching: { id: string; timestamp: number }[] = [];
+    for (let i = 0; i < ids.length; i += LIST_READ_BATCH) {
+      const batch = ids.slice(i, i + LIST_READ_BATCH);
+      const pipeline = this.redis.pipeline();
+      for (const id of batch)
+        pipeline.hmget(this.queue.toKey(id), 'name', 'timestamp', 'failedReason', 'data');
+      const replies = (await pipeline.exec()) ?? [];
+      batch.forEach((id, k) => {
+        const [err, fields] = replies[k] ?? [];
+        if (err || !Array.isArray(fields)) return;
+        const [name, timestamp, failedReason, data] = fields as (string | null)[];
+        if (!name || !data) return; // removed since its id was read
+        if (filter.type && name !== filter.type) return;
+        if (tenantOfData(data) !== filter.tenant) return;
+        if (filter.status === 'cancelled' && failedReason !== CANCELLED_REASON) return;
+        if (filter.status === 'failed' && failedReason === CANCELLED_REASON) return;
+        matching.push({ id, timestamp: Number(timestamp) || 0 });
+      });
+    }
+    matching.sort((a, b) => b.timestamp - a.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const jobs: JobView[] = [];
+    for (const { id } of matching.slice(filter.offset, filter.offset + filter.limit)) {
+      const job = await this.queue.getJob(id);
+      if (job) jobs.push(await this.view(job));
+    }
+    return { jobs, total: matching.length };
   }
 
   /** The latest jobs that touched a ticket, newest first, with the active ones flagged. */

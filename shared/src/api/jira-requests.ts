@@ -4,13 +4,11 @@
  * it into ADF. Test cases take the shape the generators return, so their output can be posted as is.
  */
 import { z } from 'zod';
+import { PROJECT_KEY } from '../common/issue-key.js';
 import { IssueKey } from '../common/job-types.js';
 import { TestPriority, TestType } from '../planning/schemas.js';
 
-export const ProjectKey = z
-  .string()
-  .trim()
-  .regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as PROJ');
+export const ProjectKey = z.string().trim().regex(PROJECT_KEY, 'must be a Jira project key such as PROJ');
 export type ProjectKey = z.infer<typeof ProjectKey>;
 
 /** A test case to write into a ticket: only the title is required; unknown fields are ignored. */

@@ -3,6 +3,7 @@
  * Defaults follow the spec: `dry_run: true`, `async_mode: false`.
  */
 import { z } from 'zod';
+import { PROJECT_KEY } from '../common/issue-key.js';
 import { IssueKey } from '../common/job-types.js';
 
 /** A model provider, or "rules" for the rule-based engine (no model call). */
@@ -69,10 +70,7 @@ export const PrdSyncRequest = z
     epic_key: IssueKey.optional(),
     prd_url: z.string().min(1).max(2048).optional(),
     existing_ticket_action: ExistingTicketAction.default('skip'),
-    project_key: z
-      .string()
-      .regex(/^[A-Z][A-Z0-9_]{0,49}$/)
-      .optional(),
+    project_key: z.string().regex(PROJECT_KEY).optional(),
     ...common,
   })
   .strict()
@@ -112,7 +110,7 @@ export type TestGenerationRequest = z.infer<typeof TestGenerationRequest>;
 
 export const EpicCreationRequest = z
   .object({
-    project_key: z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be a Jira project key such as PROJ'),
+    project_key: z.string().regex(PROJECT_KEY, 'must be a Jira project key such as PROJ'),
     summary: z.string().min(1).max(255),
     description: z.string().max(100_000).default(''),
     prd_url: z.string().url().optional(),

@@ -1,1 +1,3 @@
+export * from './adf.js';
+export * from './issue-key.js';
 export * from './job-types.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ISSUE_KEY } from './issue-key.js';
 
 /** The background job types of the runner (FEATURES.md, "Background Job Processing"). */
 export const JobType = z.enum([
@@ -22,9 +23,6 @@ export const JobType = z.enum([
 ]);
 export type JobType = z.infer<typeof JobType>;
 
-/** Jira issue keys: project key (letters, digits, underscore; starts with a letter) dash number. */
-export const IssueKey = z
-  .string()
-  .trim()
-  .regex(/^[A-Z][A-Z0-9_]{0,49}-[1-9][0-9]{0,9}$/, 'must be a Jira issue key such as PROJ-123');
+/** Jira issue keys (see issue-key.ts): upper-case project key, dash, number. */
+export const IssueKey = z.string().trim().regex(ISSUE_KEY, 'must be a Jira issue key such as PROJ-123');
 export type IssueKey = z.infer<typeof IssueKey>;

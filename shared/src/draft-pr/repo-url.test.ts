@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRepoUrl } from './repo-url.js';
+import { parseRepoUrl, splitRepoUrl } from './repo-url.js';
 
 describe('parseRepoUrl', () => {
   it('reads GitHub and Bitbucket URLs in https, ssh and scp form', () => {
@@ -51,5 +51,56 @@ describe('parseRepoUrl', () => {
     'not a url',
   ])('rejects %j', (u) => {
     expect(parseRepoUrl(u)).toBeNull();
+  });
+
+  it('answers null, never throws, for a malformed %-escape', () => {
+    expect(parseRepoUrl('https://github.com/acme/%E0%A4%A')).toBeNull();
+  });
+});
+
+describe('splitRepoUrl (the one repository URL parser)', () => {
+  it('takes URLs and scp-like addresses apart', () => {
+    expect(splitRepoUrl('ssh://git@Bitbucket.org:22/team/api.git')).toEqual({
+      scheme: 'ssh',
+      scpLike: false,
+      user: 'git',
+      password: '',
+      host: 'bitbucket.org',
+      port: '22',
+      path: 'team/api.git',
+      hasQuery: false,
+    });
+    expect(splitRepoUrl('git@github.com:org/sub/repo.git')).toMatchObject({
+      scheme: 'ssh',
+      scpLike: true,
+      user: 'git',
+      host: 'github.com',
+      path: 'org/sub/repo.git',
+    });
+    // git reads `host:/path` as scp-like too; `host://` is a URL.
+    expect(splitRepoUrl('git@github.com:/org/repo.git')).toMatchObject({
+      scpLike: true,
+      path: 'org/repo.git',
+    });
+    expect(splitRepoUrl('https://u:p%40ss@[::1]:8443/a/b?x#y')).toMatchObject({
+      scheme: 'https',
+      user: 'u',
+      password: 'p@ss',
+      host: '::1',
+      port: '8443',
+      path: 'a/b',
+      hasQuery: true,
+    });
+    expect(splitRepoUrl('file:///srv/repos/app')).toMatchObject({
+      scheme: 'file',
+      host: '',
+      path: 'srv/repos/app',
+    });
+  });
+
+  it('answers null for what is neither', () => {
+    for (const u of ['', 'not a url', '/tmp/repo', 'github.com/org/repo', 'https://github.com/%zz']) {
+      expect(splitRepoUrl(u), u).toBeNull();
+    }
   });
 });

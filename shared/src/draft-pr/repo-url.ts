@@ -25,6 +25,64 @@ export interface RepoUrlOptions {
   bitbucketHosts?: readonly string[];
 }
 
+/**
+ * A repository URL taken apart: the one parser of repository URLs. It reads
+ * `scheme://[user[:password]@]host[:port]/path` and git's scp-like `user@host:path`; what is allowed
+ * (schemes, hosts, credentials, path shape) is for each caller to decide.
+ */
+export interface RepoUrlParts {
+  /** Lower-case scheme without `:` (`https`, `ssh`, `file`, ...); `ssh` for the scp-like form. */
+  scheme: string;
+  /** True for git's scp-like `user@host:path`. */
+  scpLike: boolean;
+  /** Decoded user name ('' when none). */
+  user: string;
+  /** Decoded password ('' when none). */
+  password: string;
+  /** Lower-case host name or address, without brackets or port ('' for file URLs). */
+  host: string;
+  port: string;
+  /** Decoded path without leading or trailing slashes, e.g. `team/api.git`. */
+  path: string;
+  /** True when the URL has a query string or a fragment. */
+  hasQuery: boolean;
+}
+
+// git reads `user@host:path` as scp-like unless `:` is followed by `//` (a URL).
+const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)(.+)$/;
+
+/** The parts of a repository URL, or null when it is neither a URL nor scp-like. */
+export function splitRepoUrl(url: string): RepoUrlParts | null {
+  const scp = SCP_LIKE.exec(url);
+  if (scp && !url.includes('://')) {
+    return {
+      scheme: 'ssh',
+      scpLike: true,
+      user: scp[1]!,
+      password: '',
+      host: scp[2]!.toLowerCase(),
+      port: '',
+      path: scp[3]!.replace(/^\/+|\/+$/g, ''),
+      hasQuery: false,
+    };
+  }
+  try {
+    const u = new URL(url);
+    return {
+      scheme: u.protocol.replace(/:$/, '').toLowerCase(),
+      scpLike: false,
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+      host: u.hostname.toLowerCase().replace(/^\[|\]$/g, ''),
+      port: u.port,
+      path: decodeURIComponent(u.pathname).replace(/^\/+|\/+$/g, ''),
+      hasQuery: Boolean(u.search || u.hash),
+    };
+  } catch {
+    return null; // not a URL, or a malformed %-escape
+  }
+}
+
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
 /**
@@ -32,32 +90,14 @@ const SEGMENT = /^[A-Za-z0-9._-]+$/;
  * Returns null for anything else (local paths, extra path segments, odd characters in owner or name).
  */
 export function parseRepoUrl(url: string, options: RepoUrlOptions = {}): ParsedRepoUrl | null {
-  const raw = url.trim();
-  let host: string;
-  let path: string;
-  let hadCredentials = false;
-  const scp = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/)(.+)$/.exec(raw);
-  if (scp) {
-    host = scp[2]!;
-    path = scp[3]!;
-  } else {
-    let u: URL;
-    try {
-      u = new URL(raw);
-    } catch {
-      return null;
-    }
-    if (!['https:', 'http:', 'ssh:'].includes(u.protocol)) return null;
-    host = u.hostname;
-    path = decodeURIComponent(u.pathname);
-    hadCredentials = u.protocol !== 'ssh:' && (u.username !== '' || u.password !== '');
-    if (u.search || u.hash) return null;
-  }
-  host = host.toLowerCase();
-  const parts = path.replace(/^\/+|\/+$/g, '').split('/');
-  if (parts.length !== 2) return null;
-  const owner = parts[0]!;
-  const name = parts[1]!.replace(/\.git$/, '');
+  const parts = splitRepoUrl(url.trim());
+  if (!parts || !['https', 'http', 'ssh'].includes(parts.scheme) || parts.hasQuery) return null;
+  const { host } = parts;
+  const hadCredentials = parts.scheme !== 'ssh' && (parts.user !== '' || parts.password !== '');
+  const segments = parts.path.split('/');
+  if (segments.length !== 2) return null;
+  const owner = segments[0]!;
+  const name = segments[1]!.replace(/\.git$/, '');
   if (!SEGMENT.test(owner) || !SEGMENT.test(name) || owner.startsWith('.') || name.startsWith('.'))
     return null;
   const github = new Set(['github.com', ...(options.githubHosts ?? []).map((h) => h.toLowerCase())]);
@@ -68,7 +108,7 @@ export function parseRepoUrl(url: string, options: RepoUrlOptions = {}): ParsedR
     host,
     owner,
     name,
-    web_url: `https://${host}/${owner}/${name}`,
+    web_url: `https://${host.includes(':') ? `[${host}]` : host}/${owner}/${name}`,
     had_credentials: hadCredentials,
   };
 }

@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BranchName } from './requests.js';
 import {
   assertSafeBranchName,
   assertSafeRepoPath,
+  branchNameProblem,
   isSafeBranchName,
   isSafeRepoPath,
+  MAX_BRANCH_NAME_BYTES,
   sanitizeBranchName,
   UnsafeNameError,
 } from './safe-names.js';
@@ -123,5 +126,56 @@ describe('assertSafeBranchName', () => {
     'a@{1}',
   ])('rejects %j', (b) => {
     expect(isSafeBranchName(b)).toBe(false);
+  });
+});
+
+describe('the branch-name rule (git check-ref-format --branch, within what GitHub and Bitbucket take)', () => {
+  it('accepts names in any language, as git, GitHub and Bitbucket do', () => {
+    for (const b of [
+      'fonctionnalité/été',
+      '機能/ログイン',
+      'feature/ünïcode-ß',
+      'user@feature',
+      'a+b',
+      'x#1',
+    ])
+      expect(branchNameProblem(b), b).toBeNull();
+  });
+
+  it('counts the length in UTF-8 bytes: refs/heads/<name> stays within 255 bytes', () => {
+    expect(MAX_BRANCH_NAME_BYTES).toBe(244);
+    expect(isSafeBranchName('a'.repeat(244))).toBe(true);
+    expect(branchNameProblem('a'.repeat(245))).toBe('longer than 244 bytes (UTF-8)');
+    expect(isSafeBranchName(`feature/${'é'.repeat(118)}`)).toBe(true); // 8 + 236 bytes
+    expect(isSafeBranchName(`feature/${'é'.repeat(119)}`)).toBe(false); // 246 bytes, 127 characters
+    expect(isSafeBranchName('機'.repeat(82))).toBe(false); // 246 bytes, 82 characters
+    expect(isSafeBranchName(`${'a'.repeat(100)}/${'b'.repeat(143)}`)).toBe(true);
+  });
+
+  it('refuses what git refuses, and what would not show as written', () => {
+    for (const b of [
+      'a?b',
+      'a*b',
+      'a[b',
+      'a\\b',
+      'a/',
+      '/a',
+      'a.',
+      'a//b',
+      'a\u0000b',
+      'a\u007fb',
+      'a\u0085b',
+      'tab\tname',
+      'a\u200bb',
+      'safe\u202egnp.exe',
+      '\ufeffmain',
+    ])
+      expect(isSafeBranchName(b), JSON.stringify(b)).toBe(false);
+  });
+
+  it('is the rule of the draft PR request schema', () => {
+    expect(BranchName.safeParse('fonctionnalité/été').success).toBe(true);
+    expect(BranchName.safeParse('a'.repeat(245)).success).toBe(false);
+    expect(BranchName.safeParse('--force').success).toBe(false);
   });
 });

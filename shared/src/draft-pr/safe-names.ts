@@ -57,13 +57,33 @@ export function assertSafeRepoPath(path: string): string {
   return path;
 }
 
-/** Why a branch name is unsafe (a strict subset of `git check-ref-format --branch`), or null. */
+/**
+ * The longest branch name git, GitHub and Bitbucket all take, in UTF-8 bytes: the full ref
+ * `refs/heads/<name>` stays within 255 bytes (GitHub refuses longer refs; git itself would fail earlier
+ * on most file systems only for a single component of more than 250 bytes).
+ */
+export const MAX_BRANCH_NAME_BYTES = 244;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+const BRANCH_SPACE_OR_CONTROL = /[\u0000-\u0020\u007f-\u009f]/;
+// Characters that do not show or that turn the text around: a branch name must read as what it is.
+const BRANCH_INVISIBLE = /[\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+
+/**
+ * Why a branch name is refused, or null: the one branch-name rule, `git check-ref-format --branch`
+ * (any language's letters included) with a length that GitHub and Bitbucket accept too, and nothing
+ * git could read as an option or that would not show as written.
+ */
 export function branchNameProblem(name: string): string | null {
   if (typeof name !== 'string' || name.length === 0) return 'empty branch name';
-  if (name.length > 200) return 'longer than 200 characters';
-  if (!/^[A-Za-z0-9._/-]+$/.test(name)) return 'only letters, digits, ".", "_", "/" and "-" are allowed';
+  if (new TextEncoder().encode(name).length > MAX_BRANCH_NAME_BYTES)
+    return `longer than ${MAX_BRANCH_NAME_BYTES} bytes (UTF-8)`;
+  if (BRANCH_SPACE_OR_CONTROL.test(name)) return 'spaces and control characters are not allowed';
+  if (BRANCH_INVISIBLE.test(name)) return 'invisible or direction-changing characters are not allowed';
+  if (/[~^:?*[\\]/.test(name)) return '"~", "^", ":", "?", "*", "[" and "\\" are not allowed';
   if (name.startsWith('-')) return 'a leading "-" could be read as an option';
   if (name.includes('..')) return '".." is not allowed';
+  if (name.includes('@{')) return '"@{" is not allowed';
   if (name.endsWith('.lock') || name.endsWith('.') || name.endsWith('/')) return 'invalid ending';
   if (name === 'HEAD' || name === '@') return 'reserved name';
   for (const seg of name.split('/')) {
@@ -80,7 +100,7 @@ export function isSafeBranchName(name: string): boolean {
 }
 
 /**
- * Throws {@link UnsafeNameError} unless `name` is a plain branch name: ASCII letters, digits, `._/-`,
+ * Throws {@link UnsafeNameError} unless `name` passes the branch-name rule ({@link branchNameProblem}):
  * no leading `-`, no `..`, no component starting with `.`, nothing git's ref rules reject.
  */
 export function assertSafeBranchName(name: string): string {

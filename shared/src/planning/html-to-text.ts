@@ -23,10 +23,25 @@ function markdownLine(l: TextLine): string {
   return l.list ? `${'  '.repeat(l.list.depth)}${l.list.ordered ? '1.' : '-'} ${text}` : text;
 }
 
+// CDATA sections (code macros' bodies) and comments are content as written: the HTML fix-ups below never
+// touch them.
+const VERBATIM = /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g;
+
+/** `fix` applied to the markup between CDATA sections and comments, which stay as they are. */
+function outsideVerbatim(html: string, fix: (markup: string) => string): string {
+  let out = '';
+  let last = 0;
+  for (const m of html.matchAll(VERBATIM)) {
+    out += fix(html.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + fix(html.slice(last));
+}
+
 /** Class names a page's stylesheet makes bold (".c5{font-weight:700}"), as Google Docs exports headings. */
 function boldClasses(html: string): Set<string> {
   const out = new Set<string>();
-  for (const style of html.matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)) {
+  for (const style of html.replace(VERBATIM, '').matchAll(/<style\b[^>]*>([\s\S]*?)<\/style>/gi)) {
     for (const rule of style[1]!.matchAll(/\.([\w-]+)\s*\{([^}]*)\}/g)) {
       if (/font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b/i.test(rule[2]!)) out.add(rule[1]!);
     }
@@ -38,18 +53,23 @@ function boldClasses(html: string): Set<string> {
 function inlineBold(html: string): string {
   const bold = boldClasses(html);
   if (bold.size === 0) return html;
-  return html.replace(
-    /<([a-z][\w-]*)\b([^>]*?)\bclass="([^"]*)"([^>]*)>/gi,
-    (tag, name: string, pre: string, cls: string, post: string) =>
-      cls.split(/\s+/).some((c) => bold.has(c))
-        ? `<${name}${pre}class="${cls}" style="font-weight:700"${post}>`
-        : tag,
+  return outsideVerbatim(html, (markup) =>
+    markup.replace(
+      /<([a-z][\w-]*)\b([^>]*?)\bclass="([^"]*)"([^>]*)>/gi,
+      (tag, name: string, pre: string, cls: string, post: string) =>
+        cls.split(/\s+/).some((c) => bold.has(c))
+          ? `<${name}${pre}class="${cls}" style="font-weight:700"${post}>`
+          : tag,
+    ),
   );
 }
 
 /** Converts HTML (or Confluence storage format) to planning text. */
 export function htmlToPlanText(html: string): string {
-  const lines = renderLines(loadXhtml(inlineBold(html).replace(HEAD, '').replace(VOID_ELEMENT, '<$1$2/>')));
+  const xhtml = outsideVerbatim(inlineBold(html), (markup) =>
+    markup.replace(HEAD, '').replace(VOID_ELEMENT, '<$1$2/>'),
+  );
+  const lines = renderLines(loadXhtml(xhtml));
   const out: string[] = [];
   let prev: TextLine | null = null;
   for (const l of lines) {

@@ -401,6 +401,9 @@ interface Draft {
 const USER_STORY =
   /\bas an?\s+([^,.\n]{2,60}?),?\s+I\s+(?:want|need|would like|wish|can|should be able)\s+(?:to\s+)?(?:be able to\s+)?([^.\n]+?)(?:,?\s+so(?: that)?\s+([^.\n]+?))?(?:[.!]|$)/i;
 const GWT_START = /^(?:given|when|then|and|but)\b[:,]?\s*/i;
+// A Jira key named in a PRD title or key cell. Narrower than the key rule (common/issue-key.ts) on purpose:
+// a project key of 2 to 10 characters, as Jira Cloud makes them, so requirement ids such as "R-1" or
+// "F-2" in prose are not read as issue keys.
 const ISSUE_KEY = /\s*[([]?\b([A-Z][A-Z0-9]{1,9}-\d+)\b[)\]]?\s*/;
 const REQ_ID =
   /^(?:(?:FR|NFR|REQ|US|UC|R|F|S|STORY)[-_ ]?\d+(?:\.\d+)*|Story \d+|\d+(?:\.\d+)+)\s*[.:)–—-]?\s+/i;

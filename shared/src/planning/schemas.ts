@@ -3,8 +3,18 @@
  * so they stay plain JSON types (no transforms, no defaults) and fields are snake_case like the API.
  */
 import { z } from 'zod';
+import type { TeamRoleName } from '../team/roles.js';
 
-export const Team = z.enum(['backend', 'frontend', 'mobile', 'design', 'qa', 'infrastructure', 'data']);
+/** The teams plans assign work to: team roles (the one team list, team/roles.ts) but for fullstack. */
+export const Team = z.enum([
+  'backend',
+  'frontend',
+  'mobile',
+  'design',
+  'qa',
+  'infrastructure',
+  'data',
+] as const satisfies readonly TeamRoleName[]);
 export type Team = z.infer<typeof Team>;
 
 /** Teams in the order plans list them: foundations first, QA last. */

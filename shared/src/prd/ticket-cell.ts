@@ -2,6 +2,7 @@
  * The "JIRA Ticket" cell: what it links to (a Jira macro, a browse link, a plain key) and the dry-run
  * placeholder marker `[TEMP-{uuid}](placeholder)`.
  */
+import { ISSUE_KEY, ISSUE_KEY_SOURCE } from '../common/issue-key.js';
 import {
   attr,
   findElements,
@@ -12,10 +13,11 @@ import {
   type XElement,
 } from './xhtml-dom.js';
 
-export const JIRA_KEY = /^[A-Z][A-Z0-9_]{0,254}-[1-9][0-9]*$/;
-const KEY_IN_TEXT = /(?<![A-Za-z0-9_-])([A-Z][A-Z0-9_]{0,254}-[1-9][0-9]*)(?![A-Za-z0-9_-])/;
-const KEY_IN_URL =
-  /\/browse\/([A-Z][A-Z0-9_]*-[1-9][0-9]*)(?:[/?#]|$)|[?&]selectedIssue=([A-Z][A-Z0-9_]*-[1-9][0-9]*)/;
+export const JIRA_KEY = ISSUE_KEY;
+const KEY_IN_TEXT = new RegExp(`(?<![A-Za-z0-9_-])(${ISSUE_KEY_SOURCE})(?![A-Za-z0-9_-])`);
+const KEY_IN_URL = new RegExp(
+  `/browse/(${ISSUE_KEY_SOURCE})(?:[/?#]|$)|[?&]selectedIssue=(${ISSUE_KEY_SOURCE})(?![0-9])`,
+);
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 export const TEMP_ID = new RegExp(`^${UUID}$`);
 const MARKER_IN_TEXT = new RegExp(`\\[?TEMP-(${UUID})\\]?(?:\\(placeholder\\))?`, 'i');

@@ -1,19 +1,11 @@
 import { z } from 'zod';
+import { TEAM_LEVELS, TEAM_ROLES } from './roles.js';
 
 /** Roles map onto the teams that task generation assigns work to. */
-export const TeamRole = z.enum([
-  'backend',
-  'frontend',
-  'mobile',
-  'qa',
-  'infrastructure',
-  'data',
-  'fullstack',
-  'design',
-]);
+export const TeamRole = z.enum(TEAM_ROLES);
 export type TeamRole = z.infer<typeof TeamRole>;
 
-export const TeamLevel = z.enum(['junior', 'mid', 'senior', 'staff', 'principal']);
+export const TeamLevel = z.enum(TEAM_LEVELS);
 export type TeamLevel = z.infer<typeof TeamLevel>;
 
 /** What each level usually contributes per sprint day, used as a default when no capacity is given. */

@@ -6,7 +6,7 @@
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { assertSafeBranchName } from '@augment/shared';
-import { simpleGit } from 'simple-git';
+import { cloneRepository, gitCommand } from './git-command.js';
 import {
   credentialSecrets,
   DEFAULT_GIT_PATH,
@@ -41,24 +41,6 @@ export interface WorkspaceManagerOptions {
 export const DEFAULT_GIT_AUTHOR: GitAuthor = { name: 'Augment', email: 'augment@users.noreply.localhost' };
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,100}$/;
-/** The GIT_* variables gitEnvironment may set: simple-git strips any others. */
-const ALLOWED_ENV = [
-  'GIT_TERMINAL_PROMPT',
-  'GIT_CONFIG_NOSYSTEM',
-  'GIT_CONFIG_GLOBAL',
-  'GIT_ALLOW_PROTOCOL',
-  'GIT_LITERAL_PATHSPECS',
-  'GIT_AUTHOR_NAME',
-  'GIT_AUTHOR_EMAIL',
-  'GIT_COMMITTER_NAME',
-  'GIT_COMMITTER_EMAIL',
-  'GIT_AUTHOR_DATE',
-  'GIT_COMMITTER_DATE',
-  'GIT_CONFIG_COUNT',
-  'GIT_CONFIG_KEY_0',
-  'GIT_CONFIG_VALUE_0',
-];
-
 export class GitWorkspaceManager {
   readonly baseDir: string;
   private readonly author: GitAuthor;
@@ -110,14 +92,11 @@ export class GitWorkspaceManager {
       allowLocalOrigins: this.options.allowLocalOrigins,
     });
     return (extra?: Record<string, string>) =>
-      simpleGit({
-        baseDir: dir,
-        maxConcurrentProcesses: 1,
-        allowEnvironment: ALLOWED_ENV,
-        unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeConfigPaths: true },
-        timeout: { block: this.idleTimeoutMs },
-        ...(signal ? { abort: signal } : {}),
-      }).env({ ...env, ...extra });
+      gitCommand(
+        dir,
+        { ...env, ...extra },
+        { maxConcurrentProcesses: 1, idleTimeoutMs: this.idleTimeoutMs, ...(signal ? { signal } : {}) },
+      );
   }
 
   private secretsFor(checkout: RepoCheckout): string[] {
@@ -135,17 +114,13 @@ export class GitWorkspaceManager {
     await rm(this.scratchDir(jobId), { recursive: true, force: true });
     await mkdir(this.baseDir, { recursive: true });
     await mkdir(this.homeDir(), { recursive: true });
-    const args = ['--no-recurse-submodules', '--no-tags'];
-    if (checkout.baseBranch) args.push('--branch', checkout.baseBranch);
     try {
-      await this.runner(this.baseDir, checkout, signal)().raw([
-        'clone',
-        '-q',
-        ...args,
-        '--',
-        checkout.cloneUrl,
+      await cloneRepository(this.runner(this.baseDir, checkout, signal)(), {
+        url: checkout.cloneUrl,
         dir,
-      ]);
+        tags: false,
+        ...(checkout.baseBranch ? { branch: checkout.baseBranch } : {}),
+      });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw toWorkspaceError(err, 'clone_failed', 'git clone', this.secretsFor(checkout));

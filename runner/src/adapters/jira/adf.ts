@@ -1,6 +1,9 @@
 /** Markdown to ADF for writes, ADF to text and URLs for reads. */
+
+import { type AdfDocument, type AdfNode, adfToText, isAdfDocument } from '@augment/shared';
 import { markdownToAdf as convert } from 'marklassian';
-import type { AdfDocument, AdfNode } from './jira-types.js';
+
+export { adfToText, isAdfDocument };
 
 /** Jira panel types and the GitHub alerts that stand for them in markdown. */
 export const PANEL_ALERTS: Readonly<Record<string, string>> = {
@@ -48,53 +51,6 @@ export function markdownToAdf(markdown: string): AdfDocument {
   // Jira rejects a doc without content nodes for some fields; an empty paragraph is what its editor saves.
   if (doc.content.length === 0) doc.content.push({ type: 'paragraph', content: [] });
   return doc;
-}
-
-export function isAdfDocument(value: unknown): value is AdfDocument {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { type?: unknown }).type === 'doc' &&
-    Array.isArray((value as { content?: unknown }).content)
-  );
-}
-
-const BLOCKS = new Set([
-  'paragraph',
-  'heading',
-  'listItem',
-  'codeBlock',
-  'blockquote',
-  'tableRow',
-  'rule',
-  'mediaSingle',
-  'panel',
-]);
-
-/** Plain text of an ADF tree; block nodes end with a newline, paragraphs are separated by blank lines. */
-export function adfToText(node: AdfNode | AdfDocument | null | undefined): string {
-  if (!node) return '';
-  const out: string[] = [];
-  const walk = (n: AdfNode) => {
-    if (n.type === 'text' && typeof n.text === 'string') out.push(n.text);
-    else if (n.type === 'hardBreak') out.push('\n');
-    else if (n.type === 'inlineCard' || n.type === 'blockCard') {
-      const url = n.attrs?.url;
-      if (typeof url === 'string') out.push(url);
-    } else if (n.type === 'mention') {
-      const t = n.attrs?.text;
-      if (typeof t === 'string') out.push(t);
-    }
-    for (const c of n.content ?? []) walk(c);
-    if (n.type === 'tableCell' || n.type === 'tableHeader') out.push('\t');
-    if (BLOCKS.has(n.type)) out.push(n.type === 'paragraph' || n.type === 'heading' ? '\n\n' : '\n');
-  };
-  for (const c of (node as AdfNode).content ?? []) walk(c);
-  return out
-    .join('')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
 
 /**

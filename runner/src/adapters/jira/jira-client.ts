@@ -2,6 +2,7 @@
  * JiraClient over jira.js 5 (Version3Client + AgileClient). Every request goes through the call runner
  * (site concurrency limit, retries, error mapping); every create has a find-first variant.
  */
+import { isIssueKey } from '@augment/shared';
 import { AgileClient, type Config, Version3Client } from 'jira.js';
 import { type AtlassianAuth, authSecrets, checkAuth, jiraBaseUrl, siteKey } from '../http/atlassian-auth.js';
 import { AtlassianError, type CallContext } from '../http/atlassian-error.js';
@@ -63,7 +64,6 @@ const BASE_FIELDS = [
   'updated',
 ];
 
-const ISSUE_KEY = /^[A-Za-z][A-Za-z0-9_]*-\d+$/;
 const ISSUE_ID = /^\d+$/;
 
 function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -73,12 +73,13 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 function assertIssueKey(key: string): void {
-  if (typeof key !== 'string' || !(ISSUE_KEY.test(key) || ISSUE_ID.test(key))) {
+  // Keys follow Jira's rule (upper-case project key, see @augment/shared issue-key.ts); ids are digits.
+  if (typeof key !== 'string' || !(isIssueKey(key) || ISSUE_ID.test(key))) {
     throw new AtlassianError({
       service: 'jira',
       upstreamStatus: 0,
       code: 'invalid_input',
-      message: `Malformed Jira issue key ${JSON.stringify(key)}: expected PROJECT-123`,
+      message: `Malformed Jira issue key ${JSON.stringify(key)}: expected PROJECT-123 (upper-case project key)`,
     });
   }
 }

@@ -3,19 +3,10 @@
  * Implemented over jira.js by jira-client.ts; tested against the emulator in test/atlassian.
  */
 
-/** An Atlassian Document Format document (descriptions and comments in REST v3). */
-export interface AdfDocument {
-  type: 'doc';
-  version: 1;
-  content: AdfNode[];
-}
-export interface AdfNode {
-  type: string;
-  attrs?: Record<string, unknown>;
-  content?: AdfNode[];
-  marks?: { type: string; attrs?: Record<string, unknown> }[];
-  text?: string;
-}
+import type { AdfDocument } from '@augment/shared';
+
+/** Atlassian Document Format (descriptions and comments in REST v3): its types live in shared. */
+export type { AdfDocument, AdfNode } from '@augment/shared';
 
 /** Display names of the custom fields the runner reads and writes; resolved to ids once per client. */
 export interface JiraFieldNames {

@@ -155,7 +155,8 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     return s;
   }
 
-  function report(record: UsageRecord): void {
+  /** `queuedMs`: how long the call waited for the provider's limiter (logged, not part of the duration). */
+  function report(record: UsageRecord, queuedMs = 0): void {
     metrics.record(record);
     try {
       deps.onUsage?.(record);
@@ -176,6 +177,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
         output_tokens: record.output_tokens,
         output_cap: record.output_cap,
         duration_ms: record.duration_ms,
+        queued_ms: queuedMs,
       },
       'llm call',
     );
@@ -293,6 +295,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     reason: string,
     started: number,
     tried: { provider: ProviderName | 'none'; model: string | null; usage: TokenUsage; attempts: number },
+    queuedMs = 0,
   ): Promise<RulesResult<T>> {
     if (!request.fallback) {
       throw new LlmError(
@@ -302,18 +305,21 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       );
     }
     const data = request.schema.parse(await request.fallback({ reason }));
-    const duration_ms = Date.now() - started;
-    report({
-      provider: tried.provider,
-      model: tried.model ?? 'rules',
-      schema: request.schemaName,
-      engine: 'rules',
-      outcome: 'fallback',
-      attempts: tried.attempts,
-      ...tried.usage,
-      duration_ms,
-      subject: request.subject,
-    });
+    const duration_ms = Date.now() - started - queuedMs;
+    report(
+      {
+        provider: tried.provider,
+        model: tried.model ?? 'rules',
+        schema: request.schemaName,
+        engine: 'rules',
+        outcome: 'fallback',
+        attempts: tried.attempts,
+        ...tried.usage,
+        duration_ms,
+        subject: request.subject,
+      },
+      queuedMs,
+    );
     return {
       data,
       engine: 'rules',
@@ -354,6 +360,9 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
 
     const usage: TokenUsage = { input_tokens: 0, output_tokens: 0 };
     let attempts = 0;
+    // Time spent waiting for the per-process limiter (LLM_MAX_CONCURRENCY): not part of duration_ms,
+    // which measures the model call(s).
+    let queuedMs = 0;
     let contextReport: ContextReport | undefined;
     let firstPromptTokens = 0;
 
@@ -392,7 +401,9 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
         );
       }
       attempts += 1;
+      const queuedAt = Date.now();
       const reply = await limiterFor(name)(() => {
+        queuedMs += Date.now() - queuedAt;
         request.signal?.throwIfAborted();
         return r.provider.complete({
           model,
@@ -414,20 +425,23 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
     };
 
     const finish = (outcome: CallOutcome, replyModel: string) => {
-      const duration_ms = Date.now() - started;
-      report({
-        provider: name,
-        model: replyModel,
-        schema: request.schemaName,
-        engine: 'llm',
-        outcome,
-        attempts,
-        ...usage,
-        duration_ms,
-        subject: request.subject,
-        output_cap: sizing.output_cap,
-        expected_output_tokens: r.expected,
-      });
+      const duration_ms = Date.now() - started - queuedMs;
+      report(
+        {
+          provider: name,
+          model: replyModel,
+          schema: request.schemaName,
+          engine: 'llm',
+          outcome,
+          attempts,
+          ...usage,
+          duration_ms,
+          subject: request.subject,
+          output_cap: sizing.output_cap,
+          expected_output_tokens: r.expected,
+        },
+        queuedMs,
+      );
       return duration_ms;
     };
 
@@ -488,7 +502,7 @@ export function createLlm(config: LlmConfig, deps: LlmDeps): Llm {
       const reason = `${name} (${model}) failed: ${what}: ${c.message}`;
       deps.log.warn({ component: 'llm', provider: name, model, schema: request.schemaName }, scrub(reason));
       if (request.fallback)
-        return useRules(request, reason, started, { provider: name, model, usage, attempts });
+        return useRules(request, reason, started, { provider: name, model, usage, attempts }, queuedMs);
       finish('error', model);
       if (err instanceof LlmError) throw err;
       throw new LlmProviderError(

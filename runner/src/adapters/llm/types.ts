@@ -158,6 +158,7 @@ export interface LlmSuccess<T> {
   provider: ProviderName;
   model: string;
   usage: TokenUsage;
+  /** Time of the model call(s), repairs included; not the wait for the per-process limiter. */
   duration_ms: number;
   /** 1, or 2 when the first reply had to be repaired. */
   attempts: number;
@@ -175,6 +176,7 @@ export interface RulesResult<T> {
   provider: ProviderName | 'none';
   model: string | null;
   usage: TokenUsage;
+  /** Time of the model attempts, if any, and the rule-based engine; not the wait for the limiter. */
   duration_ms: number;
 }
 
@@ -192,6 +194,7 @@ export interface UsageRecord {
   attempts: number;
   input_tokens: number;
   output_tokens: number;
+  /** Time of the model call(s), repairs included; not the wait for the per-process limiter. */
   duration_ms: number;
   /** What the call was about (a story key), when the caller said. */
   subject?: string | undefined;

@@ -1,20 +1,22 @@
 /**
- * Clones the job's repositories into its workspace with simple-git. Credentials travel only in the
- * environment of each git process (GIT_CONFIG_COUNT/KEY/VALUE, scoped to the repository's origin), so
- * they never land in `.git/config`, in the command line or in any log line.
+ * Clones the job's repositories into its workspace through the one git stack (adapters/git): credentials
+ * travel only in the environment of each git process (GIT_CONFIG_COUNT/KEY/VALUE, scoped to the
+ * repository's origin), so they never land in `.git/config`, in the command line or in any log line.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { simpleGit } from 'simple-git';
 import { redactedCause } from '../../errors.js';
 import { scrubSecrets } from '../../logger.js';
+import {
+  cloneRepository,
+  credentialSecrets,
+  DEFAULT_GIT_PATH,
+  type GitCredentials,
+  gitCommand,
+  gitEnvironment,
+} from '../git/index.js';
 import { OpenCodeError } from './errors.js';
 import type { RepoRef } from './repos.js';
-
-export interface GitCredentials {
-  username?: string;
-  password?: string;
-}
 
 export interface CloneOptions {
   /** Directory the repositories are cloned into (each under its `RepoRef.dir`). */
@@ -40,43 +42,16 @@ export interface ClonedRepo extends RepoRef {
   localPath: string;
 }
 
-export const DEFAULT_CHILD_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
-
-/** The origin (scheme://host[:port]/) an http.extraHeader is scoped to, or undefined for ssh/file. */
-function httpOrigin(url: string): string | undefined {
-  if (!/^https?:\/\//.test(url)) return undefined;
-  const u = new URL(url);
-  return `${u.protocol}//${u.host}/`;
-}
-
-/** The environment of one git process: isolated config, no prompts, and the credential header if any. */
-export function gitEnvironment(repo: RepoRef, opts: CloneOptions): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: opts.pathEnv ?? DEFAULT_CHILD_PATH,
-    HOME: opts.gitHomeDir,
-    GIT_TERMINAL_PROMPT: '0',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    GIT_SSH_COMMAND: 'ssh -o BatchMode=yes -o StrictHostKeyChecking=accept-new',
-    GIT_ALLOW_PROTOCOL: opts.unsafeAllowLocalOrigins ? 'https:ssh:file:http' : 'https:ssh',
-    LANG: 'C',
-  };
-  const origin = httpOrigin(repo.url);
-  const { username, password } = opts.credentials ?? {};
-  if (origin && password) {
-    const basic = Buffer.from(`${username ?? 'git'}:${password}`).toString('base64');
-    env.GIT_CONFIG_COUNT = '1';
-    env.GIT_CONFIG_KEY_0 = `http.${origin}.extraHeader`;
-    env.GIT_CONFIG_VALUE_0 = `Authorization: Basic ${basic}`;
-  }
-  return env;
-}
-
-function cloneArgs(repo: RepoRef, shallow: boolean): string[] {
-  const args = ['--no-recurse-submodules'];
-  if (shallow) args.push('--depth', '1', '--single-branch', '--no-tags');
-  if (repo.branch) args.push('--branch', repo.branch);
-  return args;
+/** The environment of one clone: the one git credentials stack (adapters/git), ssh allowed. */
+function cloneEnvironment(repo: RepoRef, opts: CloneOptions): Record<string, string> {
+  return gitEnvironment({
+    pathEnv: opts.pathEnv ?? DEFAULT_GIT_PATH,
+    homeDir: opts.gitHomeDir,
+    remoteUrl: repo.url,
+    ...(opts.credentials ? { credentials: opts.credentials } : {}),
+    allowSsh: true,
+    ...(opts.unsafeAllowLocalOrigins ? { allowLocalOrigins: true } : {}),
+  });
 }
 
 async function cloneOne(repo: RepoRef, opts: CloneOptions): Promise<ClonedRepo> {
@@ -84,20 +59,15 @@ async function cloneOne(repo: RepoRef, opts: CloneOptions): Promise<ClonedRepo> 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([opts.signal, timeout.signal]) : timeout.signal;
-  const secrets = [
-    ...(opts.secrets ?? []),
-    ...(opts.credentials?.password ? [opts.credentials.password] : []),
-  ];
+  const secrets = [...(opts.secrets ?? []), ...credentialSecrets(opts.credentials)];
   try {
-    const env = gitEnvironment(repo, opts);
-    // Every variable here is set by us (none comes from a request), so simple-git's guards may let them through.
-    const git = simpleGit({
-      baseDir: opts.workspaceDir,
-      abort: signal,
-      allowEnvironment: Object.keys(env),
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeConfigPaths: true, allowUnsafeSshCommand: true },
-    }).env(env);
-    await git.clone(repo.url, localPath, cloneArgs(repo, opts.shallow));
+    const git = gitCommand(opts.workspaceDir, cloneEnvironment(repo, opts), { signal });
+    await cloneRepository(git, {
+      url: repo.url,
+      dir: localPath,
+      shallow: opts.shallow,
+      ...(repo.branch ? { branch: repo.branch } : {}),
+    });
     return { ...repo, localPath };
   } catch (err) {
     if (opts.signal?.aborted) {

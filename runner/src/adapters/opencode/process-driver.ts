@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { scrubSecrets } from '../../logger.js';
-import { DEFAULT_CHILD_PATH } from './clone.js';
+import { DEFAULT_GIT_PATH } from '../git/index.js';
 import { OpenCodeError } from './errors.js';
 import {
   baseSandboxEnv,
@@ -83,7 +83,7 @@ export function createProcessDriver(opts: ProcessDriverOptions = {}): SandboxDri
     };
     await Promise.all(Object.values(dirs).map((d) => mkdir(d, { recursive: true })));
     const env = {
-      PATH: opts.pathEnv ?? DEFAULT_CHILD_PATH,
+      PATH: opts.pathEnv ?? DEFAULT_GIT_PATH,
       LANG: 'C.UTF-8',
       ...dirs,
       ...baseSandboxEnv(job.configPath, job.serverPassword),

@@ -1,6 +1,7 @@
+import { isSafeBranchName } from '@augment/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isNonPublicIp, isSafeBranch, normalizeRepos, type RepoPolicy, validateRepoUrl } from './repos.js';
+import { isNonPublicIp, normalizeRepos, type RepoPolicy, validateRepoUrl } from './repos.js';
 
 const policy: RepoPolicy = { allowedHosts: ['github.com', 'bitbucket.org'], maxRepos: 3 };
 const refusal = (url: string, p = policy) => {
@@ -48,6 +49,7 @@ describe('repository validation', () => {
     ['-oProxyCommand=x@github.com:org/repo.git', 'option-like ssh users'],
     ['ssh://-oProxyCommand=x@github.com/org/repo.git', 'option-like ssh URL users'],
     ['https://github.com/', 'an empty path'],
+    ['https://github.com/org/%E0%A4%A', 'a malformed %-escape'],
   ])('refuses %s (%s)', (url) => {
     expect(refusal(url)).toBe('invalid_repos');
   });
@@ -92,7 +94,7 @@ describe('repository validation', () => {
 
   it('accepts ordinary branch names and refuses option-like or malformed ones', () => {
     for (const b of ['main', 'develop', 'feature/PROJ-1-login', 'release-1.2'])
-      expect(isSafeBranch(b), b).toBe(true);
+      expect(isSafeBranchName(b), b).toBe(true);
     for (const b of [
       '-b',
       '--upload-pack=x',
@@ -107,7 +109,7 @@ describe('repository validation', () => {
       'a/',
       '',
     ]) {
-      expect(isSafeBranch(b), b).toBe(false);
+      expect(isSafeBranchName(b), b).toBe(false);
     }
   });
 });
@@ -133,6 +135,24 @@ describe('normalizeRepos', () => {
       },
       { url: 'https://github.com/org/web', host: 'github.com', path: 'org/web', dir: 'web' },
     ]);
+  });
+
+  it('reads branches by the one branch-name rule (bytes, not characters)', () => {
+    const url = 'https://github.com/org/api.git';
+    expect(normalizeRepos([{ url, branch: 'fonctionnalité/été' }], policy)[0]?.branch).toBe(
+      'fonctionnalité/été',
+    );
+    const refusal = (branch: string) => {
+      try {
+        normalizeRepos([{ url, branch }], policy);
+        return 'accepted';
+      } catch (err) {
+        return (err as Error & { code: string }).code;
+      }
+    };
+    expect(refusal('機'.repeat(81))).toBe('accepted'); // 243 bytes
+    expect(refusal('機'.repeat(82))).toBe('invalid_repos'); // 246 bytes in 82 characters
+    expect(refusal('a'.repeat(245))).toBe('invalid_repos');
   });
 
   it('refuses more repositories than OPENCODE_MAX_REPOS', () => {

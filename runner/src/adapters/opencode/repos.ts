@@ -5,7 +5,7 @@
  * are refused.
  */
 import { isIP } from 'node:net';
-import type { RepoSpec } from '@augment/shared';
+import { isSafeBranchName, type RepoSpec, splitRepoUrl } from '@augment/shared';
 import { OpenCodeError } from './errors.js';
 
 export interface RepoRef {
@@ -32,7 +32,6 @@ export interface RepoPolicy {
 const MAX_URL = 2048;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f\s]/;
-const SCP_LIKE = /^([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+):(?!\/\/)([A-Za-z0-9._~/-]+)$/;
 const PATH_OK = /^[A-Za-z0-9._~/-]+$/;
 
 const bad = (message: string, index?: number) =>
@@ -94,17 +93,6 @@ function checkPath(p: string, index: number): string {
   return trimmed.replace(/\.git$/, '');
 }
 
-/** Branch names as `git check-ref-format --branch` would accept them, minus anything option-like. */
-export function isSafeBranch(branch: string): boolean {
-  if (branch.length === 0 || branch.length > 255) return false;
-  if (branch.startsWith('-') || branch.startsWith('/') || branch.endsWith('/') || branch.endsWith('.'))
-    return false;
-  if (branch.endsWith('.lock') || branch.includes('..') || branch.includes('@{') || branch.includes('//'))
-    return false;
-  if (CONTROL.test(branch) || /[~^:?*[\\]/.test(branch) || branch === '@') return false;
-  return branch.split('/').every((seg) => seg.length > 0 && !seg.startsWith('.'));
-}
-
 function checkSshUser(user: string, index: number): void {
   if (!/^[A-Za-z0-9._][A-Za-z0-9._-]*$/.test(user))
     throw bad(`repos[${index}]: the ssh user name is not valid`, index);
@@ -118,14 +106,15 @@ interface ParsedUrl {
 
 function parseLocal(url: string, index: number): ParsedUrl {
   if (url.startsWith('/')) return { url, path: checkPath(url, index) };
-  const u = new URL(url);
-  if (u.protocol === 'file:') return { url, path: checkPath(decodeURIComponent(u.pathname), index) };
+  const u = splitRepoUrl(url);
+  if (u?.scheme === 'file') return { url, path: checkPath(u.path, index) };
   if (
-    (u.protocol === 'http:' || u.protocol === 'https:') &&
-    (u.hostname === '127.0.0.1' || u.hostname === 'localhost')
+    u &&
+    (u.scheme === 'http' || u.scheme === 'https') &&
+    (u.host === '127.0.0.1' || u.host === 'localhost')
   ) {
-    if (u.username || u.password) throw bad(`repos[${index}]: credentials in the URL are not allowed`, index);
-    return { url, host: u.host.toLowerCase(), path: checkPath(u.pathname, index) };
+    if (u.user || u.password) throw bad(`repos[${index}]: credentials in the URL are not allowed`, index);
+    return { url, host: u.port ? `${u.host}:${u.port}` : u.host, path: checkPath(u.path, index) };
   }
   throw bad(`repos[${index}]: not a local origin`, index);
 }
@@ -149,38 +138,30 @@ export function validateRepoUrl(url: string, policy: RepoPolicy, index = 0): Par
     return parseLocal(url, index);
   }
 
-  const scp = url.match(SCP_LIKE);
-  if (scp && !url.includes('://')) {
-    const [, user = '', host = '', path = ''] = scp;
-    checkSshUser(user, index);
-    return { url, host: checkHost(host, policy, index), path: checkPath(path, index) };
-  }
-
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
+  const u = splitRepoUrl(url);
+  if (!u) {
     throw bad(
       `repos[${index}]: not a valid URL (use https://host/owner/repo.git or git@host:owner/repo.git)`,
       index,
     );
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'ssh:') {
-    throw bad(
-      `repos[${index}]: only https and ssh URLs are allowed (got ${u.protocol.replace(':', '')})`,
-      index,
-    );
+  if (u.scpLike) {
+    checkSshUser(u.user, index);
+    return { url, host: checkHost(u.host, policy, index), path: checkPath(u.path, index) };
   }
-  if (u.password || (u.protocol === 'https:' && u.username)) {
+  if (u.scheme !== 'https' && u.scheme !== 'ssh') {
+    throw bad(`repos[${index}]: only https and ssh URLs are allowed (got ${u.scheme})`, index);
+  }
+  if (u.password || (u.scheme === 'https' && u.user)) {
     throw bad(
       `repos[${index}]: credentials in the URL are not allowed; configure GIT_USERNAME/GIT_PASSWORD`,
       index,
     );
   }
-  if (u.protocol === 'ssh:' && u.username) checkSshUser(decodeURIComponent(u.username), index);
-  if (u.search || u.hash) throw bad(`repos[${index}]: query strings and fragments are not allowed`, index);
-  const host = checkHost(u.hostname, policy, index);
-  return { url, host, path: checkPath(decodeURIComponent(u.pathname), index) };
+  if (u.scheme === 'ssh' && u.user) checkSshUser(u.user, index);
+  if (u.hasQuery) throw bad(`repos[${index}]: query strings and fragments are not allowed`, index);
+  const host = checkHost(u.host, policy, index);
+  return { url, host, path: checkPath(u.path, index) };
 }
 
 function dirNameFor(path: string, used: Set<string>): string {
@@ -215,7 +196,7 @@ export function normalizeRepos(repos: readonly RepoSpec[] | undefined, policy: R
   return repos.map((spec, index) => {
     const { url, branch } = typeof spec === 'string' ? { url: spec, branch: undefined } : spec;
     const parsed = validateRepoUrl(url, policy, index);
-    if (branch !== undefined && !isSafeBranch(branch))
+    if (branch !== undefined && !isSafeBranchName(branch))
       throw bad(`repos[${index}]: the branch name is not valid`, index);
     return {
       url: parsed.url,

@@ -26,6 +26,7 @@
  * Estimate rule: Jira's original estimate (seconds, 8 hours a day), else story points (1 point = 1 day),
  * else DEFAULT_ESTIMATE_DAYS with `estimate_source: "default"` so the caller can see it was guessed.
  */
+import { TEAM_ROLES, type TeamRoleName } from '@augment/shared';
 import type { JiraIssue } from '../../adapters/jira/index.js';
 
 export const HOURS_PER_DAY = 8;
@@ -68,36 +69,30 @@ export interface EpicStory {
 }
 
 /** Aliases -> role. Keys are lower-case single tokens. */
-const ROLE_ALIASES: Record<string, string> = {
-  backend: 'backend',
+const ROLE_ALIASES: Readonly<Record<string, TeamRoleName>> = {
+  // Every role by its own name (the one team list), then the common aliases.
+  ...Object.fromEntries(TEAM_ROLES.map((r) => [r, r])),
   'back-end': 'backend',
   be: 'backend',
   server: 'backend',
   api: 'backend',
-  frontend: 'frontend',
   'front-end': 'frontend',
   fe: 'frontend',
   ui: 'frontend',
   web: 'frontend',
-  qa: 'qa',
   test: 'qa',
   testing: 'qa',
   quality: 'qa',
-  infrastructure: 'infrastructure',
   infra: 'infrastructure',
   devops: 'infrastructure',
   ops: 'infrastructure',
   platform: 'infrastructure',
   sre: 'infrastructure',
-  data: 'data',
   analytics: 'data',
-  design: 'design',
   ux: 'design',
-  mobile: 'mobile',
   ios: 'mobile',
   android: 'mobile',
   app: 'mobile',
-  fullstack: 'fullstack',
   'full-stack': 'fullstack',
 };
 
