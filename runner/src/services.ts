@@ -50,7 +50,7 @@ export interface Services {
   draftPrFor(credentials?: Record<string, unknown>): DraftPrEngine;
   /** The process's Redis connection (owned by server.ts), when it runs with one. */
   redis?: Redis;
-  /** Code-aware generation (jobs/code-aware.ts); lazy: nothing is parsed or started until first used. */
+  /** Code-aware generation (code-aware/code-aware.ts); lazy: nothing is parsed or started until first used. */
   openCode: OpenCodeService;
   close(): void;
 }

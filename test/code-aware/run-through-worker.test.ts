@@ -14,7 +14,7 @@ import {
   type SandboxDriver,
   type SandboxHandle,
 } from '../../runner/src/adapters/opencode/index.js';
-import { codeAwareEnabled, runCodeAware } from '../../runner/src/jobs/code-aware.js';
+import { codeAwareEnabled, runCodeAware } from '../../runner/src/code-aware/code-aware.js';
 import type { AnyProcessor } from '../../runner/src/jobs/types.js';
 import type { Runner } from '../../runner/src/server.js';
 import { api, cleanPrefix, REDIS_URL, testEnv, waitFor, withRunner } from '../helpers/runner.js';

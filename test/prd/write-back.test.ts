@@ -3,7 +3,7 @@
  * table, against the emulator's Confluence pages.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeStoryLinksToEpicPrd, writeStoryLinksToPrd } from '../../runner/src/jobs/prd-write-back.js';
+import { writeStoryLinksToEpicPrd, writeStoryLinksToPrd } from '../../runner/src/prd-sync/prd-write-back.js';
 import { clientsFor } from '../atlassian/helpers.js';
 import { DEMO_PRD_PAGE_ID, demoSeed, type Emulator, startEmulator } from '../emulator/index.js';
 

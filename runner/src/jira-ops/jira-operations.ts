@@ -26,11 +26,11 @@ import {
   type NewIssue,
 } from '../adapters/jira/index.js';
 import { AppError } from '../errors.js';
-import { type PrdStoryLink, writeStoryLinksToEpicPrd } from '../jobs/prd-write-back.js';
 import { adfToMarkdown } from '../planning/adf-markdown.js';
 import { normaliseTitle, readIssue } from '../planning/epic-context.js';
 import { createIssuesOnce, GENERATED_LABEL, storyIdempotencyKey } from '../planning/jira-writer.js';
 import { jiraDuration } from '../planning/markdown.js';
+import { type PrdStoryLink, writeStoryLinksToEpicPrd } from '../prd-sync/prd-write-back.js';
 import { mergeDescription } from './description.js';
 import { type ItemError, itemError } from './item-error.js';
 import { hasTicketContent, ticketMarkdown } from './ticket-markdown.js';

@@ -4,9 +4,16 @@
  * the "Blocks" links between them. Tasks written by Augment carry all of it in their description; other
  * tasks fall back to the sprint planner's team and estimate rules.
  */
-import { type Story, Team, type TeamTask, type TestCase, withBlockedByTeams } from '@augment/shared';
+import {
+  detectTeam,
+  estimateOf,
+  type Story,
+  Team,
+  type TeamTask,
+  type TestCase,
+  withBlockedByTeams,
+} from '@augment/shared';
 import type { JiraIssue } from '../adapters/jira/index.js';
-import { detectTeam, estimateOf } from '../jobs/processors/sprint-epic-tasks.js';
 import { descriptionMarkdown } from './adf-markdown.js';
 import { parseTaskMarkdown } from './markdown.js';
 

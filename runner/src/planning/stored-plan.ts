@@ -21,7 +21,7 @@ import {
 import { z } from 'zod';
 import { AtlassianError } from '../adapters/http/index.js';
 import type { JiraClient } from '../adapters/jira/index.js';
-import { codeAwareEnabled } from '../jobs/code-aware.js';
+import { codeAwareEnabled } from '../code-aware/code-aware.js';
 import type { JobContext } from '../jobs/types.js';
 import type { StoryTaskResult, TaskOptions } from './generate.js';
 import type { LlmChoice } from './structured.js';

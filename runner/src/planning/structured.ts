@@ -14,7 +14,7 @@ import {
   LlmOutputError,
   type TokenUsage,
 } from '../adapters/llm/index.js';
-import { codeAwareEnabled, runCodeAware } from '../jobs/code-aware.js';
+import { codeAwareEnabled, runCodeAware } from '../code-aware/code-aware.js';
 import type { JobContext } from '../jobs/types.js';
 import { fenceData } from '../prompts/render-prompt.js';
 

@@ -1,4 +1,5 @@
 export * from './dependency-graph.js';
+export * from './epic-tasks.js';
 export * from './errors.js';
 export * from './plan-sprints.js';
 export * from './render-text-gantt.js';

@@ -1,6 +1,6 @@
 /**
  * Errors of the OpenCode adapter: AppErrors with a status and a stable `code`, which the job layer
- * (jobs/code-aware.ts) reports in the words of the request; messages never contain secrets (credentials are
+ * (code-aware/code-aware.ts) reports in the words of the request; messages never contain secrets (credentials are
  * never put into them, and anything that came from a child process is scrubbed first).
  */
 import { AppError } from '../../errors.js';

@@ -6,8 +6,8 @@
 import type { JobType, RepoSpec } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { validateRepos } from '../../code-aware/code-aware.js';
 import { catalog } from '../../jobs/catalog.js';
-import { validateRepos } from '../../jobs/code-aware.js';
 import { runInline } from '../../jobs/inline.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { actorOf, type Principal } from '../auth.js';

@@ -24,7 +24,7 @@ import {
   updateStory,
   updateTicket,
 } from '../../jira-ops/jira-operations.js';
-import { jiraSiteUrl } from '../../jobs/prd-write-back.js';
+import { jiraSiteUrl } from '../../prd-sync/prd-write-back.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { credentialsOf } from './generation.js';
 import {

@@ -6,13 +6,12 @@
  * Static paths are registered before `/sprint/{sprint_id}`, and sprint ids must be positive integers, so
  * `/sprint/board/...`, `/sprint/timeline/...` and `/sprint/create` never read as a sprint id.
  */
-import { IssueKey, renderTextGantt, renderTimelineHtml } from '@augment/shared';
+import { detectTeam, estimateOf, IssueKey, renderTextGantt, renderTimelineHtml } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AtlassianError } from '../../adapters/http/index.js';
 import type { JiraClient, JiraIssue, JiraSprint } from '../../adapters/jira/index.js';
 import { AppError } from '../../errors.js';
-import { detectTeam, estimateOf } from '../../jobs/processors/sprint-epic-tasks.js';
 import { sprintEnd, sprintStart } from '../../jobs/processors/sprint-planning.js';
 import type { App, AppDeps, AppEnv } from '../app.js';
 import { credentialsOf } from './generation.js';

@@ -33,8 +33,8 @@ import {
 } from '../../adapters/jira/index.js';
 import { finalError, type HttpStatus } from '../../errors.js';
 import { mergeDescription } from '../../jira-ops/description.js';
-import { prdStoryMarkdown, prdStoryParts } from '../prd-story-markdown.js';
-import { applyPrdEdits, jiraSiteUrl } from '../prd-write-back.js';
+import { prdStoryMarkdown, prdStoryParts } from '../../prd-sync/prd-story-markdown.js';
+import { applyPrdEdits, jiraSiteUrl } from '../../prd-sync/prd-write-back.js';
 import type { JobContext, Processor } from '../types.js';
 
 /** How a row came to be tied to a Jira issue before anything is created. */

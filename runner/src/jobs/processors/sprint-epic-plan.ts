@@ -3,9 +3,14 @@
  * the capacity, and run the pure scheduler. Writing to Jira or the store is left to each processor.
  */
 import {
+  buildEpicTasks,
   capacityByRole,
   DependencyCycleError,
+  type EpicStory,
+  type EpicTask,
+  outsideBlockerKeys,
   planSprints,
+  type SkippedIssue,
   type SprintPlan,
   SprintPlanInput,
   type TeamMember,
@@ -14,13 +19,6 @@ import type { JiraClient, JiraIssue, JiraSprint } from '../../adapters/jira/inde
 import { finalError } from '../../errors.js';
 import { childrenOf } from '../../planning/epic-context.js';
 import type { JobContext } from '../types.js';
-import {
-  buildEpicTasks,
-  type EpicStory,
-  type EpicTask,
-  outsideBlockerKeys,
-  type SkippedIssue,
-} from './sprint-epic-tasks.js';
 
 export type StartDateSource = 'request' | 'future_sprint' | 'active_sprint_end' | 'today';
 

@@ -2,7 +2,7 @@
  * `sprint_planning` (POST /sprint/plan/epic): plans an epic's open work into sprints of a board.
  *
  * The plan schedules units of work (the stories' sub-tasks, and children without sub-tasks, see
- * sprint-epic-tasks.ts). Jira keeps a sub-task in its story's sprint, so what moves on the board is the
+ * shared/src/sprint/epic-tasks.ts). Jira keeps a sub-task in its story's sprint, so what moves on the board is the
  * epic's children: each into the sprint where its first unit starts (a story whose sub-tasks run over
  * several sprints carries over, as the result's `stories` and a warning show).
  *

@@ -9,8 +9,8 @@ import type { RepoSpec } from '@augment/shared';
 import type { z } from 'zod';
 import { OpenCodeError } from '../adapters/opencode/errors.js';
 import { AppError, finalError } from '../errors.js';
+import type { JobContext } from '../jobs/types.js';
 import type { Services } from '../services.js';
-import type { JobContext } from './types.js';
 
 export interface CodeAwareResult<T> {
   data: T;

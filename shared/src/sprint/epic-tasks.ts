@@ -26,8 +26,30 @@
  * Estimate rule: Jira's original estimate (seconds, 8 hours a day), else story points (1 point = 1 day),
  * else DEFAULT_ESTIMATE_DAYS with `estimate_source: "default"` so the caller can see it was guessed.
  */
-import { TEAM_ROLES, type TeamRoleName } from '@augment/shared';
-import type { JiraIssue } from '../../adapters/jira/index.js';
+
+import { TEAM_ROLES, type TeamRoleName } from '../team/roles.js';
+
+/**
+ * The fields of a Jira issue these rules read (the runner's JiraIssue has them all), so the rules stay
+ * pure and live beside the scheduler.
+ */
+export interface EpicIssue {
+  key: string;
+  summary: string;
+  issueType: string;
+  status: string;
+  /** "new" | "indeterminate" | "done" */
+  statusCategory: string | null;
+  labels: string[];
+  parentKey: string | null;
+  storyPoints: number | null;
+  originalEstimateSeconds: number | null;
+  /** Blocks links touching this issue. */
+  blocks: { blocker: string; blocked: string }[];
+  sprintIds: number[];
+  /** Every field as Jira returned it (components are read from here). */
+  fields: Record<string, unknown>;
+}
 
 export const HOURS_PER_DAY = 8;
 export const DAYS_PER_STORY_POINT = 1;
@@ -204,7 +226,7 @@ function componentNames(fields: Record<string, unknown>): string[] {
 const PREFIX = /^\s*(?:\[([^\]]{1,30})\]|\(([^)]{1,30})\)|([A-Za-z][A-Za-z-]{0,29})\s*(?::|\s-\s|\s–\s))/;
 
 /** The team of an issue and which rule found it (see the module comment for the order). */
-export function detectTeam(issue: Pick<JiraIssue, 'labels' | 'summary' | 'issueType' | 'fields'>): {
+export function detectTeam(issue: Pick<EpicIssue, 'labels' | 'summary' | 'issueType' | 'fields'>): {
   team: string;
   source: TeamSource;
 } {
@@ -248,7 +270,7 @@ export function detectTeam(issue: Pick<JiraIssue, 'labels' | 'summary' | 'issueT
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Days of work of an issue and where the figure came from. */
-export function estimateOf(issue: Pick<JiraIssue, 'originalEstimateSeconds' | 'storyPoints'>): {
+export function estimateOf(issue: Pick<EpicIssue, 'originalEstimateSeconds' | 'storyPoints'>): {
   days: number;
   source: EstimateSource;
 } {
@@ -264,7 +286,7 @@ export function estimateOf(issue: Pick<JiraIssue, 'originalEstimateSeconds' | 's
 
 export interface EpicTasksOptions {
   /** Sub-tasks of the children (any order); each belongs to its `parentKey`. */
-  subtasks?: readonly JiraIssue[];
+  subtasks?: readonly EpicIssue[];
   /** The board's active sprints (id -> name): issues in one are committed work and are not re-planned. */
   activeSprints?: ReadonlyMap<number, string>;
   /** Keys of blockers outside the epic that are done (their links no longer hold anything up). */
@@ -284,16 +306,16 @@ export interface EpicTasks {
  * A blocker outside the epic that is not known to be done stays a dependency: the planner then reports
  * the blocked task as unscheduled, naming the blocker.
  */
-export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOptions = {}): EpicTasks {
+export function buildEpicTasks(children: readonly EpicIssue[], opts: EpicTasksOptions = {}): EpicTasks {
   const active = opts.activeSprints ?? new Map<number, string>();
   const doneOutside = opts.doneOutside ?? new Set<string>();
-  const closedReason = (issue: JiraIssue): string | null => {
+  const closedReason = (issue: EpicIssue): string | null => {
     if (issue.statusCategory === 'done') return `done (status ${issue.status || 'done'})`;
     const activeId = issue.sprintIds.find((id) => active.has(id));
     if (activeId !== undefined) return `already in the active sprint "${active.get(activeId)}" (${activeId})`;
     return null;
   };
-  const subsOf = new Map<string, JiraIssue[]>();
+  const subsOf = new Map<string, EpicIssue[]>();
   const seen = new Set<string>();
   for (const sub of opts.subtasks ?? []) {
     if (!sub.parentKey || seen.has(sub.key)) continue;
@@ -303,11 +325,11 @@ export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOp
 
   const skipped: SkippedIssue[] = [];
   const finished = new Set<string>();
-  const units: { issue: JiraIssue; story: string | null }[] = [];
+  const units: { issue: EpicIssue; story: string | null }[] = [];
   const stories: EpicStory[] = [];
   const storyUnits = new Map<string, string[]>();
   const storyOf = new Map<string, string>();
-  const all: JiraIssue[] = [];
+  const all: EpicIssue[] = [];
   const seenChild = new Set<string>();
   for (const child of children) {
     if (seenChild.has(child.key)) continue;
@@ -429,7 +451,7 @@ export function buildEpicTasks(children: readonly JiraIssue[], opts: EpicTasksOp
 }
 
 /** Keys of issues outside `issues` that block one of them: whether they are done decides what waits. */
-export function outsideBlockerKeys(issues: readonly JiraIssue[]): string[] {
+export function outsideBlockerKeys(issues: readonly EpicIssue[]): string[] {
   const keys = new Set(issues.map((c) => c.key));
   const out = new Set<string>();
   for (const c of issues) {

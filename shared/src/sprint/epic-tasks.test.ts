@@ -1,41 +1,32 @@
 import { describe, expect, it } from 'vitest';
-import type { JiraIssue } from '../../adapters/jira/index.js';
 import {
   buildEpicTasks,
   DEFAULT_ESTIMATE_DAYS,
   detectTeam,
+  type EpicIssue,
   estimateOf,
   outsideBlockerKeys,
   UNASSIGNED_TEAM,
-} from './sprint-epic-tasks.js';
+} from './epic-tasks.js';
 
-function issue(key: string, over: Partial<JiraIssue> = {}): JiraIssue {
+function issue(key: string, over: Partial<EpicIssue> = {}): EpicIssue {
   return {
-    id: key.replace(/\D/g, ''),
     key,
     summary: `Issue ${key}`,
-    description: null,
-    descriptionText: '',
     issueType: 'Task',
-    projectKey: 'P',
     status: 'To Do',
     statusCategory: 'new',
     labels: [],
     parentKey: 'P-1',
-    assignee: null,
-    prdUrl: null,
-    rfcUrl: null,
     storyPoints: null,
     originalEstimateSeconds: null,
     blocks: [],
     sprintIds: [],
-    created: null,
-    updated: null,
     fields: {},
     ...over,
   };
 }
-const team = (over: Partial<JiraIssue>) => detectTeam(issue('P-2', over));
+const team = (over: Partial<EpicIssue>) => detectTeam(issue('P-2', over));
 
 describe('detectTeam', () => {
   it('prefers an explicit team label over a role-like label, in any order', () => {
@@ -134,7 +125,7 @@ describe('buildEpicTasks', () => {
   });
 
   it("schedules the stories' sub-tasks as the units, with team and estimate from their own fields", () => {
-    const sub = (key: string, parent: string, over: Partial<JiraIssue> = {}) =>
+    const sub = (key: string, parent: string, over: Partial<EpicIssue> = {}) =>
       issue(key, { parentKey: parent, issueType: 'Sub-task', ...over });
     const out = buildEpicTasks(
       [
@@ -213,7 +204,7 @@ describe('buildEpicTasks', () => {
   });
 
   it("skips done sub-tasks, a story whose sub-tasks are all done, and a committed story's sub-tasks", () => {
-    const sub = (key: string, parent: string, over: Partial<JiraIssue> = {}) =>
+    const sub = (key: string, parent: string, over: Partial<EpicIssue> = {}) =>
       issue(key, { parentKey: parent, issueType: 'Sub-task', ...over });
     const out = buildEpicTasks(
       [
