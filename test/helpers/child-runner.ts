@@ -1,6 +1,6 @@
 /**
  * A runner in its own process, for the multi-process tests. Environment:
- *  CHILD_ROLE all|api|worker, CHILD_STUCK=1 makes `single` jobs hang (to be killed mid-job),
+ *  CHILD_ROLE all|api|worker, CHILD_STUCK=1 makes `single` and `task_creation` jobs hang (to be killed mid-job),
  *  CHILD_ECHO=1 makes them echo their input (no Jira needed), and with CHILD_HOLD_PREFIX=HOLD- those whose
  *  ticket starts with it run until cancelled,
  *  plus the runner's usual variables. Prints `READY <port>` once listening/working.
@@ -12,16 +12,22 @@ const role = (process.env.CHILD_ROLE ?? 'all') as 'all' | 'api' | 'worker';
 const stuck = process.env.CHILD_STUCK === '1';
 const echo = process.env.CHILD_ECHO === '1';
 const holdPrefix = process.env.CHILD_HOLD_PREFIX;
+/** Never ends on its own (the process is killed mid-job). */
+const stuckProcessor = async (
+  _input: unknown,
+  ctx: { progress(stage: string, p: number): Promise<void> },
+) => {
+  await ctx.progress('stuck', 5);
+  await new Promise(() => undefined);
+};
 const runner = await startRunner(loadEnv(), {
   role,
   lockDurationMs: 1_000,
   stalledIntervalMs: 500,
   processorOverrides: stuck
     ? {
-        single: async (_input, ctx) => {
-          await ctx.progress('stuck', 5);
-          await new Promise(() => undefined);
-        },
+        single: stuckProcessor,
+        task_creation: stuckProcessor,
       }
     : echo
       ? {

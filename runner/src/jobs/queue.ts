@@ -49,12 +49,30 @@ export interface JobView {
   finished_at: string | null;
 }
 
-// KEYS: registration keys..., history keys...; ARGV: jobId, ttlMs, nowMs, n
+/**
+ * How long a registration whose job is not in the queue still counts: the API registers first and queues
+ * right after, so a missing job within this window may be on its way in; past it, the API died in between.
+ */
+const REGISTRATION_GRACE_MS = 60_000;
+// KEYS: registration keys..., history keys...; ARGV: jobId, ttlMs, nowMs, n, job key prefix, graceMs.
+// A registration counts while its job has not ended: a job BullMQ recorded as completed or failed (whatever
+// path got it there: a worker that died before releasing, a job failed for stalling) or one that never
+// reached the queue no longer holds its tickets.
 const ACQUIRE = `
 local n = tonumber(ARGV[4])
+local now = tonumber(ARGV[3])
 for i = 1, n do
   local existing = redis.call('GET', KEYS[i])
-  if existing then return existing end
+  if existing then
+    local ended
+    if redis.call('EXISTS', ARGV[5] .. existing) == 1 then
+      ended = redis.call('ZSCORE', ARGV[5] .. 'completed', existing) or redis.call('ZSCORE', ARGV[5] .. 'failed', existing)
+    else
+      local at = redis.call('ZSCORE', KEYS[n + i], existing)
+      ended = (not at) or (tonumber(at) + tonumber(ARGV[6]) < now)
+    end
+    if not ended then return existing end
+  end
 end
 for i = 1, n do
   redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
@@ -137,6 +155,8 @@ export class JobQueue {
       String(ttlMs),
       String(Date.now()),
       String(regKeys.length),
+      `${this.prefix}:${this.keys.queueName}:`,
+      String(REGISTRATION_GRACE_MS),
     );
     if (existing) {
       throw new AppError(409, 'duplicate_job', `a ${type} job is already running for ${tickets.join(', ')}`, {

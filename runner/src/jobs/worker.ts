@@ -49,14 +49,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     if (!def) throw new UnrecoverableError(`unknown job type ${job.name}`);
     const attempt = job.attemptsMade + 1;
     const jobLog = log.child({ job_id: job.id, job_type: job.name, attempt });
-    const finalise = () => release(job);
     if (await opts.redis.exists(keys.cancelled(String(job.id)))) {
-      await finalise();
       throw new UnrecoverableError(CANCELLED_REASON);
     }
     const parsed = def.schema.safeParse(job.data.input);
     if (!parsed.success) {
-      await finalise();
       throw new UnrecoverableError(
         `invalid job input: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
       );
@@ -118,18 +115,15 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         : transcript.record && isRecord(result)
           ? withFields(result, { preview: await savePreview(job, parsed.data, result, transcript.record) })
           : result;
-      await finalise();
       jobLog.info('job completed');
       return out;
     } catch (err) {
       if (signal?.aborted && signal.reason === CANCELLED_REASON) {
-        await finalise();
         jobLog.info('job cancelled');
         throw new UnrecoverableError(CANCELLED_REASON);
       }
       const message = scrubSecrets(err instanceof Error ? err.message : String(err), opts.services.secrets);
       const unrecoverable = err instanceof UnrecoverableError || !isRetryable(err);
-      if (unrecoverable || attempt >= def.attempts) await finalise();
       jobLog.warn({ err: message, final: unrecoverable || attempt >= def.attempts }, 'job failed');
       throw unrecoverable ? new UnrecoverableError(message) : new Error(message);
     } finally {
@@ -189,9 +183,19 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     );
   }
 
+  /**
+   * Frees the job's tickets and drops its credentials once BullMQ has recorded its end (never before: until
+   * then another worker may still be handed the job). Runs for every path to the end, including a job
+   * BullMQ fails for stalling without calling the processor; a worker that dies before this runs leaves a
+   * registration that the acquire script recognises as ended.
+   */
   async function release(job: Job<JobData>) {
-    await registry.release(tenantOf(job.data), job.name, job.data.ticket_keys, String(job.id));
-    await opts.redis.del(keys.credentials(String(job.id)));
+    try {
+      await registry.release(tenantOf(job.data), job.name, job.data.ticket_keys, String(job.id));
+      await opts.redis.del(keys.credentials(String(job.id)));
+    } catch (err) {
+      log.warn({ job_id: job.id, err: (err as Error).message }, 'could not free the tickets of an ended job');
+    }
   }
 
   const worker = new Worker<JobData>(keys.queueName, processJob, {
@@ -203,6 +207,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     maxStalledCount: 2,
   });
   worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  worker.on('completed', (job) => void release(job));
+  worker.on('failed', (job) => {
+    // Also emitted for an attempt that will be retried: only a job that ended has finishedOn.
+    if (job?.finishedOn) void release(job);
+  });
 
   await opts.subscriber.subscribe(keys.cancelChannel);
   opts.subscriber.on('message', (channel, jobId) => {
