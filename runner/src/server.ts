@@ -5,13 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { type ServerType, serve } from '@hono/node-server';
-import { Redis } from 'ioredis';
 import type { OpenCodeServiceHooks } from './adapters/opencode/service.js';
 import { createApp } from './api/app.js';
 import { type Env, secretValues } from './env.js';
 import { JobQueue } from './jobs/queue.js';
 import { type RunningWorker, startWorker } from './jobs/worker.js';
 import { createLogger, type Logger } from './logger.js';
+import { redisFactory } from './redis.js';
 import { createServices } from './services.js';
 
 export const VERSION: string = (
@@ -42,24 +42,22 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   const role = opts.role ?? env.RUNNER_ROLE;
   const secrets = secretValues(env);
   const log = createLogger(env.LOG_LEVEL, secrets, opts.logDestination);
-  const redisOpts = { maxRetriesPerRequest: null, lazyConnect: false } as const;
-  const redis = new Redis(env.REDIS_URL, redisOpts);
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const connect = redisFactory(env.REDIS_URL, log);
+  const redis = connect.patient('redis');
   // The queue's own connection, without auto-pipelining: ioredis builds a Pipeline per batch that copies every
   // script BullMQ defines onto it, which costs more than the write it saves (bench/enqueue.bench.ts).
-  const connection = new Redis(env.REDIS_URL, redisOpts);
-  connection.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
+  const connection = connect.patient('queue connection');
   const services = createServices(env, log, secrets, {
     redis,
     ...(opts.openCodeHooks ? { openCodeHooks: opts.openCodeHooks } : {}),
   });
-  const queue = new JobQueue(connection, env.QUEUE_PREFIX, connection, env.OPENCODE_TIMEOUT);
+  const queue = new JobQueue(connection, env.QUEUE_PREFIX, connection, env.OPENCODE_TIMEOUT, log);
 
   let worker: RunningWorker | undefined;
   if (role === 'all' || role === 'worker') {
-    const subscriber = redis.duplicate();
+    const subscriber = connect.duplicate(redis, 'cancel subscriber');
     worker = await startWorker({
-      connection: redis.duplicate(),
+      connection: connect.duplicate(redis, 'worker connection'),
       subscriber,
       redis,
       prefix: env.QUEUE_PREFIX,

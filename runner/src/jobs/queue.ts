@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { type Job, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, notFound } from '../api/errors.js';
+import type { Logger } from '../logger.js';
+import { logErrors } from '../redis.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { type JobKeys, jobKeys, LOCAL_TENANT } from './keys.js';
 
@@ -128,10 +130,13 @@ export class JobQueue {
     connection: QueueOptions['connection'],
     /** OPENCODE_TIMEOUT: code-aware jobs may run this long, so their registrations must outlive it. */
     private readonly openCodeTimeoutMinutes = 20,
+    /** Where the queue's connection errors go (JSON logs); without it BullMQ prints them to stderr. */
+    log?: Logger,
   ) {
     this.keys = jobKeys(prefix);
     this.scripts = defineScripts(redis);
     this.queue = new Queue<JobData>(this.keys.queueName, { connection, prefix });
+    if (log) logErrors(this.queue, log, 'queue');
   }
 
   /**

@@ -7,6 +7,7 @@ import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bu
 import type { Redis } from 'ioredis';
 import type { UsageRecord } from '../adapters/llm/index.js';
 import { scrubSecrets } from '../logger.js';
+import { logErrors } from '../redis.js';
 import type { Services } from '../services.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { jobLlm, type LlmTranscript, withUsage } from './job-llm.js';
@@ -41,7 +42,13 @@ class TimeoutError extends Error {}
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const keys = jobKeys(opts.prefix);
   const log = opts.services.log.child({ component: 'worker' });
-  const registry = new JobQueue(opts.redis, opts.prefix, opts.connection, opts.services.env.OPENCODE_TIMEOUT);
+  const registry = new JobQueue(
+    opts.redis,
+    opts.prefix,
+    opts.connection,
+    opts.services.env.OPENCODE_TIMEOUT,
+    log,
+  );
   const previews = new PreviewStore(opts.redis, opts.prefix, opts.services.env.PREVIEW_TTL_SECONDS);
 
   const processJob = async (job: Job<JobData>, _token?: string, signal?: AbortSignal) => {
@@ -206,7 +213,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     stalledInterval: opts.stalledIntervalMs ?? 30_000,
     maxStalledCount: 2,
   });
-  worker.on('error', (err) => log.error({ err: err.message }, 'worker error'));
+  logErrors(worker, log, 'worker');
   worker.on('completed', (job) => void release(job));
   worker.on('failed', (job) => {
     // Also emitted for an attempt that will be retried: only a job that ended has finishedOn.
