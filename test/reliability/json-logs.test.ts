@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, sleep, testEnv, waitFor } from '../helpers/runner.js';
 import { type ChildRunner, spawnRunner } from '../helpers/spawn.js';
+import { nonJsonLines } from './logs.js';
 import { type PrivateRedis, startPrivateRedis } from './private-redis.js';
 
 let redis: PrivateRedis;
@@ -15,19 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await redis?.close();
 });
-
-/** Lines that are not one JSON object each. */
-export function nonJsonLines(lines: string[]): string[] {
-  return lines.filter((line) => {
-    if (!line.trim()) return false;
-    try {
-      const v = JSON.parse(line);
-      return typeof v !== 'object' || v === null || Array.isArray(v);
-    } catch {
-      return true;
-    }
-  });
-}
 
 describe('logs during a Redis outage', () => {
   it('stay JSON in every role, through the outage, the restart and the shutdown', async () => {
