@@ -48,6 +48,8 @@ export const Env = z.object({
     .default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default('augment'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** How long a stopping worker waits for its active jobs before handing them back to the queue, seconds. */
+  WORKER_DRAIN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** How long a preview (a dry run's result) can be applied as reviewed, seconds. */
   PREVIEW_TTL_SECONDS: z.coerce
     .number()

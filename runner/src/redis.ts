@@ -97,3 +97,18 @@ export function redisFactory(url: string, log: Logger): RedisFactory {
     },
   };
 }
+
+/** Closes a connection: politely when Redis is there, at once when it is not (QUIT would wait for it). */
+export async function closeConnection(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    const quit = await Promise.race([
+      client.quit().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<false>((r) => setTimeout(() => r(false), 1_000).unref()),
+    ]);
+    if (quit) return;
+  }
+  client.disconnect();
+}

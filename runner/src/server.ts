@@ -11,7 +11,7 @@ import { type Env, secretValues } from './env.js';
 import { JobQueue } from './jobs/queue.js';
 import { type RunningWorker, startWorker } from './jobs/worker.js';
 import { createLogger, type Logger } from './logger.js';
-import { redisFactory } from './redis.js';
+import { closeConnection, redisFactory } from './redis.js';
 import { createServices } from './services.js';
 
 export const VERSION: string = (
@@ -22,7 +22,15 @@ export interface Runner {
   port: number;
   url: string;
   log: Logger;
+  /** How long stopping waits for active jobs before handing them back. */
+  drainMs: number;
+  /**
+   * Stops gracefully: event streams end, the HTTP server closes, the worker drains its active jobs for
+   * `drainMs` and hands back the ones still running, connections close.
+   */
   stop(): Promise<void>;
+  /** While stopping: hand the active jobs back now instead of waiting out the drain (a second signal). */
+  handBackNow(): void;
 }
 
 export interface StartOptions {
@@ -34,12 +42,15 @@ export interface StartOptions {
   logDestination?: Parameters<typeof createLogger>[2];
   lockDurationMs?: number;
   stalledIntervalMs?: number;
-  /** How long a stopping worker waits for its active jobs. */
+  /** How long a stopping worker waits for its active jobs (default WORKER_DRAIN_SECONDS). */
   drainMs?: number;
 }
 
 export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Runner> {
   const role = opts.role ?? env.RUNNER_ROLE;
+  const drainMs = opts.drainMs ?? env.WORKER_DRAIN_SECONDS * 1000;
+  /** Aborted when the runner stops: open event streams end instead of holding the HTTP server open. */
+  const shutdown = new AbortController();
   const secrets = secretValues(env);
   const log = createLogger(env.LOG_LEVEL, secrets, opts.logDestination);
   const connect = redisFactory(env.REDIS_URL, log);
@@ -81,6 +92,7 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
       redis,
       version: VERSION,
       role,
+      shutdown: shutdown.signal,
       maxBodyBytes: env.MAX_BODY_BYTES,
       auth: {
         apiKeys: env.API_KEYS,
@@ -104,14 +116,17 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
     port,
     url: `http://127.0.0.1:${port}`,
     log,
+    drainMs,
+    handBackNow: () => worker?.handBackNow(),
     stop() {
       stopping ??= (async () => {
         // Stop taking requests first, then let the worker finish what it holds.
-        if (server) await new Promise<void>((r) => server!.close(() => r()));
-        if (worker) await worker.close(opts.drainMs);
-        await queue.close();
-        await connection.quit().catch(() => undefined);
-        await redis.quit().catch(() => undefined);
+        shutdown.abort();
+        if (server) await closeServer(server);
+        if (worker) await worker.close(drainMs);
+        await Promise.race([queue.close().catch(() => undefined), sleep(2_000)]);
+        await closeConnection(connection);
+        await closeConnection(redis);
         services.close();
         log.info('runner stopped');
       })();
@@ -120,15 +135,53 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   };
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/**
+ * Closes the HTTP server: no new connections, idle ones closed now; requests under way get a few seconds
+ * (event streams end at once through the shutdown signal), then their connections are closed too.
+ */
+async function closeServer(server: ServerType): Promise<void> {
+  const http = server as ServerType & { closeIdleConnections?(): void; closeAllConnections?(): void };
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  http.closeIdleConnections?.();
+  const timer = setTimeout(() => http.closeAllConnections?.(), 5_000);
+  await closed;
+  clearTimeout(timer);
+}
+
 /** Starts the runner and stops it gracefully on SIGTERM/SIGINT (the worker drains its active jobs). */
 export async function runUntilSignal(env: Env, role?: StartOptions['role']): Promise<void> {
-  const runner = await startRunner(env, { role });
-  const shutdown = (signal: string) => {
-    runner.log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 60_000);
+  stopOnSignals(await startRunner(env, { role }));
+}
+
+/**
+ * Stops the runner on SIGTERM/SIGINT and exits. A second signal hands the active jobs back at once (never a
+ * hard kill, which would leave them to stalled-job detection); a forced exit if stopping still hangs.
+ */
+export function stopOnSignals(runner: Runner): void {
+  let received = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    received += 1;
+    if (received > 1) {
+      runner.log.warn({ signal }, 'signal received again: handing the active jobs back now');
+      runner.handBackNow();
+      return;
+    }
+    runner.log.info({ signal, drain_ms: runner.drainMs }, 'shutting down');
+    const force = setTimeout(() => {
+      runner.log.error('stopping took too long: exiting now');
+      process.exit(1);
+    }, runner.drainMs + 30_000);
     force.unref();
-    runner.stop().then(() => process.exit(0));
+    runner.stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        runner.log.error({ err: err.message }, 'stopping failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

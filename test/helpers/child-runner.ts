@@ -3,15 +3,27 @@
  *  CHILD_ROLE all|api|worker, CHILD_STUCK=1 makes `single` and `task_creation` jobs hang (to be killed mid-job),
  *  CHILD_ECHO=1 makes them echo their input (no Jira needed), and with CHILD_HOLD_PREFIX=HOLD- those whose
  *  ticket starts with it run until cancelled,
- *  plus the runner's usual variables. Prints `READY <port>` once listening/working.
+ *  CHILD_BUSY_URL=<url> makes `single` jobs call that URL every 100 ms forever, deaf to cancellation (a job
+ *  that outlives any drain time and keeps calling out),
+ *  plus the runner's usual variables (WORKER_DRAIN_SECONDS...). Prints `READY <port>` once listening/working;
+ *  SIGTERM/SIGINT stop it as they stop the real runner.
  */
 import { loadEnv } from '../../runner/src/env.js';
-import { startRunner } from '../../runner/src/server.js';
+import { startRunner, stopOnSignals } from '../../runner/src/server.js';
 
 const role = (process.env.CHILD_ROLE ?? 'all') as 'all' | 'api' | 'worker';
 const stuck = process.env.CHILD_STUCK === '1';
 const echo = process.env.CHILD_ECHO === '1';
 const holdPrefix = process.env.CHILD_HOLD_PREFIX;
+const busyUrl = process.env.CHILD_BUSY_URL;
+/** Calls out every 100 ms until the process ends. */
+const busyProcessor = async (_input: unknown, ctx: { progress(stage: string, p: number): Promise<void> }) => {
+  await ctx.progress('busy', 5);
+  for (;;) {
+    await fetch(busyUrl!).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
 /** Never ends on its own (the process is killed mid-job). */
 const stuckProcessor = async (
   _input: unknown,
@@ -24,23 +36,28 @@ const runner = await startRunner(loadEnv(), {
   role,
   lockDurationMs: 1_000,
   stalledIntervalMs: 500,
-  processorOverrides: stuck
-    ? {
-        single: stuckProcessor,
-        task_creation: stuckProcessor,
-      }
-    : echo
+  processorOverrides: busyUrl
+    ? { single: busyProcessor }
+    : stuck
       ? {
-          single: async (input, ctx) => {
-            if (holdPrefix && String((input as { ticket_key?: unknown }).ticket_key).startsWith(holdPrefix)) {
-              await ctx.progress('holding', 10);
-              await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-              ctx.signal.throwIfAborted();
-            }
-            return { job_type: 'single', echoed: input };
-          },
+          single: stuckProcessor,
+          task_creation: stuckProcessor,
         }
-      : undefined,
+      : echo
+        ? {
+            single: async (input, ctx) => {
+              if (
+                holdPrefix &&
+                String((input as { ticket_key?: unknown }).ticket_key).startsWith(holdPrefix)
+              ) {
+                await ctx.progress('holding', 10);
+                await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+                ctx.signal.throwIfAborted();
+              }
+              return { job_type: 'single', echoed: input };
+            },
+          }
+        : undefined,
 });
 process.stdout.write(`READY ${runner.port}\n`);
-process.on('SIGTERM', () => runner.stop().then(() => process.exit(0)));
+stopOnSignals(runner);

@@ -39,6 +39,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   version: string;
   role: string;
+  /** Aborted when the runner stops: long-lived answers (event streams) end. */
+  shutdown?: AbortSignal;
 }
 
 export type AppEnv = { Variables: AuthVariables & { requestId: string } };
