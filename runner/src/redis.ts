@@ -9,6 +9,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import { Redis, type RedisOptions } from 'ioredis';
+import { AppError } from './api/errors.js';
 import type { Logger } from './logger.js';
 
 const REPEAT_MS = 30_000;
@@ -29,6 +30,15 @@ export function isRedisUnavailable(err: unknown): boolean {
     )
   );
 }
+
+/** The 503 a request gets while Redis is unreachable (clients retry after Retry-After). */
+export function redisUnavailable(
+  message = 'Redis is unreachable: the request was not served; retry shortly',
+  details: Record<string, unknown> = {},
+): AppError {
+  return new AppError(503, 'redis_unavailable', message, { retry_after_s: RETRY_AFTER_S, ...details });
+}
+export const RETRY_AFTER_S = 5;
 
 /**
  * Sends the 'error' events of a connection or BullMQ object to the logger: connection trouble once per

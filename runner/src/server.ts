@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { type ServerType, serve } from '@hono/node-server';
+import type { Redis } from 'ioredis';
 import type { OpenCodeServiceHooks } from './adapters/opencode/service.js';
 import { createApp } from './api/app.js';
 import { type Env, secretValues } from './env.js';
@@ -54,10 +55,11 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   const secrets = secretValues(env);
   const log = createLogger(env.LOG_LEVEL, secrets, opts.logDestination);
   const connect = redisFactory(env.REDIS_URL, log);
+  // Workers wait for Redis through an outage; the HTTP API fails fast (503) instead of holding requests.
   const redis = connect.patient('redis');
-  // The queue's own connection, without auto-pipelining: ioredis builds a Pipeline per batch that copies every
+  // The API's queue connection, without auto-pipelining: ioredis builds a Pipeline per batch that copies every
   // script BullMQ defines onto it, which costs more than the write it saves (bench/enqueue.bench.ts).
-  const connection = connect.patient('queue connection');
+  const connection = connect.failFast('api redis', env.REDIS_COMMAND_TIMEOUT_MS);
   const services = createServices(env, log, secrets, {
     redis,
     ...(opts.openCodeHooks ? { openCodeHooks: opts.openCodeHooks } : {}),
@@ -86,10 +88,12 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
   let server: ServerType | undefined;
   let port = 0;
   if (role === 'all' || role === 'api') {
+    // Requests right after start-up should not meet a connection still being made.
+    await untilReady(connection, 5_000);
     const app = createApp({
       services,
       queue,
-      redis,
+      redis: connection,
       version: VERSION,
       role,
       shutdown: shutdown.signal,
@@ -136,6 +140,20 @@ export async function startRunner(env: Env, opts: StartOptions = {}): Promise<Ru
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** Waits (at most `ms`) for a connection to be ready; an API starting while Redis is away still starts. */
+function untilReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    client.once('ready', done);
+  });
+}
 
 /**
  * Closes the HTTP server: no new connections, idle ones closed now; requests under way get a few seconds

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import { ZodError } from 'zod';
 import type { JobQueue } from '../jobs/queue.js';
 import { scrubSecrets } from '../logger.js';
+import { isRedisUnavailable, RETRY_AFTER_S, redisUnavailable } from '../redis.js';
 import type { Services } from '../services.js';
 import { type AuthConfig, type AuthVariables, createAuthenticator } from './auth.js';
 import { bodyLimit } from './body-limit.js';
@@ -74,7 +75,10 @@ export function createApp(deps: AppDeps): App {
 
   app.onError((err, c) => {
     const error = toAppError(err);
-    if (error.status >= 500)
+    if (error.code === 'redis_unavailable') {
+      c.header('retry-after', String(RETRY_AFTER_S));
+      log.warn({ request_id: c.get('requestId'), err: String((err as Error).message) }, 'redis unavailable');
+    } else if (error.status >= 500)
       log.error(
         {
           request_id: c.get('requestId'),
@@ -131,6 +135,7 @@ export function createApp(deps: AppDeps): App {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isRedisUnavailable(err)) return redisUnavailable();
   if (err instanceof ZodError) return validationError(err);
   if (err instanceof HTTPException) {
     if (err.status === 400 && /json/i.test(err.message)) {
