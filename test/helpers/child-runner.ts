@@ -5,6 +5,8 @@
  *  ticket starts with it run until cancelled,
  *  CHILD_BUSY_URL=<url> makes `single` jobs call that URL every 100 ms forever, deaf to cancellation (a job
  *  that outlives any drain time and keeps calling out),
+ *  CHILD_RECORD_URL=<url> makes `single` jobs report each run to that URL (`/start`, `/tick` per step after a
+ *  progress update, `/done`, with `run=<id>`), CHILD_RECORD_STEPS steps (default 30) 100 ms apart,
  *  plus the runner's usual variables (WORKER_DRAIN_SECONDS...). Prints `READY <port>` once listening/working;
  *  SIGTERM/SIGINT stop it as they stop the real runner.
  */
@@ -32,32 +34,55 @@ const stuckProcessor = async (
   await ctx.progress('stuck', 5);
   await new Promise(() => undefined);
 };
+const recordUrl = process.env.CHILD_RECORD_URL;
+const recordSteps = Number(process.env.CHILD_RECORD_STEPS ?? 30);
+/** Reports its run (start, each step, done) so a test can see which runs overlap. */
+const recordingProcessor = async (
+  _input: unknown,
+  ctx: { jobId: string; progress(stage: string, p: number): Promise<void> },
+) => {
+  const run = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const report = (what: string) =>
+    fetch(`${recordUrl}/${what}?run=${run}&job=${ctx.jobId}`).catch(() => undefined);
+  await report('start');
+  for (let step = 0; step < recordSteps; step++) {
+    await ctx.progress('step', (100 * step) / recordSteps);
+    await report('tick');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await report('done');
+  return { job_type: 'single', run };
+};
 const runner = await startRunner(loadEnv(), {
   role,
   lockDurationMs: 1_000,
   stalledIntervalMs: 500,
-  processorOverrides: busyUrl
-    ? { single: busyProcessor }
-    : stuck
-      ? {
-          single: stuckProcessor,
-          task_creation: stuckProcessor,
-        }
-      : echo
+  processorOverrides: recordUrl
+    ? { single: recordingProcessor }
+    : busyUrl
+      ? { single: busyProcessor }
+      : stuck
         ? {
-            single: async (input, ctx) => {
-              if (
-                holdPrefix &&
-                String((input as { ticket_key?: unknown }).ticket_key).startsWith(holdPrefix)
-              ) {
-                await ctx.progress('holding', 10);
-                await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
-                ctx.signal.throwIfAborted();
-              }
-              return { job_type: 'single', echoed: input };
-            },
+            single: stuckProcessor,
+            task_creation: stuckProcessor,
           }
-        : undefined,
+        : echo
+          ? {
+              single: async (input, ctx) => {
+                if (
+                  holdPrefix &&
+                  String((input as { ticket_key?: unknown }).ticket_key).startsWith(holdPrefix)
+                ) {
+                  await ctx.progress('holding', 10);
+                  await new Promise((resolve) =>
+                    ctx.signal.addEventListener('abort', resolve, { once: true }),
+                  );
+                  ctx.signal.throwIfAborted();
+                }
+                return { job_type: 'single', echoed: input };
+              },
+            }
+          : undefined,
 });
 process.stdout.write(`READY ${runner.port}\n`);
 stopOnSignals(runner);
