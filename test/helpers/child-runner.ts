@@ -7,6 +7,7 @@
  *  that outlives any drain time and keeps calling out),
  *  CHILD_RECORD_URL=<url> makes `single` jobs report each run to that URL (`/start`, `/tick` per step after a
  *  progress update, `/done`, with `run=<id>`), CHILD_RECORD_STEPS steps (default 30) 100 ms apart,
+ *  CHILD_LOCK_MS / CHILD_STALLED_MS: the workers' lock duration and stalled-job check interval (1000 / 500),
  *  plus the runner's usual variables (WORKER_DRAIN_SECONDS...). Prints `READY <port>` once listening/working;
  *  SIGTERM/SIGINT stop it as they stop the real runner.
  */
@@ -55,8 +56,8 @@ const recordingProcessor = async (
 };
 const runner = await startRunner(loadEnv(), {
   role,
-  lockDurationMs: 1_000,
-  stalledIntervalMs: 500,
+  lockDurationMs: Number(process.env.CHILD_LOCK_MS ?? 1_000),
+  stalledIntervalMs: Number(process.env.CHILD_STALLED_MS ?? 500),
   processorOverrides: recordUrl
     ? { single: recordingProcessor }
     : busyUrl

@@ -192,7 +192,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
           : result;
       // A result is recorded only by the worker that still holds the job.
       await checkLock();
-      jobLog.info('job completed');
       return out;
     } catch (err) {
       if (handBack.signal.aborted) throw err;
@@ -289,7 +288,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   worker.on('lockRenewalFailed', (ids: string[]) => {
     for (const id of ids) running.get(id)?.abort(LOCK_LOST);
   });
-  worker.on('completed', (job) => void release(job));
+  worker.on('completed', (job) => {
+    // Logged once BullMQ has recorded the end: exactly one such line per completed job.
+    log.info({ job_id: job.id, job_type: job.name, attempt: job.attemptsMade }, 'job completed');
+    void release(job);
+  });
   worker.on('failed', (job) => {
     // Also emitted for an attempt that will be retried: only a job that ended has finishedOn.
     if (job?.finishedOn) void release(job);
