@@ -73,6 +73,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const processJob = async (job: Job<JobData>, token?: string, signal?: AbortSignal) => {
     const id = String(job.id);
     const handBack = new AbortController();
+    // This worker runs the job again (its lock had lapsed): an earlier run still going here stops.
+    running.get(id)?.abort(LOCK_LOST);
     running.set(id, handBack);
     try {
       return await untilHandedBack(runJob(job, token, signal, handBack), handBack.signal);
@@ -82,7 +84,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       // Tells BullMQ the job left this worker without finishing: no attempt counted, nothing recorded.
       throw new WaitingError();
     } finally {
-      running.delete(id);
+      if (running.get(id) === handBack) running.delete(id);
     }
   };
 
