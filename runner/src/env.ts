@@ -48,7 +48,14 @@ export const Env = z.object({
     .regex(/^rediss?:\/\/[^\s]+$/, 'must be a redis:// or rediss:// URL')
     .default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().min(1).default('augment'),
+  /**
+   * How long the HTTP API waits for one Redis command, ms; past it (or at once while Redis is unreachable) the
+   * request answers 503 redis_unavailable. Workers wait for Redis instead.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  /** How long a stopping worker waits for its active jobs before handing them back to the queue, seconds. */
+  WORKER_DRAIN_SECONDS: z.coerce.number().min(0).max(3600).default(30),
   /** How long a preview (a dry run's result) can be applied as reviewed, seconds. */
   PREVIEW_TTL_SECONDS: z.coerce
     .number()

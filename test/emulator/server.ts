@@ -203,7 +203,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
     const after = plan.pick(method, path, 'after');
     if (after.latencyMs > 0) await sleep(after.latencyMs);
-    if (after.terminal && applyFault(after.terminal)) return;
+    if (after.terminal) {
+      // The request was carried out: only its answer is lost.
+      record.faultPhase = 'after';
+      if (applyFault(after.terminal)) return;
+    }
     record.status = reply.status;
     send(res, reply);
   };

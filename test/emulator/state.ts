@@ -153,6 +153,8 @@ export interface RequestRecord {
   status: number;
   /** The fault that answered instead of the emulator, if any. */
   fault?: string;
+  /** 'after' when the request was carried out and only its answer was lost. */
+  faultPhase?: 'after';
   accountId?: string;
 }
 

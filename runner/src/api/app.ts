@@ -14,6 +14,7 @@ import { ZodError } from 'zod';
 import { AppError, errorChainStack } from '../errors.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { scrubSecrets } from '../logger.js';
+import { isRedisUnavailable, RETRY_AFTER_S, redisUnavailable } from '../redis.js';
 import type { Services } from '../services.js';
 import { type AuthConfig, type AuthVariables, createAuthenticator } from './auth.js';
 import { bodyLimit } from './body-limit.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   version: string;
   role: string;
+  /** Aborted when the runner stops: long-lived answers (event streams) end. */
+  shutdown?: AbortSignal;
 }
 
 export type AppEnv = { Variables: AuthVariables & { requestId: string } };
@@ -74,7 +77,13 @@ export function createApp(deps: AppDeps): App {
   app.onError((err, c) => {
     const error = toAppError(err);
     const scrub = (text: string) => scrubSecrets(text, deps.services.secrets);
-    if (error.status >= 500)
+    if (error.code === 'redis_unavailable') {
+      c.header('retry-after', String(RETRY_AFTER_S));
+      log.warn(
+        { request_id: c.get('requestId'), err: scrub(String((err as Error).message)) },
+        'redis unavailable',
+      );
+    } else if (error.status >= 500)
       log.error(
         { request_id: c.get('requestId'), code: error.code, err: errorChainStack(err, scrub) },
         'request failed',
@@ -134,6 +143,7 @@ export function createApp(deps: AppDeps): App {
 
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isRedisUnavailable(err)) return redisUnavailable();
   if (err instanceof ZodError) return validationError(err);
   if (err instanceof HTTPException) {
     if (err.status === 400 && /json/i.test(err.message)) {

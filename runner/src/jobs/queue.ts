@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { type Job, Queue, type QueueOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { AppError, notFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { isRedisUnavailable, logErrors, redisUnavailable } from '../redis.js';
 import { jobDefinition, jobTimeoutMs } from './catalog.js';
 import { type JobKeys, jobKeys, LOCAL_TENANT } from './keys.js';
 
@@ -71,12 +73,47 @@ export interface JobView {
   finished_at: string | null;
 }
 
-// KEYS: registration keys..., history keys...; ARGV: jobId, ttlMs, nowMs, n
+/**
+ * How long a registration whose job is not in the queue still counts: the API registers first and queues
+ * right after, so a missing job within this window may be on its way in; past it, the API died in between.
+ */
+const REGISTRATION_GRACE_MS = 60_000;
+// KEYS: registration keys..., history keys...; ARGV: jobId, ttlMs, nowMs, n, job key prefix, graceMs,
+// adoptAfterMs.
+// A registration counts while its job has not ended: a job BullMQ recorded as completed or failed (whatever
+// path got it there: a worker that died before releasing, a job failed for stalling) or one that never
+// reached the queue no longer holds its tickets. Returns nil when registered, else {holder, adoptable}:
+// adoptable (1) when every ticket is registered to one job that is not in the queue some seconds after it
+// was registered, i.e. a request that registered but could not queue it (Redis went away, the request gave
+// up): a new request queues that job.
 const ACQUIRE = `
 local n = tonumber(ARGV[4])
+local now = tonumber(ARGV[3])
+local unqueued = nil
+local count = 0
 for i = 1, n do
   local existing = redis.call('GET', KEYS[i])
-  if existing then return existing end
+  if existing then
+    local ended
+    local queued = redis.call('EXISTS', ARGV[5] .. existing) == 1
+    if queued then
+      ended = redis.call('ZSCORE', ARGV[5] .. 'completed', existing) or redis.call('ZSCORE', ARGV[5] .. 'failed', existing)
+    else
+      local at = redis.call('ZSCORE', KEYS[n + i], existing)
+      ended = (not at) or (tonumber(at) + tonumber(ARGV[6]) < now)
+      -- Registered moments ago: its request may still be queuing it.
+      if not ended and tonumber(at) + tonumber(ARGV[7]) > now then return {existing, 0} end
+    end
+    if not ended then
+      if queued or (unqueued and unqueued ~= existing) then return {existing, 0} end
+      unqueued = existing
+      count = count + 1
+    end
+  end
+end
+if unqueued then
+  if count == n then return {unqueued, 1} end
+  return {unqueued, 0}
 end
 for i = 1, n do
   redis.call('SET', KEYS[i], ARGV[1], 'PX', ARGV[2])
@@ -96,7 +133,7 @@ return released
 `;
 
 interface Scripts {
-  augmentAcquire(numKeys: number, ...args: string[]): Promise<string | null>;
+  augmentAcquire(numKeys: number, ...args: string[]): Promise<[string, number] | null>;
   augmentRelease(numKeys: number, ...args: string[]): Promise<number>;
 }
 
@@ -132,40 +169,63 @@ export class JobQueue {
     connection: QueueOptions['connection'],
     /** OPENCODE_TIMEOUT: code-aware jobs may run this long, so their registrations must outlive it. */
     private readonly openCodeTimeoutMinutes = 20,
+    /** Where the queue's connection errors go (JSON logs); without it BullMQ prints them to stderr. */
+    log?: Logger,
   ) {
     this.keys = jobKeys(prefix);
     this.scripts = defineScripts(redis);
     this.queue = new Queue<JobData>(this.keys.queueName, { connection, prefix });
+    if (log) logErrors(this.queue, log, 'queue');
   }
 
   /**
    * Registers the job's tickets and adds it to the queue; throws a 409 AppError carrying the existing job id
-   * when any ticket already has an active job of this type.
+   * when any ticket already has an active job of this type. While Redis is unreachable it throws a 503
+   * `redis_unavailable` at once (on the API's fail-fast connection); one that lost Redis after registering
+   * names the job it meant (`details.job_id`), and the same request sent again queues that very job.
    */
   async enqueue(type: string, input: Record<string, unknown>, opts: EnqueueOptions): Promise<JobView> {
     const def = jobDefinition(type);
     if (!def) throw new AppError(400, 'unknown_job_type', `unknown job type ${type}`, { field: 'job_type' });
+    this.assertReachable();
     const tickets = [...new Set(def.ticketKeys(input))];
-    const jobId = randomUUID();
+    let jobId: string = randomUUID();
     // Registrations outlive the longest possible run (code-aware runs included) so they never lapse early.
     const ttlMs = jobTimeoutMs(def, input, this.openCodeTimeoutMinutes) * def.attempts + 10 * 60_000;
     const regKeys = tickets.map((t) => this.keys.active(opts.tenant, type, t));
     const histKeys = tickets.map((t) => this.keys.ticketHistory(opts.tenant, t));
-    const existing = await this.scripts.augmentAcquire(
-      regKeys.length * 2,
-      ...regKeys,
-      ...histKeys,
-      jobId,
-      String(ttlMs),
-      String(Date.now()),
-      String(regKeys.length),
+    const held = await unavailableAs503(() =>
+      this.scripts.augmentAcquire(
+        regKeys.length * 2,
+        ...regKeys,
+        ...histKeys,
+        jobId,
+        String(ttlMs),
+        String(Date.now()),
+        String(regKeys.length),
+        `${this.prefix}:${this.keys.queueName}:`,
+        String(REGISTRATION_GRACE_MS),
+        // Longer than a request that registered can still be queuing (its commands time out before).
+        String(Math.max(5_000, 2 * (this.redis.options.commandTimeout ?? 0))),
+      ),
     );
-    if (existing) {
-      throw new AppError(409, 'duplicate_job', `a ${type} job is already running for ${tickets.join(', ')}`, {
-        existing_job_id: existing,
-        job_type: type,
-        ticket_keys: tickets,
-      });
+    if (held) {
+      const [existing, adoptable] = held;
+      if (Number(adoptable) !== 1) {
+        throw new AppError(
+          409,
+          'duplicate_job',
+          `a ${type} job is already running for ${tickets.join(', ')}`,
+          {
+            existing_job_id: existing,
+            job_type: type,
+            ticket_keys: tickets,
+          },
+        );
+      }
+      // An earlier request registered this job but lost Redis before it could confirm queuing it: queue it
+      // now under that id (if the earlier add did land after all, BullMQ keeps that one: still one job).
+      jobId = existing;
     }
     try {
       if (opts.credentials) {
@@ -191,9 +251,27 @@ export class JobQueue {
       );
       return toView(job, 'waiting', false);
     } catch (err) {
+      if (isRedisUnavailable(err)) {
+        // Whether the job reached the queue is unknown: keep the registration (it ends once the job ends,
+        // or after the grace period if the job never arrived) and name the job.
+        throw redisUnavailable(
+          `Redis became unreachable while queuing job ${jobId}: it may not be queued. GET /jobs/${jobId} tells once Redis is back; sending the same request again queues this job (once)`,
+          { job_id: jobId },
+        );
+      }
       await this.release(opts.tenant, type, tickets, jobId);
       await this.redis.del(this.keys.credentials(jobId));
       throw err;
+    }
+  }
+
+  /**
+   * On a fail-fast connection (the API's), a request meeting Redis away fails at once with a 503 instead of
+   * waiting for the reconnection (BullMQ waits for a connection that is not ready).
+   */
+  private assertReachable(): void {
+    if (this.redis.options.enableOfflineQueue === false && this.redis.status !== 'ready') {
+      throw redisUnavailable();
     }
   }
 
@@ -208,6 +286,7 @@ export class JobQueue {
 
   /** The job as `tenant` may see it: a job of another tenant is as unknown as one that never existed. */
   async get(jobId: string, tenant: string): Promise<JobView> {
+    this.assertReachable();
     const job = await this.queue.getJob(jobId);
     if (!job) {
       const removed = await this.redis.get(this.keys.cancelled(jobId));
@@ -241,6 +320,7 @@ export class JobQueue {
    * jobs Redis holds; full views are read for the page only.
    */
   async list(filter: { tenant: string; status?: JobStatus; type?: string; offset: number; limit: number }) {
+    this.assertReachable();
     const states: readonly ListedState[] =
       filter.status === 'cancelled' || filter.status === 'failed'
         ? ['failed']
@@ -288,6 +368,7 @@ export class JobQueue {
 
   /** The latest jobs that touched a ticket, newest first, with the active ones flagged. */
   async forTicket(tenant: string, ticket: string): Promise<JobView[]> {
+    this.assertReachable();
     const ids = await this.redis.zrevrange(this.keys.ticketHistory(tenant, ticket), 0, HISTORY_LIMIT - 1);
     const views: JobView[] = [];
     for (const id of ids) {
@@ -305,6 +386,7 @@ export class JobQueue {
    * whichever worker holds it (the request is broadcast to every worker).
    */
   async cancel(jobId: string, tenant: string): Promise<JobView> {
+    this.assertReachable();
     const job = await this.queue.getJob(jobId);
     if (!job || tenantOf(job.data) !== tenant) throw notFound(`job ${jobId}`);
     const state = await job.getState();
@@ -340,11 +422,21 @@ export class JobQueue {
   }
 
   async counts() {
+    this.assertReachable();
     return this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
   }
 
   async close() {
     await this.queue.close();
+  }
+}
+
+/** Runs a Redis call, turning "Redis unreachable" into the API's 503. */
+async function unavailableAs503<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw isRedisUnavailable(err) ? redisUnavailable() : err;
   }
 }
 

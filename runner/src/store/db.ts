@@ -14,12 +14,33 @@ export type Database = BetterSqlite3.Database;
 export function openDatabase(path: string): Database {
   if (path !== ':memory:' && !path.startsWith('file:')) mkdirSync(dirname(path), { recursive: true });
   const db = new BetterSqlite3(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('foreign_keys = ON');
+  // The busy timeout first, so every later statement waits for a lock instead of failing at once.
   db.pragma('busy_timeout = 5000');
+  switchToWal(db);
+  db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   return db;
 }
+
+/**
+ * Switches a file to the WAL journal. On a fresh file shared by processes starting together (an API and a
+ * worker on one volume) the switch needs the file to itself, and SQLite answers SQLITE_BUSY at once, without
+ * waiting for the busy timeout, when another process is switching it too: retried for up to 10 s.
+ */
+function switchToWal(db: Database): void {
+  const until = Date.now() + 10_000;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if ((code !== 'SQLITE_BUSY' && code !== 'SQLITE_LOCKED') || Date.now() > until) throw err;
+      Atomics.wait(SLEEPER, 0, 0, wait + Math.random() * wait);
+    }
+  }
+}
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
 
 /**
  * Runs `sql` once per database under the unique `name` (e.g. `draft-pr-001`), inside a transaction

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PROJECT_KEY } from '../common/issue-key.js';
 import { IssueKey } from '../common/job-types.js';
+import { isoDateToDayNumber } from '../sprint/working-days.js';
 
 /** A model provider, or "rules" for the rule-based engine (no model call). */
 export const LlmProviderName = z.enum(['openai', 'claude', 'gemini', 'kimi', 'rules']);
@@ -166,8 +167,9 @@ export type StoryCoverageRequest = z.infer<typeof StoryCoverageRequest>;
 
 const isoDate = z
   .string()
+  .max(10, 'must be a date YYYY-MM-DD')
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'must be a valid calendar date');
+  .refine((s) => isoDateToDayNumber(s) !== null, 'must be a real calendar date');
 
 export const SprintPlanRequest = z
   .object({

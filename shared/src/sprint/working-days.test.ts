@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   addWorkingDays,
   dayNumberToIsoDate,
+  isoDateTimeToMs,
   isoDateToDayNumber,
   isWorkingDay,
   workingDaysBetween,
@@ -54,5 +56,44 @@ describe('working-day arithmetic', () => {
 
   it('throws on an invalid date rather than guessing', () => {
     expect(() => addWorkingDays('2025-02-30', 1)).toThrow(RangeError);
+  });
+});
+
+describe('isoDateTimeToMs', () => {
+  it('agrees with Date.parse on real date-times with a zone', () => {
+    fc.assert(
+      fc.property(
+        fc.date({
+          min: new Date('1970-01-01T00:00:00Z'),
+          max: new Date('9999-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        fc.integer({ min: -14 * 60, max: 14 * 60 }),
+        (date, offset) => {
+          const shifted = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 23);
+          const sign = offset < 0 ? '-' : '+';
+          const abs = Math.abs(offset);
+          const zone = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+          const text = `${shifted}${zone}`;
+          expect(isoDateTimeToMs(text)).toBe(Date.parse(text));
+          expect(isoDateTimeToMs(`${shifted.slice(0, 16)}Z`)).toBe(Date.parse(`${shifted.slice(0, 16)}Z`));
+        },
+      ),
+    );
+  });
+
+  it('refuses what is not on the calendar or the clock, and a date-time without a zone', () => {
+    for (const bad of [
+      '2027-02-30T09:00:00Z',
+      '2027-01-04T24:00:00Z',
+      '2027-01-04T10:60Z',
+      '2027-01-04T10:00:60Z',
+      '2027-01-04T10:00:00+14:30',
+      '2027-01-04T10:00:00',
+      '2027-01-04',
+      ' 2027-01-04T10:00Z',
+    ]) {
+      expect(isoDateTimeToMs(bad), bad).toBeNull();
+    }
   });
 });

@@ -23,6 +23,31 @@ export function isoDateToDayNumber(iso: string): number | null {
   return Math.round(ms / DAY_MS);
 }
 
+const ISO_DATE_TIME =
+  /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-](\d{2}):(\d{2}))$/;
+
+/**
+ * Parses an ISO 8601 date-time with a time zone (`2027-01-04T09:00Z`, `2027-01-04T09:00:00.000+02:00`)
+ * into epoch milliseconds, or returns `null` when it is not one: a date that is not on the calendar, hour
+ * 24 or more, minute or second 60 or more, an offset beyond +-14:00, or no zone at all (which `Date.parse`
+ * would read in the server's local time).
+ */
+export function isoDateTimeToMs(text: string): number | null {
+  const m = ISO_DATE_TIME.exec(text);
+  if (!m) return null;
+  const day = isoDateToDayNumber(m[1]!);
+  const [hour, minute, second] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
+  if (day === null || hour > 23 || minute > 59 || second > 59) return null;
+  let offsetMinutes = 0;
+  if (m[6] !== 'Z') {
+    const [oh, om] = [Number(m[7]), Number(m[8])];
+    if (oh > 14 || om > 59 || oh * 60 + om > 14 * 60) return null;
+    offsetMinutes = (m[6]!.startsWith('-') ? -1 : 1) * (oh * 60 + om);
+  }
+  const millis = Math.floor(Number(`0.${m[5] ?? '0'}`) * 1000);
+  return day * DAY_MS + ((hour * 60 + minute - offsetMinutes) * 60 + second) * 1000 + millis;
+}
+
 /** Formats a UTC day number as an ISO `YYYY-MM-DD` date (years 0000-9999). */
 export function dayNumberToIsoDate(dayNumber: number): string {
   // Civil-from-days in integer arithmetic (H. Hinnant's algorithm): plans format tens of thousands of

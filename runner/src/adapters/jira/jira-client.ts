@@ -278,9 +278,12 @@ export class JsJiraClient implements JiraClient {
     find: () => Promise<T | null>,
     create: () => Promise<T>,
   ): Promise<{ value: T; created: boolean }> {
+    // After a create whose answer was lost, what the check finds is what that create made: this call's.
+    let sent = false;
     for (let round = 1; ; round++) {
       const found = await find();
-      if (found !== null) return { value: found, created: false };
+      if (found !== null) return { value: found, created: sent };
+      sent = true;
       try {
         return { value: await create(), created: true };
       } catch (err) {
@@ -475,18 +478,21 @@ export class JsJiraClient implements JiraClient {
       JIRA_BATCH_LIMIT,
     )) {
       let missing = part;
+      // Items of a bulk create whose answer was lost: found afterwards, they are this call's.
+      const sent = new Set<string>();
       await this.#once(
         `create ${part.length} issues`,
         async () => {
           const found = await this.#findMarked(missing.map((m) => m.idempotencyKey));
           for (const m of missing) {
             const f = found.get(m.idempotencyKey);
-            if (f) results[m.index] = { ...f, created: false };
+            if (f) results[m.index] = { ...f, created: sent.has(m.idempotencyKey) };
           }
           missing = missing.filter((m) => !found.has(m.idempotencyKey));
           return missing.length === 0 ? true : null;
         },
         async () => {
+          for (const m of missing) sent.add(m.idempotencyKey);
           const marked = missing.map((m) => this.#marked(m.input, m.idempotencyKey));
           const created = await this.#bulk(
             marked.map((m) => m.input),

@@ -94,7 +94,10 @@ export interface CreatedIssue {
 }
 
 export interface CreatedOnce extends CreatedIssue {
-  /** False when an issue with the same idempotency key already existed. */
+  /**
+   * False when an issue with the same idempotency key existed before this call; true when this call made it,
+   * also when Jira's answer to the create was lost and the issue was found afterwards.
+   */
   created: boolean;
 }
 

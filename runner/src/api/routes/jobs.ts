@@ -3,6 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { JobView } from '../../jobs/queue.js';
 import type { App, AppDeps } from '../app.js';
+import { AppError } from '../../errors.js';
 import { ErrorBody, errorResponses, JobViewSchema } from './schemas.js';
 
 const JobIdParam = z.object({ job_id: z.string().min(1).max(100) });
@@ -145,16 +146,34 @@ export function registerJobRoutes(app: App, deps: AppDeps) {
         stream.writeSSE({ event, data: JSON.stringify(data), id: `${Date.now()}` });
       await send('status', last);
       let idle = 0;
+      let closing: string | null = null;
       while (!TERMINAL.has(last.status) && !stream.aborted) {
+        if (deps.shutdown?.aborted) {
+          closing =
+            'the runner is stopping: follow the job again, on another runner or once this one is back';
+          break;
+        }
         await stream.sleep(200);
-        const now = await deps.queue.get(jobId, owner).catch(() => null);
-        if (!now) break;
+        let now: JobView;
+        try {
+          now = await deps.queue.get(jobId, owner);
+        } catch (err) {
+          if (err instanceof AppError && err.status === 404) break;
+          closing = 'the job could not be read (Redis unavailable): follow it again later';
+          break;
+        }
         if (now.status !== last.status) await send('status', now);
         else if (JSON.stringify(now.progress) !== JSON.stringify(last.progress)) await send('progress', now);
         else if (++idle % 75 === 0) await stream.write(': keep-alive\n\n');
         last = now;
       }
-      await send('end', last);
+      // `end` only for a job that ended (or went away); `closing` when the stream stops while it still runs.
+      if (closing) {
+        await stream.writeSSE({
+          event: 'closing',
+          data: JSON.stringify({ job_id: jobId, status: last.status, reason: closing }),
+        });
+      } else await send('end', last);
     }) as never;
   });
 }

@@ -6,7 +6,15 @@
  * Static paths are registered before `/sprint/{sprint_id}`, and sprint ids must be positive integers, so
  * `/sprint/board/...`, `/sprint/timeline/...` and `/sprint/create` never read as a sprint id.
  */
-import { detectTeam, estimateOf, IssueKey, renderTextGantt, renderTimelineHtml } from '@augment/shared';
+import {
+  detectTeam,
+  estimateOf,
+  IssueKey,
+  isoDateTimeToMs,
+  isoDateToDayNumber,
+  renderTextGantt,
+  renderTimelineHtml,
+} from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { AtlassianError } from '../../adapters/http/index.js';
@@ -28,27 +36,31 @@ const SprintState = z.enum(['future', 'active', 'closed']);
 const SprintIdParam = z.object({ sprint_id: z.coerce.number().int().positive() });
 const BoardIdParam = z.object({ board_id: z.coerce.number().int().positive() });
 
-/** A date (YYYY-MM-DD, sent as 09:00 UTC for a start and 17:00 UTC for an end) or an ISO date-time. */
+/**
+ * A date (YYYY-MM-DD, sent as 09:00 UTC for a start and 17:00 UTC for an end) or an ISO date-time with a
+ * zone. Checked strictly: a day that is not on the calendar (30 February) or an hour 25 is refused, never
+ * rolled over or sent on to Jira.
+ */
 const SprintDate = z
   .string()
   .trim()
+  .max(40, 'must be a date YYYY-MM-DD or an ISO date-time such as 2027-01-04T09:00:00Z')
   .refine(
-    (s) =>
-      (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`))) ||
-      (/^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s))),
-    'must be a date YYYY-MM-DD or an ISO date-time',
+    (s) => isoDateToDayNumber(s) !== null || isoDateTimeToMs(s) !== null,
+    'must be a date YYYY-MM-DD or an ISO date-time such as 2027-01-04T09:00:00Z',
   );
-const toJiraDate = (value: string | undefined, end: boolean) =>
-  value === undefined
-    ? undefined
-    : /^\d{4}-\d{2}-\d{2}$/.test(value)
-      ? end
-        ? sprintEnd(value)
-        : sprintStart(value)
-      : new Date(value).toISOString();
-const endsBeforeStart = (v: { start_date?: string; end_date?: string }) => {
-  const start = toJiraDate(v.start_date, false);
-  const end = toJiraDate(v.end_date, true);
+/** Jira's form of a checked date; undefined for no date (or, in the body refinement, one that failed its check). */
+const toJiraDate = (value: string | undefined, end: boolean): string | undefined => {
+  if (value === undefined) return undefined;
+  if (isoDateToDayNumber(value) !== null) return end ? sprintEnd(value) : sprintStart(value);
+  const ms = isoDateTimeToMs(value);
+  return ms === null ? undefined : new Date(ms).toISOString();
+};
+/** The order of the two dates, checked only when both passed their own checks (those name the field first). */
+const endsBeforeStart = (v: { start_date?: unknown; end_date?: unknown }) => {
+  if (typeof v.start_date !== 'string' || typeof v.end_date !== 'string') return false;
+  const start = toJiraDate(v.start_date.trim(), false);
+  const end = toJiraDate(v.end_date.trim(), true);
   return start !== undefined && end !== undefined && end < start;
 };
 
