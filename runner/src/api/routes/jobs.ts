@@ -1,9 +1,9 @@
 import { JobType } from '@augment/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { AppError } from '../../errors.js';
 import type { JobView } from '../../jobs/queue.js';
 import type { App, AppDeps } from '../app.js';
-import { AppError } from '../../errors.js';
 import { ErrorBody, errorResponses, JobViewSchema } from './schemas.js';
 
 const JobIdParam = z.object({ job_id: z.string().min(1).max(100) });
