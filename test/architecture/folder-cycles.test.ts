@@ -11,34 +11,13 @@
  * out, and so are co-located tests. Imports are read the way
  * layers.test.ts reads them: with the TypeScript compiler's own scanner (static, dynamic and type-only).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { relativeImports as importsFrom, sourceFiles } from './source-imports.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const RUNNER_SRC = join(ROOT, 'runner/src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
-/** Paths relative to runner/src of the files a source file imports by a relative path (`.js` read as `.ts`). */
-function relativeImports(file: string, text = readFileSync(file, 'utf8')): string[] {
-  return ts
-    .preProcessFile(text, true, true)
-    .importedFiles.map((f) => f.fileName)
-    .filter((spec) => spec.startsWith('.'))
-    .map((spec) =>
-      relative(RUNNER_SRC, resolve(dirname(file), spec.replace(/\.js$/, '.ts')))
-        .split(sep)
-        .join('/'),
-    );
-}
+const relativeImports = (file: string, text?: string) => importsFrom(file, RUNNER_SRC, text);
 
 /** The unit a runner/src-relative path belongs to; null for the root files and for anything outside. */
 function unitOf(path: string): string | null {

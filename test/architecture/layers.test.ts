@@ -4,34 +4,13 @@
  * runner/src/errors.ts. Checked on the source with the TypeScript compiler's own import scanner (static,
  * dynamic and type-only imports and re-exports).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
-import ts from 'typescript';
+import { join, relative, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { relativeImports as importsFrom, sourceFiles } from './source-imports.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const RUNNER_SRC = join(ROOT, 'runner/src');
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const path = join(dir, e.name);
-    if (e.isDirectory()) return e.name === 'node_modules' ? [] : sourceFiles(path);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [path] : [];
-  });
-}
-
-/** Repository-relative paths of the files a source file imports by a relative path (`.js` read as `.ts`). */
-function relativeImports(file: string, text = readFileSync(file, 'utf8')): string[] {
-  const info = ts.preProcessFile(text, true, true);
-  return info.importedFiles
-    .map((f) => f.fileName)
-    .filter((spec) => spec.startsWith('.'))
-    .map((spec) =>
-      relative(ROOT, resolve(dirname(file), spec.replace(/\.js$/, '.ts')))
-        .split(sep)
-        .join('/'),
-    );
-}
+const relativeImports = (file: string, text?: string) => importsFrom(file, ROOT, text);
 
 const rel = (file: string) => relative(ROOT, file).split(sep).join('/');
 const API = 'runner/src/api/';

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_LABEL_PREFIX } from '../../runner/src/adapters/jira/idempotency.js';
 import { type Emulator, type FaultRule, startEmulator } from '../emulator/index.js';
+import { seededRandom } from '../emulator/prng.js';
 import { sleep, TEST_API_KEY, testEnv } from '../helpers/runner.js';
 import { type ChildRunner, spawnRunner } from '../helpers/spawn.js';
 import { chaosSeed, PRD_ROWS, prdRowTitles } from './chaos-seed.js';
@@ -39,18 +40,6 @@ const SEED = num('CHAOS_SEED', 18);
 const WORKERS = 2;
 /** Room for the whole run: start-up, the paced submissions and events, the jobs' ends and the checks. */
 const TIMEOUT_MS = 180_000 + (JOBS + EVENTS) * (STEP_MS + 600) + EVENTS * 3_000;
-
-/** Mulberry32: the run's choices are replayable from CHAOS_SEED. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** About one request in six goes wrong; writes lose their answer after Jira or Confluence carried them out. */
 const NORMAL: FaultRule[] = [
@@ -113,7 +102,7 @@ describe('chaos: api + two workers + private Redis + faulty Jira', () => {
     `every one of ${JOBS} writing jobs ends exactly once under ${EVENTS} events; Jira and the PRD tables hold each write once`,
     async () => {
       const started = Date.now();
-      const random = prng(SEED);
+      const random = seededRandom(SEED);
       const syncJobs = Math.ceil(JOBS / 2);
       const data = chaosSeed(syncJobs, JOBS - syncJobs);
       const redis: PrivateRedis = await startPrivateRedis();
@@ -389,7 +378,14 @@ describe('chaos: api + two workers + private Redis + faulty Jira', () => {
         const id = (JSON.parse(line) as { job_id?: string }).job_id;
         if (id) completions.set(id, (completions.get(id) ?? 0) + 1);
       }
-      for (const [id] of completed) expect(completions.get(id), `job ${id} completions`).toBe(1);
+      // Never completed twice. A worker killed (or cut off by the Redis restart) just after BullMQ recorded the
+      // end may never print its line, so a missing line is no second run; nearly every job must still have one.
+      for (const [id] of completed)
+        expect(completions.get(id) ?? 0, `job ${id} completions`).toBeLessThanOrEqual(1);
+      const logged = completed.filter(([id]) => completions.get(id) === 1).length;
+      expect(logged, 'completed jobs with their "job completed" line').toBeGreaterThanOrEqual(
+        Math.floor(completed.length * 0.95),
+      );
       for (const [id] of failed) expect(completions.get(id) ?? 0, `failed job ${id} also completed`).toBe(0);
 
       // -- Jira: no duplicate, nothing missing ---------------------------------------------------------------
